@@ -1,0 +1,3 @@
+module example.com/gopsnative/hello
+
+go 1.22

@@ -1,0 +1,70 @@
+// Builds real Go programs for the tests and caches them under .cache/, keyed by everything
+// that changes the output, so a second `npm test` rebuilds nothing.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { packageRoot } from '../../src/package-root'
+
+export const cacheDir = join(packageRoot, '.cache')
+export const goSourceDir = join(packageRoot, '__test__', 'go')
+
+let goVersionMemo: string | undefined
+export function goVersion(): string {
+  goVersionMemo ??= execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim()
+  return goVersionMemo
+}
+
+function hashDir(dir: string, hash: ReturnType<typeof createHash>): void {
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name)
+    if (statSync(full).isDirectory()) hashDir(full, hash)
+    else hash.update(name).update(readFileSync(full))
+  }
+}
+
+export interface GoBuild {
+  /** A folder under __test__/go holding a main package (with its own go.mod). */
+  program: string
+  /** Output file name inside the cache (its extension matters on windows). */
+  name: string
+  env?: Record<string, string>
+  flags?: string[]
+}
+
+/** Builds `program` once per distinct (source, env, flags, Go version) and returns the binary's path. */
+export function buildGo({ program, name, env = {}, flags = [] }: GoBuild): string {
+  const source = join(goSourceDir, program)
+  const hash = createHash('sha256').update(goVersion()).update(JSON.stringify([env, flags]))
+  hashDir(source, hash)
+  const dir = join(cacheDir, 'go', hash.digest('hex').slice(0, 16))
+  const out = join(dir, name)
+  if (existsSync(out)) return out
+  mkdirSync(dir, { recursive: true })
+  const partial = `${out}.${process.pid}.partial`
+  execFileSync('go', ['build', '-o', partial, ...flags, '.'], {
+    cwd: source,
+    env: { ...process.env, CGO_ENABLED: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  renameSync(partial, out)
+  return out
+}
+
+/** Installs a Go command from the module proxy into the cache, e.g. the real gops CLI. */
+export function goInstall(modulePath: string, version: string): string {
+  const bin = join(cacheDir, 'bin', `${modulePath.split('/').pop()}@${version}`)
+  const exe = join(bin, modulePath.split('/').pop()!)
+  if (existsSync(exe)) return exe
+  mkdirSync(bin, { recursive: true })
+  execFileSync('go', ['install', `${modulePath}@${version}`], {
+    env: { ...process.env, GOBIN: bin },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  return exe
+}
+
+/** The real gops CLI, the peer every protocol test compares against. */
+export function gopsCli(): string {
+  return goInstall('github.com/google/gops', 'v0.3.28')
+}

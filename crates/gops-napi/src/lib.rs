@@ -1,0 +1,7 @@
+//! Thin N-API binding over gops-core: type conversion, error codes, off-thread tasks.
+use napi_derive::napi;
+
+#[napi]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

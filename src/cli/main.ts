@@ -1,0 +1,42 @@
+// The `gops-native` command line. Each command module registers itself and loads its
+// implementation lazily, so a command pays start-up only for what it uses.
+import { Command, CommanderError } from 'commander'
+import { packageVersion } from '../package-root'
+import { reportError } from './output'
+
+type Register = (program: Command) => void
+
+const registrations: Register[] = []
+
+/** gops's shorthands: no command lists processes; a bare PID shows that process. */
+function expandShorthand(args: string[]): string[] {
+  const first = args[0]
+  if (first === undefined || (first.startsWith('-') && first !== '-h' && first !== '--help' && first !== '-V' && first !== '--version')) {
+    return ['list', ...args]
+  }
+  if (/^\d+$/.test(first)) return ['process', ...args]
+  return args
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gops-native')
+    .description('Find Go (and gops-native Node) processes, inspect Go executables, and talk to gops agents.')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+  for (const register of registrations) register(program)
+  return program
+}
+
+export async function main(args: string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(expandShorthand(args), { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode
+      return
+    }
+    process.exitCode = reportError(error)
+  }
+}

@@ -1,0 +1,16 @@
+// Shared CLI plumbing: JSON printing and turning errors into plain messages and exit codes.
+import { isGopsError } from '../errors'
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+}
+
+/** A user's mistake or an expected failure prints one plain line; only a bug prints a stack. */
+export function reportError(error: unknown): number {
+  if (isGopsError(error)) {
+    process.stderr.write(`gops-native: ${error.message}\n`)
+    return 1
+  }
+  process.stderr.write(`gops-native: internal error, please report it: ${(error as Error)?.stack ?? String(error)}\n`)
+  return 70
+}
