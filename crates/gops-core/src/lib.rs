@@ -1,2 +1,4 @@
 //! gops-core: decides whether an executable is Go (and what built it) and finds Go processes.
 //! Pure Rust; the Node binding lives in `gops-napi`.
+
+pub mod pool;

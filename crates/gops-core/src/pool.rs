@@ -1,0 +1,58 @@
+//! A small bounded pool for batch work (inspecting many files, reading many processes).
+//! It runs on its own scoped threads so it never occupies libuv's shared pool.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread;
+
+/// Threads a batch may use when the caller does not say: the cores we have, at most 8.
+pub fn default_parallelism() -> usize {
+    thread::available_parallelism().map_or(2, |n| n.get()).min(8)
+}
+
+/// Applies `work` to every item on at most `max_threads` threads; results keep the input order.
+pub fn parallel_map<T, R, F>(items: &[T], max_threads: usize, work: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let threads = max_threads.max(1).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else { break };
+                let result = work(item);
+                *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every slot is filled"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_input_order_and_visits_every_item() {
+        let items: Vec<u32> = (0..1000).collect();
+        let doubled = parallel_map(&items, 4, |n| n * 2);
+        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn handles_empty_and_single_thread_batches() {
+        assert!(parallel_map(&[] as &[u8], 4, |n| *n).is_empty());
+        assert_eq!(parallel_map(&[1, 2, 3], 1, |n| n + 1), vec![2, 3, 4]);
+    }
+}
