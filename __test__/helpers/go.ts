@@ -68,3 +68,20 @@ export function goInstall(modulePath: string, version: string): string {
 export function gopsCli(): string {
   return goInstall('github.com/google/gops', 'v0.3.28')
 }
+
+/**
+ * Produces a file once from cached inputs (a stripped copy, a damaged copy, a C build) and
+ * caches it under .cache/derived, keyed by `key`: put the input paths (which carry their own
+ * build hashes) and everything else that changes the output in it.
+ */
+export function derivedFile(name: string, key: unknown[], produce: (out: string) => void): string {
+  const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)
+  const dir = join(cacheDir, 'derived', hash)
+  const out = join(dir, name)
+  if (existsSync(out)) return out
+  mkdirSync(dir, { recursive: true })
+  const partial = `${out}.${process.pid}.partial`
+  produce(partial)
+  renameSync(partial, out)
+  return out
+}

@@ -1,0 +1,3 @@
+module example.com/gopsnative/localdep
+
+go 1.22

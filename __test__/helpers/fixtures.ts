@@ -1,0 +1,276 @@
+// The inspect fixture matrix: the withdeps program built for every target and build mode the
+// issue lists, copies of it damaged the ways real binaries ship, and non-Go files. Everything is
+// built lazily on first use and cached (buildGo / derivedFile), so a warm run builds nothing.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { buildGo, derivedFile, type GoBuild } from './go'
+import { elfSection, zeroSectionHeaderFields } from './elf'
+
+export type Format = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'wasm' | 'script' | 'archive' | 'unknown'
+export type Source = 'buildinfo' | 'buildid' | 'pclntab' | 'symbols' | 'strings'
+
+export interface GoFixture {
+  title: string
+  goos: string
+  goarch: string
+  /** Builds (or finds in the cache) the file and returns its path. */
+  file: () => string
+  /**
+   * Set when Go's own reader finds no build info in the file: the evidence inspect must
+   * still recognise it from. Unset means `go version -m` reads it and every field is compared.
+   */
+  recoveredFrom?: Source
+}
+
+const program = 'withdeps'
+
+function withdeps(goos: string, goarch: string, variant = '', more: Omit<GoBuild, 'program' | 'name'> = {}): string {
+  const extension = goos === 'windows' ? '.exe' : variant === 'c-shared' || variant === 'plugin' ? '.so' : ''
+  return buildGo({
+    program,
+    name: `${program}-${goos}-${goarch}${variant ? `-${variant}` : ''}${extension}`,
+    env: { GOOS: goos, GOARCH: goarch, ...more.env },
+    flags: more.flags,
+  })
+}
+
+export const crossTargets: [goos: string, goarch: string][] = [
+  ['linux', 'amd64'],
+  ['linux', '386'],
+  ['linux', 'arm'],
+  ['linux', 'arm64'],
+  ['linux', 's390x'],
+  ['linux', 'ppc64'],
+  ['linux', 'mips'],
+  ['linux', 'riscv64'],
+  ['windows', 'amd64'],
+  ['windows', '386'],
+  ['windows', 'arm64'],
+  ['darwin', 'amd64'],
+  ['darwin', 'arm64'],
+  ['aix', 'ppc64'],
+  ['freebsd', 'amd64'],
+]
+
+export function formatOf(goos: string): Format {
+  return ({ linux: 'elf', freebsd: 'elf', windows: 'pe', darwin: 'macho', aix: 'xcoff' } as const)[goos as 'linux'] ?? 'unknown'
+}
+
+/** The plain linux/amd64 build every damaged copy starts from. */
+export const nativeBuild = () => withdeps('linux', 'amd64')
+
+const cgo = { CGO_ENABLED: '1' }
+
+/** A copy of `input` changed by `edit`, cached. `recipe` names the change (and versions it). */
+function editedCopy(input: string, recipe: string, edit: (bytes: Buffer) => void): string {
+  return derivedFile(`${program}-${recipe}`, [input, recipe], (out) => {
+    const bytes = readFileSync(input)
+    edit(bytes)
+    writeFileSync(out, bytes)
+  })
+}
+
+function tool(input: string, recipe: string, command: string, args: (input: string, out: string) => string[]): string {
+  return derivedFile(`${program}-${recipe}`, [input, recipe, command, ...args('IN', 'OUT')], (out) => {
+    execFileSync(command, args(input, out), { stdio: ['ignore', 'ignore', 'pipe'] })
+  })
+}
+
+const buildInfoMagic = Buffer.from('\xff Go buildinf:', 'latin1')
+
+const strippedAll = () => tool(nativeBuild(), 'strip-all', 'strip', (input, out) => ['--strip-all', '-o', out, input])
+
+/** `strip --strip-all`, then the blob's magic overwritten: what widely shipped "not Go" binaries look like. */
+const strippedAndWiped = () =>
+  editedCopy(strippedAll(), 'strip-all-blob-wiped', (elf) => {
+    const { offset } = elfSection(elf, '.go.buildinfo')
+    if (!elf.subarray(offset).subarray(0, buildInfoMagic.length).equals(buildInfoMagic)) throw new Error('no blob at .go.buildinfo')
+    elf.fill(0, offset, offset + buildInfoMagic.length)
+  })
+
+export const goFixtures: GoFixture[] = [
+  ...crossTargets.map(([goos, goarch]): GoFixture => ({ title: `${goos}/${goarch}`, goos, goarch, file: () => withdeps(goos, goarch) })),
+  ...(
+    [
+      ['-buildmode=pie', 'pie', {}, { flags: ['-buildmode=pie'] }],
+      ['-buildmode=c-shared', 'c-shared', {}, { env: cgo, flags: ['-buildmode=c-shared'] }],
+      ["-ldflags='-s -w'", 'sw', {}, { flags: ['-ldflags=-s -w'] }],
+      ['-trimpath', 'trimpath', {}, { flags: ['-trimpath'] }],
+      ['cgo with the external linker', 'cgo-external', {}, { env: cgo, flags: ['-ldflags=-linkmode=external'] }],
+      ['-buildmode=plugin', 'plugin', {}, { env: cgo, flags: ['-buildmode=plugin'] }],
+    ] as const
+  ).map(([title, variant, expect, more]): GoFixture => ({
+    title,
+    goos: 'linux',
+    goarch: 'amd64',
+    ...expect,
+    file: () => withdeps('linux', 'amd64', variant, { env: more.env, flags: [...more.flags] }),
+  })),
+  { title: 'strip --strip-all', goos: 'linux', goarch: 'amd64', file: strippedAll },
+  { title: 'strip --strip-all, blob magic wiped', goos: 'linux', goarch: 'amd64', recoveredFrom: 'buildid', file: strippedAndWiped },
+  {
+    title: 'section headers removed',
+    goos: 'linux',
+    goarch: 'amd64',
+    file: () => editedCopy(nativeBuild(), 'no-section-headers', zeroSectionHeaderFields),
+  },
+  {
+    title: 'objcopy --remove-section .go.buildinfo',
+    goos: 'linux',
+    goarch: 'amd64',
+    recoveredFrom: 'buildid',
+    file: () => tool(nativeBuild(), 'no-buildinfo-section', 'objcopy', (input, out) => ['--remove-section', '.go.buildinfo', input, out]),
+  },
+  ...(
+    [
+      ['amd64', 8],
+      ['mips', 4],
+    ] as const
+  ).map(([goarch, ptrSize]): GoFixture => ({
+    title: `synthetic pre-1.18 pointer layout (linux/${goarch})`,
+    goos: 'linux',
+    goarch,
+    file: () => editedCopy(withdeps('linux', goarch), 'pre-1.18-layout', (elf) => writePre118Blob(elf, ptrSize, pre118Version)),
+  })),
+]
+
+/** The version the synthetic pre-1.18 blobs claim: distinct from the toolchain's, so it can only come from the blob. */
+export const pre118Version = 'go1.17.13'
+
+function uvarint(bytes: Buffer, at: number): [value: number, next: number] {
+  let value = 0
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at++]
+    value += (b & 0x7f) * 2 ** shift
+    if (b < 0x80) return [value, at]
+  }
+}
+
+/**
+ * Rewrites a Go >= 1.18 inline blob into the Go 1.13-1.17 layout (see go-binaries.md §1):
+ * the header holds pointers to two Go string headers, which point at the version and module
+ * text. Everything is laid out from the section start; the tail may run into the section that
+ * follows, which is harmless in a copy that is never run.
+ */
+function writePre118Blob(elf: Buffer, ptrSize: 4 | 8, version: string): void {
+  const { offset, addr } = elfSection(elf, '.go.buildinfo')
+  const bigEndian = elf[5] === 2
+  const [, afterVersionLen] = uvarint(elf, offset + 32)
+  const [versionLen] = uvarint(elf, offset + 32)
+  const [modLen, modStart] = uvarint(elf, afterVersionLen + versionLen)
+  const modText = Buffer.from(elf.subarray(modStart, modStart + modLen))
+
+  const writePtr = (at: number, value: bigint) => {
+    if (ptrSize === 8) bigEndian ? elf.writeBigUInt64BE(value, at) : elf.writeBigUInt64LE(value, at)
+    else bigEndian ? elf.writeUInt32BE(Number(value), at) : elf.writeUInt32LE(Number(value), at)
+  }
+  const versionHeader = 32
+  const modHeader = versionHeader + 2 * ptrSize
+  const versionData = modHeader + 2 * ptrSize
+  const modData = versionData + version.length
+  elf.fill(0, offset, offset + modData + modText.length)
+  buildInfoMagic.copy(elf, offset)
+  elf[offset + 14] = ptrSize
+  elf[offset + 15] = bigEndian ? 1 : 0
+  writePtr(offset + 16, addr + BigInt(versionHeader))
+  writePtr(offset + 16 + ptrSize, addr + BigInt(modHeader))
+  writePtr(offset + versionHeader, addr + BigInt(versionData))
+  writePtr(offset + versionHeader + ptrSize, BigInt(version.length))
+  writePtr(offset + modHeader, addr + BigInt(modData))
+  writePtr(offset + modHeader + ptrSize, BigInt(modText.length))
+  elf.write(version, offset + versionData, 'latin1')
+  modText.copy(elf, offset + modData)
+}
+
+const machoCpu = {
+  amd64: { type: 0x01000007, subtype: 3 },
+  arm64: { type: 0x0100000c, subtype: 0 },
+} as const
+
+/** A universal Mach-O written by hand (big-endian fat header, slices 2^14 aligned) around the two darwin builds. */
+export const fatMachO = (): string => {
+  const slices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: withdeps('darwin', goarch) }))
+  return derivedFile(`${program}-darwin-universal`, ['fat', ...slices.map((s) => s.file)], (out) => {
+    const align = 14
+    const bodies = slices.map((s) => readFileSync(s.file))
+    const header = Buffer.alloc(8 + 20 * slices.length)
+    header.writeUInt32BE(0xcafebabe, 0)
+    header.writeUInt32BE(slices.length, 4)
+    const parts: Buffer[] = [header]
+    let at = header.length
+    bodies.forEach((body, i) => {
+      const offset = Math.ceil(at / 2 ** align) * 2 ** align
+      parts.push(Buffer.alloc(offset - at), body)
+      const cpu = machoCpu[slices[i].goarch]
+      const entry = 8 + 20 * i
+      header.writeUInt32BE(cpu.type, entry)
+      header.writeUInt32BE(cpu.subtype, entry + 4)
+      header.writeUInt32BE(offset, entry + 8)
+      header.writeUInt32BE(body.length, entry + 12)
+      header.writeUInt32BE(align, entry + 16)
+      at = offset + body.length
+    })
+    writeFileSync(out, Buffer.concat(parts))
+  })
+}
+
+/** The thin darwin builds inside fatMachO(), in slice order. */
+export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
+
+/** A Go wasm module (GOOS=wasip1): Go's reader does not handle wasm. */
+export const goWasm = () => buildGo({ program, name: `${program}.wasm`, env: { GOOS: 'wasip1', GOARCH: 'wasm' } })
+
+const cSource = '#include <stdio.h>\nint main(void) { puts("not go"); return 0; }\n'
+const rustSource = 'fn main() { println!("not go"); }\n'
+
+function compiled(name: string, compiler: string, source: string, extension: string, args: (src: string, out: string) => string[]): string {
+  return derivedFile(name, [compiler, source, ...args('SRC', 'OUT')], (out) => {
+    const src = `${out}${extension}`
+    writeFileSync(src, source)
+    execFileSync(compiler, args(src, out), { stdio: ['ignore', 'ignore', 'pipe'] })
+  })
+}
+
+export interface NonGoFixture {
+  title: string
+  file: () => string
+  format: Format
+}
+
+export const cBinary = () => compiled('hello-c', 'gcc', cSource, '.c', (src, out) => ['-O2', '-o', out, src])
+
+export const nonGoFixtures: NonGoFixture[] = [
+  { title: 'C binary (gcc, dynamic)', format: 'elf', file: cBinary },
+  { title: 'C binary (gcc -static)', format: 'elf', file: () => compiled('hello-c-static', 'gcc', cSource, '.c', (src, out) => ['-O2', '-static', '-o', out, src]) },
+  { title: 'Rust binary (rustc)', format: 'elf', file: () => compiled('hello-rust', 'rustc', rustSource, '.rs', (src, out) => ['-O', '--crate-name', 'hello', '-o', out, src]) },
+  {
+    title: 'ar archive of C objects',
+    format: 'archive',
+    file: () =>
+      derivedFile('hello-c.a', ['ar', cSource], (out) => {
+        const object = compiled('hello-c.o', 'gcc', cSource, '.c', (src, obj) => ['-c', '-o', obj, src])
+        execFileSync('ar', ['rcs', out, object])
+      }),
+  },
+  {
+    title: 'shell script',
+    format: 'script',
+    file: () => derivedFile('script.sh', ['script'], (out) => writeFileSync(out, '#!/bin/sh\necho not go\n', { mode: 0o755 })),
+  },
+  { title: 'empty file', format: 'unknown', file: () => derivedFile('empty', ['empty'], (out) => writeFileSync(out, '')) },
+  {
+    title: 'truncated Go binary (ELF header only)',
+    format: 'elf',
+    file: () => editedTruncation(nativeBuild(), 'header-only', () => 64),
+  },
+]
+
+/** The first half of a Go binary: headers and text survive, section headers and data do not. */
+export const halfGoBinary = () => editedTruncation(nativeBuild(), 'half', (size) => Math.floor(size / 2))
+
+function editedTruncation(input: string, recipe: string, keep: (size: number) => number): string {
+  return derivedFile(`${program}-truncated-${recipe}`, [input, recipe], (out) => {
+    const bytes = readFileSync(input)
+    writeFileSync(out, bytes.subarray(0, keep(bytes.length)))
+  })
+}
