@@ -2,7 +2,8 @@
 // issue lists, copies of it damaged the ways real binaries ship, and non-Go files. Everything is
 // built lazily on first use and cached (buildGo / derivedFile), so a warm run builds nothing.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { buildGo, derivedFile, type GoBuild } from './go'
 import { elfSection, zeroSectionHeaderFields } from './elf'
 
@@ -20,6 +21,8 @@ export interface GoFixture {
    * still recognise it from. Unset means `go version -m` reads it and every field is compared.
    */
   recoveredFrom?: Source
+  /** For a recovered fixture: the file before it was damaged, whose `go version -m` is the truth. */
+  before?: () => string
 }
 
 const program = 'withdeps'
@@ -80,47 +83,40 @@ const buildInfoMagic = Buffer.from('\xff Go buildinf:', 'latin1')
 
 const strippedAll = () => tool(nativeBuild(), 'strip-all', 'strip', (input, out) => ['--strip-all', '-o', out, input])
 
-/** `strip --strip-all`, then the blob's magic overwritten: what widely shipped "not Go" binaries look like. */
-const strippedAndWiped = () =>
-  editedCopy(strippedAll(), 'strip-all-blob-wiped', (elf) => {
-    const { offset } = elfSection(elf, '.go.buildinfo')
-    if (!elf.subarray(offset).subarray(0, buildInfoMagic.length).equals(buildInfoMagic)) throw new Error('no blob at .go.buildinfo')
-    elf.fill(0, offset, offset + buildInfoMagic.length)
-  })
+function wipeMagic(bytes: Buffer): void {
+  const at = bytes.indexOf(buildInfoMagic)
+  if (at < 0) throw new Error('no build-info magic to wipe')
+  bytes.fill(0, at, at + buildInfoMagic.length)
+}
+
+/** The build-info magic overwritten, as in widely shipped binaries that `go version` calls "not Go". */
+const blobWiped = (input: string) => editedCopy(input, 'blob-wiped', wipeMagic)
+
+const buildModeVariants: { title: string; variant: string; env?: Record<string, string>; flags: string[] }[] = [
+  { title: '-buildmode=pie', variant: 'pie', flags: ['-buildmode=pie'] },
+  { title: '-buildmode=c-shared', variant: 'c-shared', env: cgo, flags: ['-buildmode=c-shared'] },
+  { title: '-buildmode=plugin', variant: 'plugin', env: cgo, flags: ['-buildmode=plugin'] },
+  { title: "-ldflags='-s -w'", variant: 'sw', flags: ['-ldflags=-s -w'] },
+  { title: '-trimpath', variant: 'trimpath', flags: ['-trimpath'] },
+  { title: 'cgo with the external linker', variant: 'cgo-external', env: cgo, flags: ['-ldflags=-linkmode=external'] },
+]
 
 export const goFixtures: GoFixture[] = [
   ...crossTargets.map(([goos, goarch]): GoFixture => ({ title: `${goos}/${goarch}`, goos, goarch, file: () => withdeps(goos, goarch) })),
-  ...(
-    [
-      ['-buildmode=pie', 'pie', {}, { flags: ['-buildmode=pie'] }],
-      ['-buildmode=c-shared', 'c-shared', {}, { env: cgo, flags: ['-buildmode=c-shared'] }],
-      ["-ldflags='-s -w'", 'sw', {}, { flags: ['-ldflags=-s -w'] }],
-      ['-trimpath', 'trimpath', {}, { flags: ['-trimpath'] }],
-      ['cgo with the external linker', 'cgo-external', {}, { env: cgo, flags: ['-ldflags=-linkmode=external'] }],
-      ['-buildmode=plugin', 'plugin', {}, { env: cgo, flags: ['-buildmode=plugin'] }],
-    ] as const
-  ).map(([title, variant, expect, more]): GoFixture => ({
+  ...buildModeVariants.map(({ title, variant, env, flags }): GoFixture => ({
     title,
     goos: 'linux',
     goarch: 'amd64',
-    ...expect,
-    file: () => withdeps('linux', 'amd64', variant, { env: more.env, flags: [...more.flags] }),
+    file: () => withdeps('linux', 'amd64', variant, { env, flags }),
   })),
   { title: 'strip --strip-all', goos: 'linux', goarch: 'amd64', file: strippedAll },
-  { title: 'strip --strip-all, blob magic wiped', goos: 'linux', goarch: 'amd64', recoveredFrom: 'buildid', file: strippedAndWiped },
   {
     title: 'section headers removed',
     goos: 'linux',
     goarch: 'amd64',
     file: () => editedCopy(nativeBuild(), 'no-section-headers', zeroSectionHeaderFields),
   },
-  {
-    title: 'objcopy --remove-section .go.buildinfo',
-    goos: 'linux',
-    goarch: 'amd64',
-    recoveredFrom: 'buildid',
-    file: () => tool(nativeBuild(), 'no-buildinfo-section', 'objcopy', (input, out) => ['--remove-section', '.go.buildinfo', input, out]),
-  },
+  ...recoveredFixtures(),
   ...(
     [
       ['amd64', 8],
@@ -133,6 +129,41 @@ export const goFixtures: GoFixture[] = [
     file: () => editedCopy(withdeps('linux', goarch), 'pre-1.18-layout', (elf) => writePre118Blob(elf, ptrSize, pre118Version)),
   })),
 ]
+
+function recoveredFixtures(): GoFixture[] {
+  const noBuildId = (ldflags: string) => () => withdeps('linux', 'amd64', `ldflags-${ldflags.replace(/\W+/g, '')}`, { flags: [`-ldflags=${ldflags}`] })
+  const fixtures: [title: string, goos: string, goarch: string, from: Source, before: () => string, damage: (file: string) => string][] = [
+    ['strip --strip-all, blob magic wiped', 'linux', 'amd64', 'buildid', strippedAll, blobWiped],
+    [
+      'strip --strip-all, blob magic wiped, section headers removed',
+      'linux',
+      'amd64',
+      'buildid',
+      strippedAll,
+      (file) => editedCopy(blobWiped(file), 'no-section-headers', zeroSectionHeaderFields),
+    ],
+    [
+      'objcopy --remove-section .go.buildinfo',
+      'linux',
+      'amd64',
+      'buildid',
+      nativeBuild,
+      (file) => tool(file, 'no-buildinfo-section', 'objcopy', (input, out) => ['--remove-section', '.go.buildinfo', input, out]),
+    ],
+    ['windows/amd64, blob magic wiped', 'windows', 'amd64', 'buildid', () => withdeps('windows', 'amd64'), blobWiped],
+    ['darwin/arm64, blob magic wiped', 'darwin', 'arm64', 'buildid', () => withdeps('darwin', 'arm64'), blobWiped],
+    ["-ldflags=-buildid= (no build ID), blob magic wiped", 'linux', 'amd64', 'symbols', noBuildId('-buildid='), blobWiped],
+    ["-ldflags='-s -w -buildid=' (no symbols, no build ID), blob magic wiped", 'linux', 'amd64', 'pclntab', noBuildId('-s -w -buildid='), blobWiped],
+  ]
+  return fixtures.map(([title, goos, goarch, recoveredFrom, before, damage]) => ({
+    title,
+    goos,
+    goarch,
+    recoveredFrom,
+    before,
+    file: () => damage(before()),
+  }))
+}
 
 /** The version the synthetic pre-1.18 blobs claim: distinct from the toolchain's, so it can only come from the blob. */
 export const pre118Version = 'go1.17.13'
@@ -273,4 +304,24 @@ function editedTruncation(input: string, recipe: string, keep: (size: number) =>
     const bytes = readFileSync(input)
     writeFileSync(out, bytes.subarray(0, keep(bytes.length)))
   })
+}
+
+/**
+ * A real, large non-Go executable in `dir`: the C program linked with `mib` MiB of read-only
+ * data, so a reader that scans sections for Go's markers would read all of it.
+ */
+export function largeCBinary(dir: string, mib: number): string {
+  const source = join(dir, 'big.c')
+  const blob = join(dir, 'blob.bin')
+  const object = join(dir, 'blob.o')
+  const out = join(dir, 'big-c-binary')
+  writeFileSync(source, cSource)
+  writeFileSync(blob, 'not go\n')
+  truncateSync(blob, mib * 2 ** 20)
+  const quiet = { stdio: ['ignore', 'ignore', 'pipe'] } as const
+  execFileSync('ld', ['-r', '-b', 'binary', '-o', object, blob], quiet)
+  execFileSync('objcopy', ['--rename-section', '.data=.rodata.blob,alloc,load,readonly,data,contents', object], quiet)
+  execFileSync('gcc', ['-O2', '-Wl,-z,noexecstack', '-o', out, source, object], quiet)
+  for (const scratch of [source, blob, object]) rmSync(scratch)
+  return out
 }

@@ -31,11 +31,12 @@ export function goVersionM(file: string): GoVersionReport | null {
   return { text: run.stdout, ...parseGoVersionM(run.stdout, file) }
 }
 
-/** `go tool buildid file`: the Go build ID as Go reads it, or null when Go finds none. */
+/** `go tool buildid file`: the Go build ID as Go reads it, or null when Go finds none. Go files only. */
 export function goToolBuildId(file: string): string | null {
   const run = spawnSync('go', ['tool', 'buildid', file], { encoding: 'utf8' })
   if (run.error) throw run.error
-  return run.status === 0 ? run.stdout.trim() : null
+  const id = run.stdout.trim()
+  return run.status === 0 && id !== '' ? id : null
 }
 
 export function parseGoVersionM(text: string, file: string): Omit<GoVersionReport, 'text'> {

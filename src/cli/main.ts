@@ -3,10 +3,12 @@
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
+import { registerInspectCommand } from './commands/inspect'
 
 type Register = (program: Command) => void
 
 const registrations: Register[] = []
+registrations.push(registerInspectCommand)
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

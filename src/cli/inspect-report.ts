@@ -1,0 +1,77 @@
+// Prints inspect results the way `go version -m` does (or as JSON) and picks the exit code:
+// 0 when every file could be read, 1 otherwise; every file is reported either way.
+import { type BuildInfo, type GoBinaryInfo, type GoModule, type InspectResult, inspectMany } from '../inspect'
+import { printJson } from './output'
+
+export async function runInspect(files: string[], options: { json?: boolean; concurrency?: number }): Promise<number> {
+  const results = await inspectMany(files, { concurrency: options.concurrency })
+  if (options.json) printJson(results.map(jsonEntry))
+  else for (const result of results) printText(result)
+  return results.some((result) => result.error) ? 1 : 0
+}
+
+function jsonEntry(result: InspectResult) {
+  const { path, isGo, goVersion, format, arch, source, buildId, buildInfo, slices, error } = result
+  return { path, isGo, goVersion, format, arch, source, buildId, buildInfo, ...(slices && { slices }), ...(error && { error }) }
+}
+
+function printText(result: InspectResult): void {
+  if (result.error) {
+    process.stderr.write(`gops-native: ${result.error.message}\n`)
+  } else if (result.slices) {
+    for (const slice of result.slices) printBinary(`${result.path} (${slice.arch})`, slice)
+  } else {
+    printBinary(result.path, result)
+  }
+}
+
+/** Go's own wording: `go version` prints this line to stderr for a file that is not Go. */
+function printBinary(label: string, info: Pick<GoBinaryInfo, 'isGo' | 'goVersion' | 'source' | 'buildInfo'>): void {
+  if (!info.isGo) {
+    process.stderr.write(`${label}: could not read Go build info from ${label}: not a Go executable\n`)
+    return
+  }
+  const lines = info.source && info.source !== 'buildinfo' ? [`source\t${info.source}`] : []
+  if (info.buildInfo) lines.push(...moduleText(info.buildInfo))
+  const body = lines.map((line) => `\t${line}\n`).join('')
+  process.stdout.write(`${label}: ${info.goVersion ?? 'unknown Go version'}\n${body}`)
+}
+
+/** runtime/debug.BuildInfo.String() without its `go` line, split into lines (its quirks kept). */
+function moduleText(buildInfo: BuildInfo): string[] {
+  let text = buildInfo.path ? `path\t${buildInfo.path}\n` : ''
+  const formatModule = (word: string, module: GoModule): void => {
+    text += `${word}\t${module.path}\t${module.version}`
+    if (module.replace) {
+      text += '\n'
+      formatModule('=>', module.replace)
+    } else {
+      text += `\t${module.sum}`
+    }
+    text += '\n'
+  }
+  if (buildInfo.main) formatModule('mod', buildInfo.main)
+  for (const dep of buildInfo.deps) formatModule('dep', dep)
+  for (const [key, value] of Object.entries(buildInfo.settings)) {
+    const quotedKey = key === '' || /[= \t\r\n"`]/.test(key) ? goQuote(key) : key
+    const quotedValue = /[ \t\r\n"`]/.test(value) ? goQuote(value) : value
+    text += `build\t${quotedKey}=${quotedValue}\n`
+  }
+  return text === '' ? [] : text.slice(0, -1).split('\n')
+}
+
+const goEscapes: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"' }
+
+/** Go's strconv.Quote: printable runes kept, the rest escaped. */
+function goQuote(s: string): string {
+  let out = '"'
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!
+    if (ch in goEscapes) out += goEscapes[ch]
+    else if (ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) out += ch
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`
+  }
+  return `${out}"`
+}
