@@ -92,6 +92,14 @@ function wipeMagic(bytes: Buffer): void {
 /** The build-info magic overwritten, as in widely shipped binaries that `go version` calls "not Go". */
 const blobWiped = (input: string) => editedCopy(input, 'blob-wiped', wipeMagic)
 
+/** Also the pclntab header's magic, so only weaker evidence (symbols, read-only strings) is left. */
+const blobAndPclntabWiped = (input: string) =>
+  editedCopy(input, 'blob-and-pclntab-wiped', (elf) => {
+    wipeMagic(elf)
+    const { offset } = elfSection(elf, '.gopclntab')
+    elf.fill(0, offset, offset + 4)
+  })
+
 const buildModeVariants: { title: string; variant: string; env?: Record<string, string>; flags: string[] }[] = [
   { title: '-buildmode=pie', variant: 'pie', flags: ['-buildmode=pie'] },
   { title: '-buildmode=c-shared', variant: 'c-shared', env: cgo, flags: ['-buildmode=c-shared'] },
@@ -152,8 +160,10 @@ function recoveredFixtures(): GoFixture[] {
     ],
     ['windows/amd64, blob magic wiped', 'windows', 'amd64', 'buildid', () => withdeps('windows', 'amd64'), blobWiped],
     ['darwin/arm64, blob magic wiped', 'darwin', 'arm64', 'buildid', () => withdeps('darwin', 'arm64'), blobWiped],
-    ["-ldflags=-buildid= (no build ID), blob magic wiped", 'linux', 'amd64', 'symbols', noBuildId('-buildid='), blobWiped],
+    ['-ldflags=-buildid= (no build ID), blob magic wiped', 'linux', 'amd64', 'pclntab', noBuildId('-buildid='), blobWiped],
     ["-ldflags='-s -w -buildid=' (no symbols, no build ID), blob magic wiped", 'linux', 'amd64', 'pclntab', noBuildId('-s -w -buildid='), blobWiped],
+    ['-ldflags=-buildid=, blob and pclntab magic wiped', 'linux', 'amd64', 'symbols', noBuildId('-buildid='), blobAndPclntabWiped],
+    ["-ldflags='-s -w -buildid=', blob and pclntab magic wiped", 'linux', 'amd64', 'strings', noBuildId('-s -w -buildid='), blobAndPclntabWiped],
   ]
   return fixtures.map(([title, goos, goarch, recoveredFrom, before, damage]) => ({
     title,
