@@ -72,8 +72,17 @@ impl Image {
     }
 
     /// Exactly `len` bytes at virtual address `addr`, if one segment holds them all.
-    pub(crate) fn read_addr(&self, src: Source<'_>, addr: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
-        let Some(seg) = self.segments.iter().find(|s| addr >= s.vaddr && addr - s.vaddr < s.size) else {
+    pub(crate) fn read_addr(
+        &self,
+        src: Source<'_>,
+        addr: u64,
+        len: u64,
+    ) -> io::Result<Option<Vec<u8>>> {
+        let Some(seg) = self
+            .segments
+            .iter()
+            .find(|s| addr >= s.vaddr && addr - s.vaddr < s.size)
+        else {
             return Ok(None);
         };
         let inside = addr - seg.vaddr;
@@ -92,10 +101,13 @@ impl Image {
         endian: Endian,
         max: u64,
     ) -> io::Result<Option<Vec<u8>>> {
-        let Some(header) = self.read_addr(src, addr, 2 * u64::from(ptr_size))? else { return Ok(None) };
-        let (Some(data), Some(len)) =
-            (endian.uptr(&header, 0, ptr_size), endian.uptr(&header, ptr_size as usize, ptr_size))
-        else {
+        let Some(header) = self.read_addr(src, addr, 2 * u64::from(ptr_size))? else {
+            return Ok(None);
+        };
+        let (Some(data), Some(len)) = (
+            endian.uptr(&header, 0, ptr_size),
+            endian.uptr(&header, ptr_size as usize, ptr_size),
+        ) else {
             return Ok(None);
         };
         if len > max {
