@@ -86,7 +86,6 @@ test('fat Mach-O: every slice is inspected, the first as go version -m reads it'
     const thin = goVersionM(fatSlices[i].file())
     if (!thin) return t.fail('go version -m cannot read a thin darwin build')
     t.is(slice.arch, fatSlices[i].goarch)
-    t.is(slice.format, 'macho')
     t.is(slice.source, 'buildinfo')
     assertSameAsGo(t, slice, thin)
   }

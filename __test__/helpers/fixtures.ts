@@ -1,7 +1,7 @@
 // The inspect fixture matrix: the withdeps program built for every target and build mode the
 // issue lists, copies of it damaged the ways real binaries ship, and non-Go files. Everything is
 // built lazily on first use and cached (buildGo / derivedFile), so a warm run builds nothing.
-import { execFileSync } from 'node:child_process'
+import { type ExecFileSyncOptions, execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildGo, derivedFile, type GoBuild } from './go'
@@ -134,7 +134,7 @@ export const goFixtures: GoFixture[] = [
     title: `synthetic pre-1.18 pointer layout (linux/${goarch})`,
     goos: 'linux',
     goarch,
-    file: () => editedCopy(withdeps('linux', goarch), 'pre-1.18-layout', (elf) => writePre118Blob(elf, ptrSize, pre118Version)),
+    file: () => editedCopy(withdeps('linux', goarch), `pre-1.18-layout-${pre118Version}`, (elf) => writePre118Blob(elf, ptrSize, pre118Version)),
   })),
 ]
 
@@ -328,7 +328,7 @@ export function largeCBinary(dir: string, mib: number): string {
   writeFileSync(source, cSource)
   writeFileSync(blob, 'not go\n')
   truncateSync(blob, mib * 2 ** 20)
-  const quiet = { stdio: ['ignore', 'ignore', 'pipe'] } as const
+  const quiet: ExecFileSyncOptions = { stdio: ['ignore', 'ignore', 'pipe'] }
   execFileSync('ld', ['-r', '-b', 'binary', '-o', object, blob], quiet)
   execFileSync('objcopy', ['--rename-section', '.data=.rodata.blob,alloc,load,readonly,data,contents', object], quiet)
   execFileSync('gcc', ['-O2', '-Wl,-z,noexecstack', '-o', out, source, object], quiet)

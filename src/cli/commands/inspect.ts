@@ -17,7 +17,7 @@ export function registerInspectCommand(program: Command): void {
     )
     .argument('<file...>', 'executables (or any files) to inspect')
     .option('--json', 'print a JSON array, one object per file, in input order')
-    .option('--concurrency <n>', 'how many files to inspect at once (default: the number of CPUs)', positiveInteger)
+    .option('--concurrency <n>', 'how many files to inspect at once (default: the number of CPUs, at most 8)', positiveInteger)
     .action(async (files: string[], options: { json?: boolean; concurrency?: number }) => {
       const { runInspect } = await import('../inspect-report.js')
       process.exitCode = await runInspect(files, options)
