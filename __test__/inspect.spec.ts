@@ -194,3 +194,10 @@ test('deciding a 100 MiB non-Go executable is not Go reads well under 1 MiB', as
   t.true(info.bytesRead < 2 ** 20, `read ${info.bytesRead} bytes`)
   rmSync(dir, { recursive: true })
 })
+
+test('the node executable running this test (~100 MB, not Go) costs well under 1 MiB too', async (t) => {
+  const info = await inspect(process.execPath)
+  t.false(info.isGo)
+  t.is(info.format, 'elf')
+  t.true(info.bytesRead < 2 ** 20, `read ${info.bytesRead} bytes of ${statSync(process.execPath).size}`)
+})

@@ -107,6 +107,8 @@ const buildModeVariants: { title: string; variant: string; env?: Record<string, 
   { title: "-ldflags='-s -w'", variant: 'sw', flags: ['-ldflags=-s -w'] },
   { title: '-trimpath', variant: 'trimpath', flags: ['-trimpath'] },
   { title: 'cgo with the external linker', variant: 'cgo-external', env: cgo, flags: ['-ldflags=-linkmode=external'] },
+  // Go records -ldflags verbatim and quotes it in the module text: spaces, '"', a tab, non-ASCII.
+  { title: 'build settings Go must quote', variant: 'quoted', flags: ['-tags=netgo,osusergo', `-ldflags=-X 'main.note=say "hi"\tnaïve'`] },
 ]
 
 export const goFixtures: GoFixture[] = [
@@ -297,6 +299,14 @@ export const nonGoFixtures: NonGoFixture[] = [
     title: 'shell script',
     format: 'script',
     file: () => derivedFile('script.sh', ['script'], (out) => writeFileSync(out, '#!/bin/sh\necho not go\n', { mode: 0o755 })),
+  },
+  {
+    title: 'Java class file (cafebabe, like a fat Mach-O)',
+    format: 'unknown',
+    file: () =>
+      derivedFile('Hello.class', ['java-class'], (out) =>
+        writeFileSync(out, Buffer.concat([Buffer.from('cafebabe00000041001d0a000200030700040c000500060100', 'hex'), Buffer.alloc(200)])),
+      ),
   },
   { title: 'empty file', format: 'unknown', file: () => derivedFile('empty', ['empty'], (out) => writeFileSync(out, '')) },
   {
