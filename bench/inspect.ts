@@ -1,14 +1,16 @@
-// Benchmark: gops-native inspect against `go version -m` on the same files, in one run.
-// Measures files per second (median wall time of repeated runs), bytes read from each
-// inspected file (counted by strace on the file's own descriptors, for both tools alike), and
-// peak RSS of each process (GNU time's %M). Needs the release build (`npm run build`), Go,
-// strace and GNU time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 9).
-import { spawnSync } from 'node:child_process'
+// Benchmark: gops-native inspect against Go's reader on the same files, in one run.
+// Measures files per second in-process (our addon vs Go's debug/buildinfo in a Go program) and
+// as whole processes (`gops-native inspect` vs `go version -m`), bytes read from each inspected
+// file (counted by strace on the file's own descriptors, for both tools alike), and peak RSS of
+// each process (GNU time's %M). Needs the release build (`npm run build`), Go, strace and GNU
+// time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 9).
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspectMany, inspectSync } from '../index'
 import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../__test__/helpers/fixtures'
+import { buildGo } from '../__test__/helpers/go'
 import { packageRoot } from '../src/package-root'
 
 const runs = Number(process.env.BENCH_RUNS ?? 9)
@@ -102,86 +104,94 @@ function rustDriverLibrary(): string | undefined {
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1)
 const kib = (bytes: number) => (bytes / 1024).toFixed(1)
-const ratio = (ours: number, theirs: number) => (theirs === 0 ? 'n/a' : `${(ours / theirs).toFixed(2)}x`)
+const ratio = (ours: number, theirs: number) => (theirs === 0 ? 'n/a' : `${(ours / theirs).toPrecision(ours / theirs < 0.1 ? 2 : 3)}x`)
+
+/** Seconds per pass of Go's debug/buildinfo over `files`, in one Go process (no start-up in it). */
+function goReaderPasses(files: string[]): number[] {
+  const reader = buildGo({ program: 'readbuildinfo', name: 'readbuildinfo' })
+  return JSON.parse(execFileSync(reader, [String(runs), ...files], { encoding: 'utf8', maxBuffer: 1 << 20 })) as number[]
+}
+
+function ourPasses(files: string[], pass: () => unknown): Promise<number[]> {
+  return (async () => {
+    const seconds: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const start = process.hrtime.bigint()
+      await pass()
+      seconds.push(Number(process.hrtime.bigint() - start) / 1e9)
+    }
+    return seconds
+  })()
+}
+
+/** How many files `go version -m` prints a version for. */
+function goRecognised(files: string[]): number {
+  const run = spawnSync('go', ['version', '-m', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  return run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('\t')).length
+}
 
 async function main(): Promise<void> {
   if (!existsSync(join(packageRoot, 'dist', 'src', 'cli', 'main.js'))) throw new Error('run `npm run build` first: the benchmark runs the built CLI')
-  const fixtures = [
-    ...goFixtures.map((f) => f.file()),
-    fatMachO(),
-    goWasm(),
-    halfGoBinary(),
-    ...nonGoFixtures.map((f) => f.file()),
-  ]
+  const fixtures = [...goFixtures.map((f) => f.file()), fatMachO(), goWasm(), halfGoBinary(), ...nonGoFixtures.map((f) => f.file())]
   const largeFiles = [largeCBinary(scratch, 100), rustDriverLibrary()].filter((f): f is string => f !== undefined)
-  const out: string[] = []
-  const fixtureBytes = fixtures.reduce((sum, f) => sum + statSync(f).size, 0)
-  out.push(`Fixtures: ${fixtures.length} files, ${mib(fixtureBytes)} MiB in all. Large non-Go files: ${largeFiles.map((f) => `${f.split('/').pop()} (${mib(statSync(f).size)} MiB)`).join(', ')}.`)
-  out.push(`Runs per measurement: ${runs} (medians). Page cache warm (every file read once before timing).`)
-  out.push('')
-
   for (const file of [...fixtures, ...largeFiles]) readFileSync(file) // into the page cache
   await inspectMany(fixtures)
 
-  // In-process API: no process start-up in the number.
-  const batch: number[] = []
-  const sequential: number[] = []
-  for (let i = 0; i < runs; i++) {
-    let start = process.hrtime.bigint()
-    await inspectMany(fixtures)
-    batch.push(Number(process.hrtime.bigint() - start) / 1e9)
-    start = process.hrtime.bigint()
-    for (const f of fixtures) inspectSync(f)
-    sequential.push(Number(process.hrtime.bigint() - start) / 1e9)
-  }
+  const rows: string[][] = []
+  const row = (what: string, ours: string, go = '', ratioText = '') => rows.push([what, ours, go, ratioText])
+  const n = fixtures.length
+  const perSecond = (seconds: number) => (n / seconds).toFixed(0)
+  const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
+  const us = (seconds: number) => (seconds * 1e6).toFixed(1)
 
-  // Whole processes on the same file list: `go version -m FILES` against `gops-native inspect FILES`.
+  const ours = (await inspectMany(fixtures)).filter((r) => r.isGo).length
+  row(`fixtures recognised as Go (of ${n})`, String(ours), String(goRecognised(fixtures)))
+
+  const oursSync = median(await ourPasses(fixtures, () => fixtures.forEach((f) => inspectSync(f))))
+  const goInProcess = median(goReaderPasses(fixtures))
+  row('fixtures, in-process, one thread, files/s (`inspectSync` loop vs `debug/buildinfo.ReadFile` loop)', perSecond(oursSync), perSecond(goInProcess), ratio(goInProcess, oursSync))
+  const oursMany = median(await ourPasses(fixtures, () => inspectMany(fixtures)))
+  row(`fixtures, in-process \`inspectMany\` (pool of up to ${Math.min(cpus().length, 8)} threads), files/s`, perSecond(oursMany))
+
   const goAll = medianRuns('go', ['version', '-m', ...fixtures])
   const oursAll = medianRuns(process.execPath, [cli, 'inspect', ...fixtures])
-
-  out.push('| what | gops-native | go version -m | ours / Go |')
-  out.push('|---|---|---|---|')
-  const perSecond = (seconds: number) => (fixtures.length / seconds).toFixed(0)
-  out.push(`| fixtures, in-process \`inspectMany\` (${cpus().length} threads max), files/s | ${perSecond(median(batch))} | | |`)
-  out.push(`| fixtures, in-process \`inspectSync\` loop, files/s | ${perSecond(median(sequential))} | | |`)
-  out.push(
-    `| fixtures, one process for all files (start-up included), files/s | ${perSecond(oursAll.seconds)} | ${perSecond(goAll.seconds)} | ${ratio(goAll.seconds, oursAll.seconds)} |`,
-  )
-  out.push(`| fixtures, one process for all files, wall ms | ${(oursAll.seconds * 1e3).toFixed(1)} | ${(goAll.seconds * 1e3).toFixed(1)} | ${ratio(oursAll.seconds, goAll.seconds)} |`)
-  out.push(`| fixtures, one process for all files, peak RSS MiB | ${mib(oursAll.maxRssKiB * 1024)} | ${mib(goAll.maxRssKiB * 1024)} | ${ratio(oursAll.maxRssKiB, goAll.maxRssKiB)} |`)
+  row('fixtures, one process for all files (`gops-native inspect` vs `go version -m`), files/s', perSecond(oursAll.seconds), perSecond(goAll.seconds), ratio(goAll.seconds, oursAll.seconds))
+  row('fixtures, one process for all files, wall ms', ms(oursAll.seconds), ms(goAll.seconds), ratio(oursAll.seconds, goAll.seconds))
+  row('fixtures, one process for all files, peak RSS MiB', mib(oursAll.maxRssKiB * 1024), mib(goAll.maxRssKiB * 1024), ratio(oursAll.maxRssKiB, goAll.maxRssKiB))
 
   const goRead = straceBytesRead('go', ['version', '-m', ...fixtures], fixtures)
   const oursRead = straceBytesRead(process.execPath, [cli, 'inspect', ...fixtures], fixtures)
-  const selfReported = new Map((await inspectMany(fixtures)).map((r) => [r.path, r.bytesRead]))
-  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0)
+  const selfReported = (await inspectMany(fixtures)).reduce((sum, r) => sum + r.bytesRead, 0)
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0)
   const perFile = (m: Map<string, number>) => median([...m.values()])
-  out.push(`| fixtures, bytes read per file, median KiB (strace) | ${kib(perFile(oursRead))} | ${kib(perFile(goRead))} | ${ratio(perFile(oursRead), perFile(goRead))} |`)
-  out.push(`| fixtures, bytes read, all files, MiB (strace) | ${mib(sum(oursRead))} | ${mib(sum(goRead))} | ${ratio(sum(oursRead), sum(goRead))} |`)
-  out.push(`| fixtures, bytes read, all files, MiB (our \`bytesRead\`) | ${mib(sum(selfReported))} | | |`)
+  row('fixtures, bytes read per file, median KiB (strace)', kib(perFile(oursRead)), kib(perFile(goRead)), ratio(perFile(oursRead), perFile(goRead)))
+  row('fixtures, bytes read from all files, KiB (strace)', kib(total(oursRead)), kib(total(goRead)), ratio(total(oursRead), total(goRead)))
+  row('fixtures, bytes read from all files, KiB (our `bytesRead`)', kib(selfReported))
 
   for (const file of largeFiles) {
     const name = `\`${file.split('/').pop()}\` (${mib(statSync(file).size)} MiB, not Go)`
+    const oursOne = median(await ourPasses([file], () => inspectSync(file)))
+    const goOne = median(goReaderPasses([file]))
+    row(`${name}: in-process, µs`, us(oursOne), us(goOne), ratio(oursOne, goOne))
     const go = medianRuns('go', ['version', '-m', file])
-    const ours = medianRuns(process.execPath, [cli, 'inspect', file])
-    const inProcess = median(
-      Array.from({ length: runs }, () => {
-        const start = process.hrtime.bigint()
-        inspectSync(file)
-        return Number(process.hrtime.bigint() - start) / 1e6
-      }),
-    )
+    const cliRun = medianRuns(process.execPath, [cli, 'inspect', file])
+    row(`${name}: one process, wall ms`, ms(cliRun.seconds), ms(go.seconds), ratio(cliRun.seconds, go.seconds))
     const goBytes = straceBytesRead('go', ['version', '-m', file], [file]).get(file)!
     const ourBytes = straceBytesRead(process.execPath, [cli, 'inspect', file], [file]).get(file)!
-    out.push(`| ${name}: in-process \`inspectSync\`, ms | ${inProcess.toFixed(2)} | | |`)
-    out.push(`| ${name}: one process, wall ms | ${(ours.seconds * 1e3).toFixed(1)} | ${(go.seconds * 1e3).toFixed(1)} | ${ratio(ours.seconds, go.seconds)} |`)
-    out.push(`| ${name}: bytes read, KiB (strace) | ${kib(ourBytes)} | ${kib(goBytes)} | ${ratio(ourBytes, goBytes)} |`)
-    out.push(`| ${name}: our \`bytesRead\`, KiB | ${kib(inspectSync(file).bytesRead)} | | |`)
-    out.push(`| ${name}: peak RSS MiB | ${mib(ours.maxRssKiB * 1024)} | ${mib(go.maxRssKiB * 1024)} | ${ratio(ours.maxRssKiB, go.maxRssKiB)} |`)
+    row(`${name}: bytes read, KiB (strace; ours also \`bytesRead\` ${kib(inspectSync(file).bytesRead)})`, kib(ourBytes), kib(goBytes), ratio(ourBytes, goBytes))
+    row(`${name}: one process, peak RSS MiB`, mib(cliRun.maxRssKiB * 1024), mib(go.maxRssKiB * 1024), ratio(cliRun.maxRssKiB, go.maxRssKiB))
   }
-
   const baseline = medianRuns(process.execPath, ['-e', '0'])
-  out.push('')
-  out.push(`For scale: a bare \`node -e 0\` takes ${(baseline.seconds * 1e3).toFixed(1)} ms and ${mib(baseline.maxRssKiB * 1024)} MiB peak RSS here.`)
+  row('for scale: a bare `node -e 0` process, wall ms / peak RSS MiB', `${ms(baseline.seconds)} / ${mib(baseline.maxRssKiB * 1024)}`)
+
+  const fixtureBytes = fixtures.reduce((sum, f) => sum + statSync(f).size, 0)
+  const out = [
+    `Fixtures: ${n} files (the ava fixture matrix), ${mib(fixtureBytes)} MiB in all. ${runs} runs per measurement, medians; page cache warm.`,
+    '',
+    '| measurement | gops-native | Go | ours / Go |',
+    '|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ]
   process.stdout.write(out.join('\n') + '\n')
 }
 

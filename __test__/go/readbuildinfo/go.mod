@@ -1,0 +1,3 @@
+module example.com/gopsnative/readbuildinfo
+
+go 1.22
