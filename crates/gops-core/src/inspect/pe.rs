@@ -88,6 +88,9 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
             text = Some(region);
         } else if name.starts_with(b".rdata\0") {
             image.rodata.push(region);
+        } else if name == b".symtab\0" {
+            // Go's linker names a section `.symtab` even with `-s`; other PE linkers do not.
+            image.go_hint = true;
         }
     }
     // PE has no pclntab section: it sits in .rdata (or, in old releases, .text).
