@@ -73,7 +73,7 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
             vsize.min(raw_size)
         };
         let region = Region {
-            vaddr: image_base + u64::from(va),
+            vaddr: image_base.wrapping_add(u64::from(va)),
             offset: raw_at.into(),
             size: size.into(),
         };
