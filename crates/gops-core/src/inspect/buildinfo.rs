@@ -47,7 +47,7 @@ pub(crate) fn find(src: Source<'_>, image: &Image, hinted: bool) -> io::Result<O
     else {
         return Ok(None);
     };
-    let Some(header) = src.read_exact(region.offset + at, HEADER)? else {
+    let Some(header) = src.read_exact(region.at(at), HEADER)? else {
         return Ok(None);
     };
     let flags = header[15];
@@ -109,14 +109,14 @@ fn read_uvarint_string(
     max: u64,
 ) -> io::Result<Option<Vec<u8>>> {
     let left = region.size.saturating_sub(*cursor);
-    let prefix = src.read(region.offset + *cursor, left.min(10) as usize)?;
+    let prefix = src.read(region.at(*cursor), left.min(10) as usize)?;
     let Some((len, used)) = uvarint(&prefix) else {
         return Ok(None);
     };
     if len > max || len > left - used as u64 {
         return Ok(None);
     }
-    let bytes = src.read_exact(region.offset + *cursor + used as u64, len as usize)?;
+    let bytes = src.read_exact(region.at(*cursor + used as u64), len as usize)?;
     *cursor += used as u64 + len;
     Ok(bytes)
 }

@@ -14,6 +14,14 @@ pub(crate) struct Region {
     pub size: u64,
 }
 
+impl Region {
+    /// The file offset of `inside` bytes into the region; offsets a hostile header pushes past
+    /// `u64::MAX` saturate, which reads as past the end of the file.
+    pub(crate) fn at(&self, inside: u64) -> u64 {
+        self.offset.saturating_add(inside)
+    }
+}
+
 /// Where the Go build ID is written.
 #[derive(Clone, Debug, Default)]
 pub(crate) enum BuildIdSpot {
@@ -89,7 +97,7 @@ impl Image {
         if len > seg.size - inside {
             return Ok(None);
         }
-        src.read_exact(seg.offset + inside, len as usize)
+        src.read_exact(seg.at(inside), len as usize)
     }
 
     /// The Go string whose header `{data, len}` sits at `addr`, when it is at most `max` bytes.

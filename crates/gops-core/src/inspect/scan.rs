@@ -25,7 +25,7 @@ pub(crate) fn chunks<B>(
     let mut start = 0u64;
     while start < end {
         let want = (end - start).min(size as u64) as usize;
-        let chunk = src.read(region.offset + start, want)?;
+        let chunk = src.read(region.at(start), want)?;
         if chunk.is_empty() {
             break;
         }

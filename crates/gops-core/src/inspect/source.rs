@@ -186,14 +186,18 @@ impl Endian {
 pub(crate) mod tests {
     use super::*;
     use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A temporary file holding `bytes`, removed when dropped.
     pub(crate) struct TempFile(pub std::path::PathBuf);
 
     impl TempFile {
+        /// A file named after `name`, the process and a counter, so parallel tests never share one.
         pub(crate) fn new(name: &str, bytes: &[u8]) -> Self {
-            let path =
-                std::env::temp_dir().join(format!("gops-core-{}-{name}", std::process::id()));
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let file_name = format!("gops-core-{}-{n}-{name}", std::process::id());
+            let path = std::env::temp_dir().join(file_name);
             File::create(&path)
                 .and_then(|mut f| f.write_all(bytes))
                 .expect("temp file is writable");

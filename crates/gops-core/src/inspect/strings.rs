@@ -38,7 +38,7 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
             |start, chunk, fresh| {
                 if modinfo_at.is_none() {
                     if let Some(i) = memmem::find(&chunk[..fresh], &INFO_START) {
-                        modinfo_at = Some(region.offset + start + i as u64);
+                        modinfo_at = Some(region.at(start + i as u64));
                     }
                 }
                 for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {

@@ -106,7 +106,7 @@ fn decode(table: &SymbolTable, e: &[u8]) -> Option<Entry> {
             let value = u64::from(en.u32(e, 8)?);
             Entry {
                 name: (!inline).then_some(en.u32(e, 4)?.into()),
-                value: base.map_or(0, |b| b + value),
+                value: base.map_or(0, |b| b.wrapping_add(value)),
                 aux: e[17].into(),
             }
         }
@@ -135,7 +135,10 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
     let mut index = 0u64;
     while index < count {
         let n = per_chunk.min(count - index);
-        let chunk = src.read(table.offset + index * size as u64, (n as usize) * size)?;
+        let chunk = src.read(
+            table.offset.saturating_add(index * size as u64),
+            (n as usize) * size,
+        )?;
         if chunk.len() < size {
             break;
         }
@@ -188,7 +191,9 @@ impl NameWindow<'_> {
         let end = (at + len as u64).min(self.table.strings_size);
         if at < self.start || end > self.start + self.bytes.len() as u64 {
             let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
-            self.bytes = self.src.read(self.table.strings_offset + at, want)?;
+            self.bytes = self
+                .src
+                .read(self.table.strings_offset.saturating_add(at), want)?;
             self.start = at;
         }
         let from = (at - self.start) as usize;

@@ -613,3 +613,13 @@ fn scripts_wasm_archives_and_empty_files_are_not_go() {
         assert_eq!((info.is_go, info.format), (false, format), "{name}");
     }
 }
+
+#[test]
+fn offsets_past_u64_max_read_as_missing() {
+    // Found by fuzzing: an XCOFF64 symbol table at 2^64 - 1 holding 2^32 - 1 entries.
+    let mut xcoff = vec![0x01, 0xf7, 0, 0];
+    xcoff.extend_from_slice(&[0xff; 20]);
+    xcoff.extend_from_slice(&[0; 40]);
+    let info = inspect_path(&TempFile::new("xcoff-overflow", &xcoff).0).unwrap();
+    assert_eq!((info.format, info.is_go), (Format::Xcoff, false));
+}

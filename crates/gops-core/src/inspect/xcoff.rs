@@ -82,7 +82,7 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
         }
     }
     if is64 && symptr != 0 && nsyms != 0 {
-        let strings_offset = symptr + u64::from(nsyms) * SYMBOL_SIZE;
+        let strings_offset = symptr.saturating_add(u64::from(nsyms) * SYMBOL_SIZE);
         let strings_size = src
             .read_exact(strings_offset, 4)?
             .and_then(|b| e.u32(&b, 0))
