@@ -4,7 +4,7 @@
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildGo, derivedFile, type GoBuild } from './go'
+import { buildGo, derivedFile, type GoBuild, withCacheLock } from './go'
 import { elfSection, zeroSectionHeaderFields } from './elf'
 
 export type Format = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'wasm' | 'script' | 'archive' | 'unknown'
@@ -29,12 +29,14 @@ const program = 'withdeps'
 
 function withdeps(goos: string, goarch: string, variant = '', more: Omit<GoBuild, 'program' | 'name'> = {}): string {
   const extension = goos === 'windows' ? '.exe' : variant === 'c-shared' || variant === 'plugin' ? '.so' : ''
-  return buildGo({
-    program,
-    name: `${program}-${goos}-${goarch}${variant ? `-${variant}` : ''}${extension}`,
-    env: { GOOS: goos, GOARCH: goarch, ...more.env },
-    flags: more.flags,
-  })
+  return withCacheLock(() =>
+    buildGo({
+      program,
+      name: `${program}-${goos}-${goarch}${variant ? `-${variant}` : ''}${extension}`,
+      env: { GOOS: goos, GOARCH: goarch, ...more.env },
+      flags: more.flags,
+    }),
+  )
 }
 
 export const crossTargets: [goos: string, goarch: string][] = [
@@ -261,7 +263,7 @@ export const fatMachO = (): string => {
 export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
 
 /** A Go wasm module (GOOS=wasip1): Go's reader does not handle wasm. */
-export const goWasm = () => buildGo({ program, name: `${program}.wasm`, env: { GOOS: 'wasip1', GOARCH: 'wasm' } })
+export const goWasm = () => withCacheLock(() => buildGo({ program, name: `${program}.wasm`, env: { GOOS: 'wasip1', GOARCH: 'wasm' } }))
 
 const cSource = '#include <stdio.h>\nint main(void) { puts("not go"); return 0; }\n'
 const rustSource = 'fn main() { println!("not go"); }\n'

@@ -2,7 +2,7 @@
 // that changes the output, so a second `npm test` rebuilds nothing.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/package-root'
 
@@ -79,9 +79,66 @@ export function derivedFile(name: string, key: unknown[], produce: (out: string)
   const dir = join(cacheDir, 'derived', hash)
   const out = join(dir, name)
   if (existsSync(out)) return out
-  mkdirSync(dir, { recursive: true })
-  const partial = `${out}.${process.pid}.partial`
-  produce(partial)
-  renameSync(partial, out)
-  return out
+  return withCacheLock(() => {
+    if (existsSync(out)) return out
+    mkdirSync(dir, { recursive: true })
+    const partial = `${out}.${process.pid}.partial`
+    produce(partial)
+    renameSync(partial, out)
+    return out
+  })
+}
+
+let lockDepth = 0
+
+/**
+ * Runs `produce` while holding a lock shared by every test process (ava runs spec files in
+ * parallel), so a fixture wanted by two files is built once while the other waits for the
+ * cache. Re-entrant within a process; a lock left by a dead process is taken over.
+ */
+export function withCacheLock<T>(produce: () => T): T {
+  if (lockDepth > 0) return nested(produce)
+  const lock = join(cacheDir, 'build.lock')
+  mkdirSync(cacheDir, { recursive: true })
+  const nap = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    if (!lockOwnerAlive(lock)) rmSync(lock, { force: true })
+    else Atomics.wait(nap, 0, 0, 100)
+  }
+  try {
+    return nested(produce)
+  } finally {
+    rmSync(lock, { force: true })
+  }
+}
+
+function nested<T>(produce: () => T): T {
+  lockDepth++
+  try {
+    return produce()
+  } finally {
+    lockDepth--
+  }
+}
+
+function lockOwnerAlive(lock: string): boolean {
+  let owner: number
+  try {
+    owner = Number(readFileSync(lock, 'utf8'))
+  } catch {
+    return true // just released or just being written: look again
+  }
+  if (!owner) return true
+  try {
+    process.kill(owner, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
 }
