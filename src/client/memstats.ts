@@ -1,0 +1,109 @@
+// The memstats reply, parsed. Key names follow gops master; v0.3.28 agents spell four of them
+// differently (stack-mspan-inuse, ...) and lack buck-hash-sys: both are read.
+import { parseGoBytes, parseGoDuration, parseGoTime } from './go-values'
+import { badReply, numberField, parseKeyValues } from './replies'
+
+export interface MemStats {
+  /** Sizes in bytes. */
+  alloc: number
+  totalAlloc: number
+  sys: number
+  lookups: number
+  mallocs: number
+  frees: number
+  heapAlloc: number
+  heapSys: number
+  heapIdle: number
+  heapInUse: number
+  heapReleased: number
+  heapObjects: number
+  stackInUse: number
+  stackSys: number
+  mspanInUse: number
+  mspanSys: number
+  mcacheInUse: number
+  mcacheSys: number
+  /** Absent from gops v0.3.28 agents. */
+  buckHashSys?: number
+  otherSys: number
+  gcSys: number
+  /** The heap size that triggers the next GC, in bytes. */
+  nextGC: number
+  /** Null before the first GC. */
+  lastGC: Date | null
+  gcPauseTotalNs: number
+  /** The most recent pause, in nanoseconds. */
+  gcPauseNs: number
+  /** When the most recent pause ended; null before the first GC. */
+  gcPauseEnd: Date | null
+  numGC: number
+  numForcedGC: number
+  gcCPUFraction: number
+  enableGC: boolean
+  debugGC: boolean
+  /** The reply exactly as the agent sent it. */
+  raw: string
+}
+
+type ByteKey = 'alloc' | 'totalAlloc' | 'sys' | 'heapAlloc' | 'heapSys' | 'heapIdle' | 'heapInUse' | 'heapReleased'
+  | 'stackInUse' | 'stackSys' | 'mspanInUse' | 'mspanSys' | 'mcacheInUse' | 'mcacheSys' | 'otherSys' | 'gcSys'
+
+/** Each byte-size field with its reply key(s): master's spelling first, then v0.3.28's. */
+const BYTE_FIELDS: [ByteKey, ...string[]][] = [
+  ['alloc', 'alloc'],
+  ['totalAlloc', 'total-alloc'],
+  ['sys', 'sys'],
+  ['heapAlloc', 'heap-alloc'],
+  ['heapSys', 'heap-sys'],
+  ['heapIdle', 'heap-idle'],
+  ['heapInUse', 'heap-in-use'],
+  ['heapReleased', 'heap-released'],
+  ['stackInUse', 'stack-in-use'],
+  ['stackSys', 'stack-sys'],
+  ['mspanInUse', 'mspan-in-use', 'stack-mspan-inuse'],
+  ['mspanSys', 'mspan-sys', 'stack-mspan-sys'],
+  ['mcacheInUse', 'mcache-in-use', 'stack-mcache-inuse'],
+  ['mcacheSys', 'mcache-sys', 'stack-mcache-sys'],
+  ['otherSys', 'other-sys'],
+  ['gcSys', 'gc-sys'],
+]
+
+export function parseMemStats(text: string, source = 'the memstats reply'): MemStats {
+  const fields = parseKeyValues(text)
+  const count = (key: string): number => numberField(fields, key, source)
+  const bytes = (key: string): number => numberField(fields, key, source, parseGoBytes)
+  const flag = (key: string): boolean => {
+    const value = fields.get(key)
+    if (value !== 'true' && value !== 'false') throw badReply(source, `"${key}" is not true or false`)
+    return value === 'true'
+  }
+
+  const sizes = Object.fromEntries(
+    BYTE_FIELDS.map(([name, ...keys]) => [name, bytes(keys.find((key) => fields.has(key)) ?? keys[0])]),
+  ) as Record<ByteKey, number>
+  const nextGC = (value: string): number | null => parseGoBytes(value.replace(/^when heap-alloc >= /, ''))
+  const lastGC = fields.get('last-gc')
+  const lastGCTime = lastGC === '-' ? null : parseGoTime(lastGC ?? '')
+  if (lastGC !== '-' && lastGCTime === null) throw badReply(source, `"last-gc: ${lastGC ?? ''}" is not a time`)
+  const pauseEndNs = count('gc-pause-end')
+
+  return {
+    ...sizes,
+    lookups: count('lookups'),
+    mallocs: count('mallocs'),
+    frees: count('frees'),
+    heapObjects: count('heap-objects'),
+    ...(fields.has('buck-hash-sys') ? { buckHashSys: bytes('buck-hash-sys') } : {}),
+    nextGC: numberField(fields, 'next-gc', source, nextGC),
+    lastGC: lastGCTime,
+    gcPauseTotalNs: numberField(fields, 'gc-pause-total', source, parseGoDuration),
+    gcPauseNs: count('gc-pause'),
+    gcPauseEnd: pauseEndNs === 0 ? null : new Date(pauseEndNs / 1e6),
+    numGC: count('num-gc'),
+    numForcedGC: count('num-forced-gc'),
+    gcCPUFraction: count('gc-cpu-fraction'),
+    enableGC: flag('enable-gc'),
+    debugGC: flag('debug-gc'),
+    raw: text,
+  }
+}
