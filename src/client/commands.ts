@@ -68,12 +68,17 @@ export async function gc(target: Target, options: ClientOptions = {}): Promise<v
 
 /** Sets GOGC in the target (`'off'` stops collection; it is sent as -1). */
 export async function setGC(target: Target, percent: number | 'off', options: ClientOptions = {}): Promise<SetGCResult> {
+  const { reply, source } = await ask(target, Command.SetGCPercent, options, gcPercentParam(percent))
+  return parseSetGC(reply.toString('utf8'), source)
+}
+
+/** SetGCPercent's parameter: the percent as a padded zigzag varint. */
+export function gcPercentParam(percent: number | 'off'): Buffer {
   const value = percent === 'off' ? -1 : percent
   if (!Number.isSafeInteger(value)) {
     throw new GopsError('BAD_ARGUMENT', `the GC percent must be an integer or "off", not ${JSON.stringify(percent)}`)
   }
-  const { reply, source } = await ask(target, Command.SetGCPercent, options, encodeVarint(value))
-  return parseSetGC(reply.toString('utf8'), source)
+  return encodeVarint(value)
 }
 
 export async function memStats(target: Target, options: ClientOptions = {}): Promise<MemStats> {

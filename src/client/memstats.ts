@@ -45,42 +45,18 @@ export interface MemStats {
   raw: string
 }
 
-type ByteKey = 'alloc' | 'totalAlloc' | 'sys' | 'heapAlloc' | 'heapSys' | 'heapIdle' | 'heapInUse' | 'heapReleased'
-  | 'stackInUse' | 'stackSys' | 'mspanInUse' | 'mspanSys' | 'mcacheInUse' | 'mcacheSys' | 'otherSys' | 'gcSys'
-
-/** Each byte-size field with its reply key(s): master's spelling first, then v0.3.28's. */
-const BYTE_FIELDS: [ByteKey, ...string[]][] = [
-  ['alloc', 'alloc'],
-  ['totalAlloc', 'total-alloc'],
-  ['sys', 'sys'],
-  ['heapAlloc', 'heap-alloc'],
-  ['heapSys', 'heap-sys'],
-  ['heapIdle', 'heap-idle'],
-  ['heapInUse', 'heap-in-use'],
-  ['heapReleased', 'heap-released'],
-  ['stackInUse', 'stack-in-use'],
-  ['stackSys', 'stack-sys'],
-  ['mspanInUse', 'mspan-in-use', 'stack-mspan-inuse'],
-  ['mspanSys', 'mspan-sys', 'stack-mspan-sys'],
-  ['mcacheInUse', 'mcache-in-use', 'stack-mcache-inuse'],
-  ['mcacheSys', 'mcache-sys', 'stack-mcache-sys'],
-  ['otherSys', 'other-sys'],
-  ['gcSys', 'gc-sys'],
-]
-
 export function parseMemStats(text: string, source = 'the memstats reply'): MemStats {
   const fields = parseKeyValues(text)
   const count = (key: string): number => numberField(fields, key, source)
-  const bytes = (key: string): number => numberField(fields, key, source, parseGoBytes)
+  /** A size under master's key, or under v0.3.28's `legacyKey`. */
+  const bytes = (key: string, legacyKey = key): number =>
+    numberField(fields, fields.has(key) ? key : legacyKey, source, parseGoBytes)
   const flag = (key: string): boolean => {
     const value = fields.get(key)
     if (value !== 'true' && value !== 'false') throw badReply(source, `"${key}" is not true or false`)
     return value === 'true'
   }
 
-  const sizes = Object.fromEntries(
-    BYTE_FIELDS.map(([name, ...keys]) => [name, bytes(keys.find((key) => fields.has(key)) ?? keys[0])]),
-  ) as Record<ByteKey, number>
   const nextGC = (value: string): number | null => parseGoBytes(value.replace(/^when heap-alloc >= /, ''))
   const lastGC = fields.get('last-gc')
   const lastGCTime = lastGC === '-' ? null : parseGoTime(lastGC ?? '')
@@ -88,12 +64,27 @@ export function parseMemStats(text: string, source = 'the memstats reply'): MemS
   const pauseEndNs = count('gc-pause-end')
 
   return {
-    ...sizes,
+    alloc: bytes('alloc'),
+    totalAlloc: bytes('total-alloc'),
+    sys: bytes('sys'),
     lookups: count('lookups'),
     mallocs: count('mallocs'),
     frees: count('frees'),
+    heapAlloc: bytes('heap-alloc'),
+    heapSys: bytes('heap-sys'),
+    heapIdle: bytes('heap-idle'),
+    heapInUse: bytes('heap-in-use'),
+    heapReleased: bytes('heap-released'),
     heapObjects: count('heap-objects'),
+    stackInUse: bytes('stack-in-use'),
+    stackSys: bytes('stack-sys'),
+    mspanInUse: bytes('mspan-in-use', 'stack-mspan-inuse'),
+    mspanSys: bytes('mspan-sys', 'stack-mspan-sys'),
+    mcacheInUse: bytes('mcache-in-use', 'stack-mcache-inuse'),
+    mcacheSys: bytes('mcache-sys', 'stack-mcache-sys'),
     ...(fields.has('buck-hash-sys') ? { buckHashSys: bytes('buck-hash-sys') } : {}),
+    otherSys: bytes('other-sys'),
+    gcSys: bytes('gc-sys'),
     nextGC: numberField(fields, 'next-gc', source, nextGC),
     lastGC: lastGCTime,
     gcPauseTotalNs: numberField(fields, 'gc-pause-total', source, parseGoDuration),
