@@ -18,7 +18,7 @@ export function parseGoDuration(text: string): number | null {
   const body = trimmed.replace(/^[-+]/, '')
   const parts = [...body.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy)]
   if (parts.length === 0 || parts.reduce((n, part) => n + part[0].length, 0) !== body.length) return null
-  return sign * parts.reduce((ns, [, amount, unit]) => ns + Number(amount) * DURATION_UNIT_NS[unit], 0)
+  return sign * Math.round(parts.reduce((ns, [, amount, unit]) => ns + Number(amount) * DURATION_UNIT_NS[unit], 0))
 }
 
 /** Parses Go's time.Time String form ("2006-01-02 15:04:05.999999999 -0700 MST") to a Date; null if it is not one. */
