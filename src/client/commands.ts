@@ -24,7 +24,7 @@ const COMMAND_NAMES: Record<number, string> = {
   [Command.CPUProfile]: 'pprof-cpu',
   [Command.Stats]: 'stats',
   [Command.Trace]: 'trace',
-  [Command.BinaryDump]: 'the binary dump',
+  [Command.BinaryDump]: 'binary dump',
   [Command.SetGCPercent]: 'setgc',
 }
 
@@ -39,6 +39,9 @@ function defaultTimeoutMs(command: number): number {
 const BINARY_DUMP_MAX_BYTES = 1024 * 1024 * 1024
 
 async function ask(target: Target, command: number, options: ClientOptions, params?: Buffer) {
+  if (!Number.isInteger(command) || command < 0 || command > 0xff) {
+    throw new GopsError('BAD_ARGUMENT', `a gops command is one byte, not ${command}`)
+  }
   const address = await resolveTarget(target, options)
   const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {

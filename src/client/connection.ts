@@ -83,7 +83,7 @@ export function exchange(
           ),
         )
     })
-    socket.once('error', (error: NodeJS.ErrnoException) => finish(socketError(error, address, who)))
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(socketError(error, address, who)))
   })
 }
 
