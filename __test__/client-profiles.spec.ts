@@ -12,17 +12,14 @@ import { client } from '../index'
 import { runCli } from './helpers/cli'
 import { runGops, startGoAgent, withAgentBinary, type GoAgent } from './helpers/withagent'
 
-// The CPU profile holds a Go agent for 30 s, so it gets an agent of its own.
 let agent: GoAgent
-let cpuAgent: GoAgent
 let scratch: string
 test.before(async () => {
-  ;[agent, cpuAgent] = await Promise.all([startGoAgent(), startGoAgent()])
+  agent = await startGoAgent()
   scratch = mkdtempSync(join(tmpdir(), 'gops-native-profiles-'))
 })
 test.after.always(() => {
   agent?.stop()
-  cpuAgent?.stop()
   if (scratch) rmSync(scratch, { recursive: true, force: true })
 })
 
@@ -66,11 +63,24 @@ test('pprof-heap without --output names a temp file the way gops does', async (t
   t.true((await readPprof(saved![1])).includes('inuse_space'))
 })
 
-test('CPU profile (30 s) by host:port is gzipped pprof that go tool pprof reads', async (t) => {
-  const profile = await client.cpuProfile(`127.0.0.1:${cpuAgent.port}`)
+// A CPU profile holds a Go agent for 30 s: the API (by host:port) and the CLI (by pid) each get
+// an agent of their own and run at the same time, once.
+test('CPU profiles (30 s), by host:port and through the CLI by pid, are pprof that go tool pprof reads', async (t) => {
+  const [byAddress, byPid] = await Promise.all([startGoAgent(), startGoAgent()])
+  t.teardown(() => {
+    byAddress.stop()
+    byPid.stop()
+  })
+  const output = join(scratch, 'cli-cpu.pb.gz')
+  const [profile, cli] = await Promise.all([
+    client.cpuProfile(`127.0.0.1:${byAddress.port}`),
+    runCli(['pprof-cpu', String(byPid.pid), '--output', output], { GOPS_CONFIG_DIR: byPid.configDir }),
+  ])
   const file = join(scratch, 'cpu.pb.gz')
   writeFileSync(file, profile)
   t.deepEqual(await readPprof(file), ['samples', 'cpu'])
+  t.is(cli.stdout, `Profiling CPU now, will take 30 secs...\nProfile dump saved to: ${output}\n`)
+  t.deepEqual(await readPprof(output), ['samples', 'cpu'])
 })
 
 test('trace by pid is Go runtime/trace data', async (t) => {
