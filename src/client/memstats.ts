@@ -3,8 +3,8 @@
 import { parseGoBytes, parseGoDuration, parseGoTime } from './go-values'
 import { badReply, numberField, parseKeyValues } from './replies'
 
+/** Go's runtime.MemStats as the agent reports them: sizes in bytes, durations in nanoseconds. */
 export interface MemStats {
-  /** Sizes in bytes. */
   alloc: number
   totalAlloc: number
   sys: number
