@@ -119,6 +119,14 @@ test('a listener that never replies: TIMEOUT after the deadline, in the API and 
   t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
 })
 
+test('an exchange can be abandoned through an AbortSignal: ABORTED', async (t) => {
+  const listener = await peer(() => {})
+  const controller = new AbortController()
+  const profile = client.cpuProfile(listener.address, { signal: controller.signal })
+  setTimeout(() => controller.abort(), 100)
+  await rejects(t, profile, 'ABORTED', /pprof-cpu from the agent at 127\.0\.0\.1:\d+ was aborted/)
+})
+
 test('junk bytes instead of a reply: BAD_REPLY for every structured command', async (t) => {
   const junk = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x0a, 0x3a, 0x20, 0xff])
   const listener = await peer((socket) => socket.once('data', () => socket.end(junk)))

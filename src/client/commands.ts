@@ -46,6 +46,7 @@ async function ask(target: Target, command: number, options: ClientOptions, para
   const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {
     connectTimeoutMs: options.connectTimeoutMs,
+    signal: options.signal,
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs(command),
     maxReplyBytes:
       options.maxReplyBytes ?? (command === Command.BinaryDump ? BINARY_DUMP_MAX_BYTES : DEFAULT_MAX_REPLY_BYTES),

@@ -11,6 +11,8 @@ export interface ExchangeOptions {
   timeoutMs?: number
   /** Refuse replies larger than this many bytes. */
   maxReplyBytes?: number
+  /** Abandons the exchange (e.g. a CPU profile the user no longer wants). */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
@@ -40,6 +42,7 @@ export function exchange(
       settled = true
       clearTimeout(connectTimer)
       clearTimeout(exchangeTimer)
+      options.signal?.removeEventListener('abort', abort)
       socket.destroy()
       if (error) reject(error)
       else resolve(Buffer.concat(chunks, received))
@@ -60,6 +63,10 @@ export function exchange(
         ),
       timeoutMs,
     )
+
+    const abort = (): void => finish(new GopsError('ABORTED', `${commandName} from the agent at ${who} was aborted`))
+    if (options.signal?.aborted) abort()
+    options.signal?.addEventListener('abort', abort, { once: true })
 
     socket.once('connect', () => {
       clearTimeout(connectTimer)
