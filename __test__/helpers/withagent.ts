@@ -15,9 +15,10 @@ export interface GoAgent {
   stop(): void
 }
 
-const running = new Set<ChildProcess>()
+/** Every started agent's stop(), run on worker exit too, so no agent outlives its test file. */
+const running = new Set<() => void>()
 process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
+  for (const stop of running) stop()
 })
 
 export function withAgentBinary(): string {
@@ -35,7 +36,6 @@ export async function startGoAgent(
   const configDir = mkdtempSync(join(tmpdir(), 'gops-native-agent-'))
   const [command, ...args] = [...wrapper, withAgentBinary()]
   const child = spawn(command, args, { env: { ...process.env, GOPS_CONFIG_DIR: configDir }, stdio: ['ignore', 'pipe', 'inherit'] })
-  running.add(child)
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null) {
       try {
@@ -45,9 +45,10 @@ export async function startGoAgent(
       }
       child.kill('SIGKILL')
     }
-    running.delete(child)
+    running.delete(stop)
     rmSync(configDir, { recursive: true, force: true })
   }
+  running.add(stop)
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the Go agent did not print "ready" within 20 s')), 20_000)
