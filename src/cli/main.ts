@@ -3,10 +3,12 @@
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
+import { registerAgentCommands } from './commands/agent'
 
 type Register = (program: Command) => void
 
 const registrations: Register[] = []
+registrations.push(registerAgentCommands)
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

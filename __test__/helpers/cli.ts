@@ -1,0 +1,24 @@
+// Runs `gops-native` from source in a child process, the way users run it.
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { packageRoot } from '../../src/package-root'
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(packageRoot, '__test__', 'helpers', 'cli-entry.ts'), ...args],
+      { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
