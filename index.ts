@@ -2,6 +2,10 @@
 export { GopsError, isGopsError } from './src/errors'
 export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
 export { gopsConfigDir, portFilePath } from './src/protocol/portfile'
+export { readPortFile, type PortFile } from './src/protocol/portfile'
+export * as client from './src/client/commands'
+export type { ClientOptions, MemStats, RuntimeStats, SetGCResult, AgentAddress, Target } from './src/client/commands'
+export { resolveTarget } from './src/client/target'
 export {
   inspect,
   inspectSync,

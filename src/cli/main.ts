@@ -3,11 +3,13 @@
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
+import { registerAgentCommands } from './commands/agent'
 import { registerInspectCommand } from './commands/inspect'
 
 type Register = (program: Command) => void
 
 const registrations: Register[] = []
+registrations.push(registerAgentCommands)
 registrations.push(registerInspectCommand)
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */

@@ -1,6 +1,9 @@
 // Where gops agents publish their port: one file per PID holding the decimal port.
+import { constants as fsConstants } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { GopsError } from '../errors'
 
 /** gops's rules: $GOPS_CONFIG_DIR, else the OS user config dir + /gops, else $HOME/.config/gops. */
 export function gopsConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,4 +29,41 @@ export function parsePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(trimmed)) return null
   const port = Number(trimmed)
   return port > 0 && port < 65536 ? port : null
+}
+
+export interface PortFile {
+  path: string
+  port: number
+  /** When the agent wrote it: older than its process means the agent that wrote it is gone. */
+  mtimeMs: number
+}
+
+/** A port file holds a few digits; anything longer is not one, so never read more than this. */
+const PORT_FILE_MAX_BYTES = 64
+
+/**
+ * Reads a port file without trusting it: non-blocking open (a FIFO planted there cannot hang us),
+ * regular files only, bounded read. Resolves null when there is no such file; throws a
+ * GopsError BAD_PORT_FILE naming the file when it exists but holds no port.
+ */
+export async function readPortFile(path: string): Promise<PortFile | null> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null
+    throw new GopsError('BAD_PORT_FILE', `cannot read port file ${path}: ${(error as Error).message}`, { cause: error })
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new GopsError('BAD_PORT_FILE', `port file ${path} is not a regular file`)
+    const buffer = Buffer.alloc(PORT_FILE_MAX_BYTES)
+    const { bytesRead } = await handle.read(buffer, 0, PORT_FILE_MAX_BYTES, 0)
+    const port = bytesRead < PORT_FILE_MAX_BYTES ? parsePort(buffer.toString('utf8', 0, bytesRead)) : null
+    if (port === null) throw new GopsError('BAD_PORT_FILE', `port file ${path} does not hold a TCP port`)
+    return { path, port, mtimeMs: info.mtimeMs }
+  } finally {
+    await handle.close()
+  }
 }

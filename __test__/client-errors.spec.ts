@@ -1,0 +1,170 @@
+// How the client fails, over real sockets and real processes: every failure is a GopsError with
+// a stable code and a message naming the port file, PID or address; nothing hangs.
+import test from 'ava'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { client, GopsError, type ClientOptions } from '../index'
+import { runCli } from './helpers/cli'
+import { buildGo } from './helpers/go'
+
+let configDir: string
+let live: ChildProcess
+let deadPid: number
+const servers: Server[] = []
+
+test.before(async () => {
+  configDir = mkdtempSync(join(tmpdir(), 'gops-native-errors-'))
+  const hello = buildGo({ program: 'hello', name: 'hello' })
+  live = spawn(hello, ['120'], { stdio: 'ignore' })
+  const dead = spawn(hello, [], { stdio: 'ignore' })
+  await new Promise((resolve) => dead.once('exit', resolve))
+  deadPid = dead.pid!
+})
+test.after.always(() => {
+  live?.kill('SIGKILL')
+  for (const server of servers) server.close()
+  if (configDir) rmSync(configDir, { recursive: true, force: true })
+})
+
+/** A real TCP peer on loopback that does `behave` with each connection. */
+async function peer(behave: (socket: Socket) => void): Promise<{ address: string; connections: () => number }> {
+  let connections = 0
+  const server = createServer((socket) => {
+    connections++
+    socket.on('error', () => {})
+    behave(socket)
+  })
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return { address: `127.0.0.1:${port}`, connections: () => connections }
+}
+
+/** A port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function rejects(t: import('ava').ExecutionContext, promise: Promise<unknown>, code: string, message?: RegExp) {
+  const error = await t.throwsAsync(promise, { instanceOf: GopsError })
+  t.is((error as GopsError).code, code, error?.message)
+  if (message) t.regex(error!.message, message)
+}
+
+/** Tests run concurrently: each gets its own port-file directory. */
+const ownConfigDir = (): ClientOptions => ({ configDir: mkdtempSync(join(configDir, 'case-')) })
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+test('a live process without a port file: NO_AGENT naming the port file looked for', async (t) => {
+  const options = ownConfigDir()
+  const portFile = join(options.configDir!, String(process.pid))
+  await rejects(t, client.stack(process.pid, options), 'NO_AGENT', new RegExp(`process ${process.pid} runs no gops agent: no port file at ${escape(portFile)}`))
+  const cli = await runCli(['stack', String(process.pid)], { GOPS_CONFIG_DIR: options.configDir! })
+  t.is(cli.code, 1)
+  t.regex(cli.stderr, new RegExp(`^gops-native: process ${process.pid} runs no gops agent: no port file at ${escape(portFile)}.*\n$`))
+})
+
+test('a PID that does not exist and has no port file: NO_PROCESS', async (t) => {
+  await rejects(t, client.version(deadPid, ownConfigDir()), 'NO_PROCESS', new RegExp(`no process with PID ${deadPid}`))
+})
+
+test('a port file left by a process that is gone: AGENT_GONE', async (t) => {
+  const options = ownConfigDir()
+  const portFile = join(options.configDir!, String(deadPid))
+  writeFileSync(portFile, String(await closedPort()))
+  await rejects(t, client.version(deadPid, options), 'AGENT_GONE', new RegExp(`process ${deadPid} is not running \\(stale port file ${escape(portFile)}\\)`))
+})
+
+test('a port file of a live process naming a closed port: AGENT_GONE', async (t) => {
+  const port = await closedPort()
+  const options = ownConfigDir()
+  const portFile = join(options.configDir!, String(live.pid))
+  writeFileSync(portFile, `${port}\n`)
+  await rejects(t, client.memStats(live.pid!, options), 'AGENT_GONE', new RegExp(`nothing listens on port ${port} named by ${escape(portFile)}`))
+})
+
+test('a port file older than its process is stale: AGENT_GONE without dialling its port', async (t) => {
+  const listener = await peer((socket) => socket.end('go1.0\n'))
+  const options = ownConfigDir()
+  const file = join(options.configDir!, String(live.pid))
+  writeFileSync(file, listener.address.split(':')[1])
+  const anHourAgo = Date.now() / 1000 - 3600
+  utimesSync(file, anHourAgo, anHourAgo)
+  await rejects(t, client.version(live.pid!, options), 'AGENT_GONE', new RegExp(`port file ${escape(file)} predates process ${live.pid}`))
+  t.is(listener.connections(), 0)
+})
+
+test('host:port with nothing listening: CONNECTION_REFUSED', async (t) => {
+  const port = await closedPort()
+  await rejects(t, client.version(`127.0.0.1:${port}`), 'CONNECTION_REFUSED', new RegExp(`connection refused by 127\\.0\\.0\\.1:${port}`))
+})
+
+test('a listener that closes without replying: EMPTY_REPLY (the command is not supported)', async (t) => {
+  const listener = await peer((socket) => socket.once('data', () => socket.end()))
+  await rejects(t, client.trace(listener.address), 'EMPTY_REPLY', new RegExp(`${escape(listener.address)} closed the connection without replying to trace`))
+})
+
+test('a listener that never replies: TIMEOUT after the deadline, in the API and the CLI', async (t) => {
+  const listener = await peer(() => {})
+  await rejects(t, client.stack(listener.address, { timeoutMs: 300 }), 'TIMEOUT', new RegExp(`${escape(listener.address)} did not answer stack within 300 ms`))
+  const cli = await runCli(['memstats', listener.address, '--timeout', '300ms'])
+  t.is(cli.code, 1)
+  t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
+})
+
+test('an exchange can be abandoned through an AbortSignal: ABORTED', async (t) => {
+  const listener = await peer(() => {})
+  const controller = new AbortController()
+  const profile = client.cpuProfile(listener.address, { signal: controller.signal })
+  setTimeout(() => controller.abort(), 100)
+  await rejects(t, profile, 'ABORTED', /pprof-cpu from the agent at 127\.0\.0\.1:\d+ was aborted/)
+})
+
+test('junk bytes instead of a reply: BAD_REPLY for every structured command', async (t) => {
+  const junk = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x0a, 0x3a, 0x20, 0xff])
+  const listener = await peer((socket) => socket.once('data', () => socket.end(junk)))
+  await rejects(t, client.memStats(listener.address), 'BAD_REPLY', /memstats reply from 127\.0\.0\.1:\d+ is not in gops's format/)
+  await rejects(t, client.stats(listener.address), 'BAD_REPLY', /stats reply/)
+  await rejects(t, client.gc(listener.address), 'BAD_REPLY', /expected "ok"/)
+  await rejects(t, client.setGC(listener.address, 10), 'BAD_REPLY', /setgc reply/)
+})
+
+test('a reply larger than allowed is cut off: REPLY_TOO_LARGE', async (t) => {
+  const listener = await peer((socket) => socket.once('data', () => socket.end(Buffer.alloc(1 << 20, 0x61))))
+  await rejects(t, client.stack(listener.address, { maxReplyBytes: 4096 }), 'REPLY_TOO_LARGE', /more than 4096 bytes for stack/)
+})
+
+test('setgc sends the command byte and the zigzag varint as one 11-byte request', async (t) => {
+  const received: Buffer[] = []
+  const listener = await peer((socket) =>
+    socket.on('data', (chunk) => {
+      received.push(chunk)
+      socket.end('New GC percent set to -1. Previous value was 100.\n')
+    }),
+  )
+  t.deepEqual(await client.setGC(listener.address, 'off'), { percent: -1, previous: 100 })
+  t.deepEqual([...Buffer.concat(received)], [0x10, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+  await rejects(t, client.setGC(listener.address, 1.5), 'BAD_ARGUMENT')
+})
+
+test('targets that are neither a PID nor host:port: BAD_TARGET', async (t) => {
+  for (const target of ['abc', '127.0.0.1:0', 'localhost:70000', '0', '[::1]']) {
+    await rejects(t, client.version(target), 'BAD_TARGET', /PID|port/)
+  }
+})
+
+test('a port file that holds no port, or is a FIFO, is rejected without hanging: BAD_PORT_FILE', async (t) => {
+  const junk = ownConfigDir()
+  writeFileSync(join(junk.configDir!, String(live.pid)), 'not a port')
+  await rejects(t, client.version(live.pid!, junk), 'BAD_PORT_FILE', new RegExp(`${escape(join(junk.configDir!, String(live.pid)))} does not hold a TCP port`))
+  const fifo = ownConfigDir()
+  execFileSync('mkfifo', [join(fifo.configDir!, String(live.pid))])
+  await rejects(t, client.version(live.pid!, fifo), 'BAD_PORT_FILE', /is not a regular file/)
+})

@@ -1,0 +1,112 @@
+// What `gops-native <agent command>` does, printing what gops prints. Profiles and traces are
+// saved to a file whose path is printed; gops would then open `go tool pprof`/`trace`.
+import { randomInt } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { binaryDump, cpuProfile, gc, gcPercentParam, heapProfile, memStats, request, setGC, stats, trace, version, type ClientOptions } from '../client/commands'
+import { parseGoDuration } from '../client/go-values'
+import { GopsError } from '../errors'
+import { Command } from '../protocol/constants'
+import { printJson } from './output'
+
+export type AgentCommandName =
+  | 'stack' | 'gc' | 'setgc' | 'memstats' | 'stats' | 'version' | 'trace' | 'pprof-heap' | 'pprof-cpu'
+
+export interface AgentCliOptions {
+  json?: boolean
+  output?: string
+  binary?: string
+  timeout?: string
+  connectTimeout?: string
+}
+
+export async function runAgentCommand(
+  name: AgentCommandName,
+  target: string,
+  percentText: string | undefined,
+  options: AgentCliOptions,
+): Promise<void> {
+  const client: ClientOptions = {
+    timeoutMs: options.timeout === undefined ? undefined : durationMs(options.timeout, '--timeout'),
+    connectTimeoutMs: options.connectTimeout === undefined ? undefined : durationMs(options.connectTimeout, '--connect-timeout'),
+  }
+  switch (name) {
+    case 'stack':
+      return print(await request(target, Command.StackTrace, client))
+    case 'gc':
+      await gc(target, client)
+      // gops prints nothing once the GC is done.
+      if (options.json) printJson({ ok: true })
+      return
+    case 'setgc': {
+      const percent = parsePercent(percentText ?? '')
+      if (options.json) return printJson(await setGC(target, percent, client))
+      return print(await request(target, Command.SetGCPercent, client, gcPercentParam(percent)))
+    }
+    case 'memstats':
+      if (options.json) {
+        const { raw: _raw, ...parsed } = await memStats(target, client)
+        return printJson(parsed)
+      }
+      return print(await request(target, Command.MemStats, client))
+    case 'stats':
+      return options.json ? printJson(await stats(target, client)) : print(await request(target, Command.Stats, client))
+    case 'version':
+      return options.json ? printJson({ version: await version(target, client) }) : print(await request(target, Command.Version, client))
+    case 'trace':
+      console.log('Tracing now, will take 5 secs...')
+      console.log(`Trace dump saved to: ${await save(await trace(target, client), options.output, 'trace')}`)
+      return
+    case 'pprof-heap':
+    case 'pprof-cpu': {
+      if (name === 'pprof-cpu') console.log('Profiling CPU now, will take 30 secs...')
+      const profile = await (name === 'pprof-cpu' ? cpuProfile : heapProfile)(target, client)
+      const prefix = name === 'pprof-cpu' ? 'cpu_profile' : 'heap_profile'
+      console.log(`Profile dump saved to: ${await save(profile, options.output, prefix)}`)
+      if (options.binary !== undefined) {
+        console.log(`Binary file saved to: ${await save(await binaryDump(target, client), options.binary, 'binary')}`)
+      }
+      return
+    }
+  }
+}
+
+function print(reply: Buffer): void {
+  process.stdout.write(reply)
+}
+
+/** gops accepts `off` in any case, or an integer. */
+function parsePercent(text: string): number | 'off' {
+  if (text.toLowerCase() === 'off') return 'off'
+  if (!/^[-+]?\d+$/.test(text)) throw new GopsError('BAD_ARGUMENT', `the GC percent must be an integer or "off", not "${text}"`)
+  return Number(text)
+}
+
+/** A Go-style duration ("1m30s", "500ms") or plain seconds. */
+function durationMs(text: string, flag: string): number {
+  const ns = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1e9 : parseGoDuration(text)
+  if (ns === null || !(ns > 0)) throw new GopsError('BAD_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
+  return Math.ceil(ns / 1e6)
+}
+
+/** Writes to `path`, or to a new file in the temp dir named like gops's (`heap_profile123456`). */
+async function save(data: Buffer, path: string | undefined, prefix: string): Promise<string> {
+  try {
+    if (path !== undefined) {
+      await writeFile(path, data)
+      return path
+    }
+    for (;;) {
+      const candidate = join(tmpdir(), `${prefix}${randomInt(1e9)}`)
+      try {
+        await writeFile(candidate, data, { flag: 'wx', mode: 0o600 })
+        return candidate
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+    }
+  } catch (error) {
+    throw new GopsError('WRITE_FAILED', `cannot save the ${prefix.replace('_', ' ')}: ${(error as Error).message}`, { cause: error })
+  }
+}

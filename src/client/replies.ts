@@ -1,0 +1,68 @@
+// Readers for the agents' small text replies: stats, setgc, gc.
+import { GopsError } from '../errors'
+
+/** The agent's `key: value` lines, keys in reply order. */
+export function parseKeyValues(text: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(': ')
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 2).trim())
+  }
+  return fields
+}
+
+export function badReply(source: string, detail: string): GopsError {
+  return new GopsError('BAD_REPLY', `${source} is not in gops's format: ${detail}`)
+}
+
+/** Reads `key` as a number, or throws BAD_REPLY naming it. */
+export function numberField(
+  fields: Map<string, string>,
+  key: string,
+  source: string,
+  parse: (text: string) => number | null = Number,
+): number {
+  const text = fields.get(key)
+  if (text === undefined) throw badReply(source, `no "${key}" line`)
+  const value = text === '' ? NaN : parse(text)
+  if (value === null || !Number.isFinite(value)) throw badReply(source, `"${key}: ${text}" is not a number`)
+  return value
+}
+
+export interface RuntimeStats {
+  goroutines: number
+  osThreads: number
+  gomaxprocs: number
+  numCPU: number
+}
+
+export function parseStats(text: string, source = 'the stats reply'): RuntimeStats {
+  const fields = parseKeyValues(text)
+  return {
+    goroutines: numberField(fields, 'goroutines', source),
+    osThreads: numberField(fields, 'OS threads', source),
+    gomaxprocs: numberField(fields, 'GOMAXPROCS', source),
+    numCPU: numberField(fields, 'num CPU', source),
+  }
+}
+
+export interface SetGCResult {
+  /** The GC percent now in force (-1: GC off). */
+  percent: number
+  previous: number
+}
+
+export function parseSetGC(text: string, source = 'the setgc reply'): SetGCResult {
+  const match = text.match(/^New GC percent set to (-?\d+)\. Previous value was (-?\d+)\.\n?$/)
+  if (!match) throw badReply(source, `"${truncate(text)}"`)
+  return { percent: Number(match[1]), previous: Number(match[2]) }
+}
+
+export function checkGCReply(text: string, source = 'the gc reply'): void {
+  if (text !== 'ok') throw badReply(source, `expected "ok", got "${truncate(text)}"`)
+}
+
+function truncate(text: string): string {
+  const oneLine = JSON.stringify(text).slice(1, -1)
+  return oneLine.length > 120 ? `${oneLine.slice(0, 120)}...` : oneLine
+}

@@ -1,0 +1,90 @@
+// Turns what a user names (a PID, or host:port) into the TCP address of a gops agent,
+// refusing stale port files instead of dialling whatever port they name.
+import { join } from 'node:path'
+import { GopsError } from '../errors'
+import { gopsConfigDir, parsePort, portFilePath, readPortFile, type PortFile } from '../protocol/portfile'
+import { environment, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
+
+/** A PID (number or decimal string), `host:port` (`[v6]:port` too), or an address. */
+export type Target = number | string | { host: string; port: number }
+
+export interface AgentAddress {
+  host: string
+  port: number
+  /** Set when the address came from a PID's port file. */
+  pid?: number
+  portFile?: string
+}
+
+export interface ResolveOptions {
+  /** Where to look for port files first; defaults to gops's rules ($GOPS_CONFIG_DIR, ...). */
+  configDir?: string
+}
+
+/**
+ * The kernel's process start time and the port file's mtime come from different clocks
+ * (boot-relative ticks vs. file-system time); allow this much disagreement before calling a file stale.
+ */
+const CLOCK_SLACK_MS = 1000
+
+export async function resolveTarget(target: Target, options: ResolveOptions = {}): Promise<AgentAddress> {
+  if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
+  const text = String(target).trim()
+  if (/^\d+$/.test(text)) return resolvePid(Number(text), options)
+  const address = text.match(/^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/)
+  if (!address) throw new GopsError('BAD_TARGET', `"${text}" is neither a PID nor host:port`)
+  const host = address[1] ?? address[2]
+  return { host: host || '127.0.0.1', port: checkedPort(Number(address[3]), text) }
+}
+
+/** How errors and messages name an agent. */
+export function describeAddress(address: AgentAddress): string {
+  const hostPort = address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
+  return address.pid === undefined ? hostPort : `pid ${address.pid} (${hostPort})`
+}
+
+function checkedPort(port: number, text: string): number {
+  if (parsePort(String(port)) === null) throw new GopsError('BAD_TARGET', `"${text}" does not name a TCP port (1-65535)`)
+  return port
+}
+
+async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAddress> {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${pid}" is not a valid PID`)
+  const paths = await portFileCandidates(pid, options)
+  for (const path of paths) {
+    const file = await readPortFile(path)
+    if (file) {
+      await rejectStale(pid, file)
+      return { host: '127.0.0.1', port: file.port, pid, portFile: file.path }
+    }
+  }
+  if (!(await isRunning(pid))) throw new GopsError('NO_PROCESS', `no process with PID ${pid}`)
+  throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${[...new Set(paths)].join(' or ')}`)
+}
+
+/**
+ * gops's own rule first (our config dir, file named by the PID), then where the process itself
+ * would have written it: its own config dir under its root, named by its in-namespace PID.
+ * That second path finds agents in containers and agents started with their own GOPS_CONFIG_DIR.
+ */
+async function portFileCandidates(pid: number, options: ResolveOptions): Promise<string[]> {
+  const paths = [portFilePath(pid, options.configDir ?? gopsConfigDir())]
+  const [env, innerPid] = await Promise.all([environment(pid), namespacePid(pid)])
+  if (env && (env.GOPS_CONFIG_DIR || env.XDG_CONFIG_HOME || env.HOME)) {
+    paths.push(join(rootDir(pid), portFilePath(innerPid ?? pid, gopsConfigDir(env))))
+  }
+  return paths
+}
+
+async function rejectStale(pid: number, file: PortFile): Promise<void> {
+  if (!(await isRunning(pid))) {
+    throw new GopsError('AGENT_GONE', `agent gone: process ${pid} is not running (stale port file ${file.path})`)
+  }
+  const started = await startTimeMs(pid)
+  if (started !== null && file.mtimeMs < started - CLOCK_SLACK_MS) {
+    throw new GopsError(
+      'AGENT_GONE',
+      `agent gone: port file ${file.path} predates process ${pid}, so another process wrote it (stale port file)`,
+    )
+  }
+}
