@@ -2,3 +2,4 @@
 //! Pure Rust; the Node binding lives in `gops-napi`.
 
 pub mod pool;
+pub mod process;
