@@ -3,3 +3,4 @@
 
 pub mod pool;
 pub mod process;
+pub mod portfile;

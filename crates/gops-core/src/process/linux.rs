@@ -38,15 +38,7 @@ impl Snapshot {
     /// One `stat` through `/proc/<pid>/exe`: the identity of the file the process runs.
     pub fn executable(&self, pid: u32) -> Result<Executable, Skip> {
         match fs::metadata(proc_path(pid, "exe")) {
-            Ok(meta) => Ok(Executable {
-                identity: ExeIdentity {
-                    device: meta.dev(),
-                    inode: meta.ino(),
-                    size: meta.size(),
-                    modified: meta.modified().ok(),
-                },
-                deleted: meta.nlink() == 0,
-            }),
+            Ok(meta) => Ok(Executable { identity: ExeIdentity::of(&meta), deleted: meta.nlink() == 0 }),
             // Kernel threads and zombies have no executable; tell them from a process that is gone.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if Path::new(&format!("/proc/{pid}")).exists() {

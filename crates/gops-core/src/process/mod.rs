@@ -28,6 +28,20 @@ pub struct ExeIdentity {
     pub modified: Option<SystemTime>,
 }
 
+impl ExeIdentity {
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
+        use std::os::unix::fs::MetadataExt;
+        ExeIdentity { device: meta.dev(), inode: meta.ino(), size: meta.size(), modified: meta.modified().ok() }
+    }
+
+    /// Windows has no stable inode through std: size and modification time stand in.
+    #[cfg(not(unix))]
+    pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
+        ExeIdentity { device: 0, inode: 0, size: meta.len(), modified: meta.modified().ok() }
+    }
+}
+
 /// The executable a process runs, as seen from a single cheap `stat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Executable {
@@ -48,7 +62,7 @@ pub enum Skip {
 }
 
 impl Skip {
-    pub(crate) fn from_io(error: &std::io::Error) -> Skip {
+    pub fn from_io(error: &std::io::Error) -> Skip {
         match error.kind() {
             std::io::ErrorKind::NotFound => Skip::Vanished,
             std::io::ErrorKind::PermissionDenied => Skip::Denied,

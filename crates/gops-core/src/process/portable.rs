@@ -30,7 +30,7 @@ impl Snapshot {
     pub fn executable(&self, pid: u32) -> Result<Executable, Skip> {
         let path = self.path(pid)?;
         let meta = fs::metadata(&path).map_err(|e| Skip::from_io(&e))?;
-        Ok(Executable { identity: identity(&meta), deleted: false })
+        Ok(Executable { identity: ExeIdentity::of(&meta), deleted: false })
     }
 
     pub fn details(&self, pid: u32) -> Result<Details, Skip> {
@@ -62,18 +62,6 @@ impl Snapshot {
     fn path(&self, pid: u32) -> Result<PathBuf, Skip> {
         self.process(pid)?.exe().map(PathBuf::from).ok_or(Skip::NoExecutable)
     }
-}
-
-#[cfg(unix)]
-fn identity(meta: &fs::Metadata) -> ExeIdentity {
-    use std::os::unix::fs::MetadataExt;
-    ExeIdentity { device: meta.dev(), inode: meta.ino(), size: meta.size(), modified: meta.modified().ok() }
-}
-
-/// Windows has no stable inode through std: size and modification time stand in.
-#[cfg(not(unix))]
-fn identity(meta: &fs::Metadata) -> ExeIdentity {
-    ExeIdentity { device: 0, inode: 0, size: meta.len(), modified: meta.modified().ok() }
 }
 
 #[cfg(test)]
