@@ -5,3 +5,4 @@ use napi_derive::napi;
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+mod discover;

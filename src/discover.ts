@@ -1,0 +1,176 @@
+// Finding Go processes (and Node processes running a gops-native agent): the TypeScript face
+// of the Rust scanner. `Scanner` keeps the identity cache between scans; `discover()` is the
+// one-call form; `watch()` turns repeated scans into start/exit events.
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { NativeProcess, NativeScanResult, Scanner as NativeScanner } from '../binding.cjs'
+import { GopsError } from './errors'
+import { native } from './native'
+import { gopsConfigDir } from './protocol/portfile'
+
+export interface ScannerOptions {
+  /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
+  configDir?: string
+  /** Threads for per-process reads and inspections (default: cores, at most 8). */
+  concurrency?: number
+  /** Also report Node processes running a gops-native agent (default true). */
+  includeNode?: boolean
+}
+
+export interface BuildInfo {
+  /** The main package's import path. */
+  path: string
+  main: { path: string; version: string } | null
+}
+
+export interface GoProcess {
+  pid: number
+  ppid: number
+  /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
+  name: string
+  /** The executable, as the process sees it (inside its container, if any). */
+  path: string
+  /** The executable was deleted after the process started. */
+  deleted: boolean
+  runtime: 'go' | 'node'
+  /** null for Node processes, and for Go binaries whose build-info blob was removed. */
+  goVersion: string | null
+  buildInfo: BuildInfo | null
+  /** A gops port file written since the process started exists for it. */
+  agent: boolean
+  startedAt: Date
+  /** The PID inside the process's own PID namespace, when that differs from ours. */
+  nsPid?: number
+  /** Set when the process runs in another PID or mount namespace. */
+  container?: { cgroup: string; id?: string }
+}
+
+export interface ScanStats {
+  /** Processes listed. */
+  scanned: number
+  go: number
+  node: number
+  /** Skipped: not permitted to look at them. */
+  denied: number
+  /** Skipped: exited during the scan. */
+  vanished: number
+  /** Processes whose executable was known from an earlier scan (not opened again). */
+  cacheHits: number
+  /** Executables opened and inspected by this scan. */
+  inspected: number
+  durationMs: number
+}
+
+export interface ScanResult {
+  processes: GoProcess[]
+  stats: ScanStats
+}
+
+/** Scans repeatedly and cheaply: what each executable is stays cached by file identity. */
+export class Scanner {
+  readonly #native: NativeScanner
+
+  constructor(options: ScannerOptions = {}) {
+    const { concurrency } = options
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+      throw new GopsError('INVALID_OPTION', `concurrency must be an integer from 1 to 64, got ${concurrency}`)
+    }
+    this.#native = new native.Scanner({
+      configDir: options.configDir ?? gopsConfigDir(),
+      concurrency,
+      includeNode: options.includeNode,
+    })
+  }
+
+  /** Scans without blocking the JS thread. */
+  async scan(): Promise<ScanResult> {
+    try {
+      return toScanResult(await this.#native.scan())
+    } catch (error) {
+      throw scanError(error)
+    }
+  }
+
+  scanSync(): ScanResult {
+    try {
+      return toScanResult(this.#native.scanSync())
+    } catch (error) {
+      throw scanError(error)
+    }
+  }
+}
+
+/** Every Go process on this host (and Node processes running our agent), ordered by PID. */
+export async function discover(options?: ScannerOptions): Promise<GoProcess[]> {
+  return (await new Scanner(options).scan()).processes
+}
+
+export function discoverSync(options?: ScannerOptions): GoProcess[] {
+  return new Scanner(options).scanSync().processes
+}
+
+export interface WatchOptions extends ScannerOptions {
+  /** Time between scans (default 1000 ms). */
+  intervalMs?: number
+  /** Ends the iteration. */
+  signal?: AbortSignal
+  /** Let the wait between scans keep the event loop alive (default true), as Node's timers/promises. */
+  ref?: boolean
+}
+
+export interface WatchEvent {
+  type: 'start' | 'exit'
+  process: GoProcess
+}
+
+/**
+ * Go processes starting and exiting, as an async iterator. The first scan reports every
+ * process already running as `start`. Stops on `break`, on `signal`, or when a scan fails.
+ */
+export async function* watch(options: WatchOptions = {}): AsyncGenerator<WatchEvent, void, undefined> {
+  const { intervalMs = 1000, signal, ref = true } = options
+  if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
+    throw new GopsError('INVALID_OPTION', `intervalMs must be a non-negative number, got ${intervalMs}`)
+  }
+  const scanner = new Scanner(options)
+  let known = new Map<string, GoProcess>()
+  while (!signal?.aborted) {
+    const { processes } = await scanner.scan()
+    // A PID can be reused: a process is its PID and its start time.
+    const current = new Map(processes.map((p) => [`${p.pid}@${p.startedAt.getTime()}`, p]))
+    for (const [key, process] of known) if (!current.has(key)) yield { type: 'exit', process }
+    for (const [key, process] of current) if (!known.has(key)) yield { type: 'start', process }
+    known = current
+    try {
+      await sleep(intervalMs, undefined, { signal, ref })
+    } catch (error) {
+      if (signal?.aborted) return
+      throw error
+    }
+  }
+}
+
+function toScanResult(result: NativeScanResult): ScanResult {
+  return { processes: result.processes.map(toGoProcess), stats: result.stats }
+}
+
+function toGoProcess(p: NativeProcess): GoProcess {
+  const process: GoProcess = {
+    pid: p.pid,
+    ppid: p.ppid,
+    name: p.name,
+    path: p.path,
+    deleted: p.deleted,
+    runtime: p.runtime === 'node' ? 'node' : 'go',
+    goVersion: p.goVersion ?? null,
+    buildInfo: p.buildInfo ? { path: p.buildInfo.path, main: p.buildInfo.main ?? null } : null,
+    agent: p.agent,
+    startedAt: new Date(p.startedMs),
+  }
+  if (p.nsPid !== undefined) process.nsPid = p.nsPid
+  if (p.container) process.container = p.container.id ? p.container : { cgroup: p.container.cgroup }
+  return process
+}
+
+function scanError(error: unknown): GopsError {
+  return new GopsError('SCAN_FAILED', (error as Error)?.message ?? String(error), { cause: error })
+}
