@@ -3,10 +3,11 @@
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
+import { registerProcesses } from './commands/processes'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = []
+const registrations: Register[] = [registerProcesses]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {
