@@ -100,10 +100,13 @@ test('a port file older than the process is stale, a newer one marks an agent', 
   const hourAgo = new Date(Date.now() - 3_600_000)
   utimesSync(portFile, hourAgo, hourAgo) // left behind by a dead process that had this PID
   const scanner = new Scanner({ configDir })
-  t.false(find((await scanner.scan()).processes, child.pid)!.agent)
+  const stale = find((await scanner.scan()).processes, child.pid)!
+  t.false(stale.agent)
   const now = new Date()
   utimesSync(portFile, now, now)
-  t.true(find((await scanner.scan()).processes, child.pid)!.agent, 'the same scanner sees the agent appear')
+  const fresh = find((await scanner.scan()).processes, child.pid)!
+  t.true(fresh.agent, 'the same scanner sees the agent appear')
+  t.like(fresh, { ...stale, agent: true, startedAt: stale.startedAt })
 })
 
 test('lists a Node process with a fresh port file as runtime node', async (t) => {
@@ -120,7 +123,11 @@ test('a warm rescan opens no executable and reuses every identity', async (t) =>
   const scanner = new Scanner({ configDir, concurrency: 2 })
   const cold = await scanner.scan()
   const warm = scanner.scanSync()
-  for (const child of children) t.truthy(find(warm.processes, child.pid))
+  for (const child of children) {
+    t.truthy(find(warm.processes, child.pid))
+    t.is(find(warm.processes, child.pid), find(cold.processes, child.pid), 'an unchanged process is the same object')
+    t.true(Object.isFrozen(find(warm.processes, child.pid)))
+  }
   // Other processes on the machine may start new binaries between the scans: the exact proof
   // (an unchanged binary is never reopened) is the scanner's cargo test.
   t.true(warm.stats.inspected < cold.stats.inspected, JSON.stringify({ cold: cold.stats, warm: warm.stats }))
@@ -149,6 +156,15 @@ test('watch reports starts and exits, and stops on abort', async (t) => {
     else controller.abort()
   }
   t.deepEqual(seen, ['start', 'exit'])
+})
+
+test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', async (t) => {
+  const scanner = new Scanner({ configDir })
+  const pending = [scanner.scan(), scanner.scan()]
+  t.throws(() => scanner.scanSync(), { code: 'SCAN_IN_PROGRESS' } as never)
+  const [a, b] = await Promise.all(pending)
+  t.true(a.stats.scanned > 0 && b.stats.scanned > 0)
+  t.notThrows(() => scanner.scanSync())
 })
 
 test('rejects a bad concurrency', (t) => {

@@ -18,30 +18,31 @@ export interface ScannerOptions {
 
 export interface BuildInfo {
   /** The main package's import path. */
-  path: string
-  main: { path: string; version: string } | null
+  readonly path: string
+  readonly main: { readonly path: string; readonly version: string } | null
 }
 
+/** Frozen: a Scanner hands out the same object again while the process stays the same. */
 export interface GoProcess {
-  pid: number
-  ppid: number
+  readonly pid: number
+  readonly ppid: number
   /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
-  name: string
+  readonly name: string
   /** The executable, as the process sees it (inside its container, if any). */
-  path: string
+  readonly path: string
   /** The executable was deleted after the process started. */
-  deleted: boolean
-  runtime: 'go' | 'node'
-  /** null for Node processes, and for Go binaries whose build-info blob was removed. */
-  goVersion: string | null
-  buildInfo: BuildInfo | null
+  readonly deleted: boolean
+  readonly runtime: 'go' | 'node'
+  /** null for Node processes, and for Go binaries that kept no trace of their Go version. */
+  readonly goVersion: string | null
+  readonly buildInfo: BuildInfo | null
   /** A gops port file written since the process started exists for it. */
-  agent: boolean
-  startedAt: Date
+  readonly agent: boolean
+  readonly startedAt: Date
   /** The PID inside the process's own PID namespace, when that differs from ours. */
-  nsPid?: number
+  readonly nsPid?: number
   /** Set when the process runs in another PID or mount namespace. */
-  container?: { cgroup: string; id?: string }
+  readonly container?: { readonly cgroup: string; readonly id?: string }
 }
 
 export interface ScanStats {
@@ -65,9 +66,16 @@ export interface ScanResult {
   stats: ScanStats
 }
 
-/** Scans repeatedly and cheaply: what each executable is stays cached by file identity. */
+/**
+ * Scans repeatedly and cheaply: what each executable is stays cached by file identity, and a
+ * process reported the same as last time is the same (frozen) object. Scans run one at a time.
+ */
 export class Scanner {
   readonly #native: NativeScanner
+  /** What the last scan reported, by PID: the native side only sends what changed. */
+  #last = new Map<number, GoProcess>()
+  #queue: Promise<unknown> = Promise.resolve()
+  #pending = 0
 
   constructor(options: ScannerOptions = {}) {
     const { concurrency } = options
@@ -83,19 +91,36 @@ export class Scanner {
 
   /** Scans without blocking the JS thread. */
   async scan(): Promise<ScanResult> {
+    const turn = this.#queue.then(() => this.#native.scan())
+    this.#queue = turn.catch(() => undefined)
+    this.#pending++
     try {
-      return toScanResult(await this.#native.scan())
+      return this.#apply(await turn)
+    } catch (error) {
+      throw scanError(error)
+    } finally {
+      this.#pending--
+    }
+  }
+
+  /** Scans on the JS thread. Throws SCAN_IN_PROGRESS while an async scan of this Scanner runs. */
+  scanSync(): ScanResult {
+    if (this.#pending > 0) {
+      throw new GopsError('SCAN_IN_PROGRESS', 'scanSync() called while scan() of the same Scanner is running')
+    }
+    try {
+      return this.#apply(this.#native.scanSync())
     } catch (error) {
       throw scanError(error)
     }
   }
 
-  scanSync(): ScanResult {
-    try {
-      return toScanResult(this.#native.scanSync())
-    } catch (error) {
-      throw scanError(error)
-    }
+  #apply(result: NativeScanResult): ScanResult {
+    const current = new Map<number, GoProcess>()
+    for (const pid of result.unchanged) current.set(pid, this.#last.get(pid)!)
+    for (const process of result.processes) current.set(process.pid, toGoProcess(process))
+    this.#last = current
+    return { processes: [...current.values()].sort((a, b) => a.pid - b.pid), stats: result.stats }
   }
 }
 
@@ -149,12 +174,8 @@ export async function* watch(options: WatchOptions = {}): AsyncGenerator<WatchEv
   }
 }
 
-function toScanResult(result: NativeScanResult): ScanResult {
-  return { processes: result.processes.map(toGoProcess), stats: result.stats }
-}
-
 function toGoProcess(p: NativeProcess): GoProcess {
-  const process: GoProcess = {
+  const process: { -readonly [K in keyof GoProcess]: GoProcess[K] } = {
     pid: p.pid,
     ppid: p.ppid,
     name: p.name,
@@ -162,13 +183,13 @@ function toGoProcess(p: NativeProcess): GoProcess {
     deleted: p.deleted,
     runtime: p.runtime === 'node' ? 'node' : 'go',
     goVersion: p.goVersion ?? null,
-    buildInfo: p.buildInfo ? { path: p.buildInfo.path, main: p.buildInfo.main ?? null } : null,
+    buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
     agent: p.agent,
     startedAt: new Date(p.startedMs),
   }
   if (p.nsPid !== undefined) process.nsPid = p.nsPid
-  if (p.container) process.container = p.container.id ? p.container : { cgroup: p.container.cgroup }
-  return process
+  if (p.container) process.container = Object.freeze(p.container.id ? p.container : { cgroup: p.container.cgroup })
+  return Object.freeze(process)
 }
 
 function scanError(error: unknown): GopsError {

@@ -91,6 +91,9 @@ pub struct FoundProcess {
     pub agent: bool,
     pub started: SystemTime,
     pub isolation: Isolation,
+    /// This scanner's previous scan reported exactly the same: callers can keep what they built
+    /// from it instead of converting it again.
+    pub unchanged: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -128,6 +131,8 @@ struct Facts {
 struct Known {
     exe: Executable,
     facts: Option<Arc<Facts>>,
+    /// The agent flag it was reported with by the last scan (None: it was not reported).
+    reported_agent: Option<bool>,
 }
 
 type Inspect = fn(&File, &Path) -> Result<GoBinaryInfo, InspectError>;
@@ -137,6 +142,8 @@ pub struct Scanner {
     inspect: Inspect,
     executables: HashMap<ExeIdentity, Verdict>,
     processes: HashMap<u32, Known>,
+    /// PIDs that had no executable (kernel threads, zombies) at the last scan.
+    without_executable: HashSet<u32>,
 }
 
 impl Scanner {
@@ -146,7 +153,13 @@ impl Scanner {
 
     /// Tests watch which executables get opened through this.
     fn with_inspector(options: ScanOptions, inspect: Inspect) -> Scanner {
-        Scanner { options, inspect, executables: HashMap::new(), processes: HashMap::new() }
+        Scanner {
+            options,
+            inspect,
+            executables: HashMap::new(),
+            processes: HashMap::new(),
+            without_executable: HashSet::new(),
+        }
     }
 
     pub fn scan(&mut self) -> io::Result<ScanResult> {
@@ -157,7 +170,10 @@ impl Scanner {
         let mut stats = ScanStats { scanned: pids.len(), ..ScanStats::default() };
 
         // 1. One stat per process: which executable does it run?
-        let probes = parallel_map(pids, threads, |&pid| snapshot.executable(pid));
+        let probes = parallel_map(pids, threads_for(pids.len(), threads), |&pid| {
+            snapshot.executable(pid, self.without_executable.contains(&pid))
+        });
+        let mut without_executable = HashSet::new();
         let mut running = Vec::with_capacity(pids.len());
         let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::new();
         for (&pid, probe) in pids.iter().zip(probes) {
@@ -170,9 +186,13 @@ impl Scanner {
                     }
                     running.push((pid, exe));
                 }
+                Err(Skip::NoExecutable) => {
+                    without_executable.insert(pid);
+                }
                 Err(skip) => stats.count(skip),
             }
         }
+        self.without_executable = without_executable;
 
         // 2. Inspect each executable not seen before, once, through any process running it.
         let unknown: Vec<(Executable, Vec<u32>)> = unknown.into_values().collect();
@@ -204,10 +224,10 @@ impl Scanner {
                 continue;
             }
             match self.processes.get(&pid) {
-                Some(Known { exe: known, facts: Some(facts) })
+                Some(Known { exe: known, facts: Some(facts), .. })
                     if *known == exe && (facts.details.ppid == 0 || alive.contains(&facts.details.ppid)) =>
                 {
-                    reusable.insert(pid, facts.clone());
+                    reusable.insert(pid, (facts.clone(), true));
                 }
                 _ => to_read.push((pid, exe)),
             }
@@ -216,7 +236,7 @@ impl Scanner {
         for (&(pid, _), facts) in to_read.iter().zip(read) {
             match facts {
                 Ok(facts) => {
-                    reusable.insert(pid, Arc::new(facts));
+                    reusable.insert(pid, (Arc::new(facts), false));
                 }
                 Err(skip) => stats.count(skip),
             }
@@ -227,11 +247,12 @@ impl Scanner {
         let mut processes = Vec::new();
         let mut known = HashMap::with_capacity(running.len());
         for (pid, exe) in running {
-            let facts = reusable.remove(&pid);
+            let (facts, reused) = reusable.remove(&pid).unzip();
             let verdict = &self.executables[&exe.identity];
             if facts.is_none() && !matches!(verdict, Verdict::Other) {
                 continue; // its details could not be read: already counted
             }
+            let mut reported_agent = None;
             if let Some(facts) = &facts {
                 let agent = port_files.is_fresh(pid, &facts.isolation, facts.details.started);
                 let found = match verdict {
@@ -244,6 +265,8 @@ impl Scanner {
                         Runtime::Go => stats.go += 1,
                         Runtime::Node => stats.node += 1,
                     }
+                    let previous = self.processes.get(&pid).and_then(|known| known.reported_agent);
+                    reported_agent = Some(agent);
                     processes.push(FoundProcess {
                         pid,
                         ppid: facts.details.ppid,
@@ -255,10 +278,11 @@ impl Scanner {
                         agent,
                         started: facts.details.started,
                         isolation: facts.isolation.clone(),
+                        unchanged: reused == Some(true) && previous == Some(agent),
                     });
                 }
             }
-            known.insert(pid, Known { exe, facts });
+            known.insert(pid, Known { exe, facts, reported_agent });
         }
 
         // Forget what no longer runs, so memory follows the live process count.
@@ -269,6 +293,13 @@ impl Scanner {
         stats.duration = began.elapsed();
         Ok(ScanResult { processes, stats })
     }
+}
+
+/// Threads pay for themselves only on large batches of `stat`s (tens of microseconds to start
+/// one, a few microseconds per `stat`).
+fn threads_for(stats: usize, max: usize) -> usize {
+    const PER_THREAD: usize = 256;
+    max.min(stats.div_ceil(PER_THREAD)).max(1)
 }
 
 impl ScanStats {
@@ -406,6 +437,37 @@ mod tests {
         assert_eq!(times_opened(&sleepers.binary), 1, "the second scan re-opened an unchanged binary");
         assert!(warm.stats.cache_hits >= 2, "{:?}", warm.stats);
         assert!(warm.stats.scanned >= warm.stats.cache_hits);
+    }
+
+    /// A real Go program that waits: `gofmt` reading its stdin (Go is needed to run the tests).
+    fn start_gofmt() -> Child {
+        let goroot = Command::new("go").args(["env", "GOROOT"]).output().expect("the tests need Go on PATH");
+        let gofmt = Path::new(String::from_utf8(goroot.stdout).unwrap().trim()).join("bin/gofmt");
+        Command::new(gofmt).stdin(std::process::Stdio::piped()).spawn().unwrap()
+    }
+
+    #[test]
+    fn finds_a_go_process_and_marks_what_the_previous_scan_reported_identically() {
+        let _turn = take_turn();
+        let dir = std::env::temp_dir().join(format!("gops-scanner-unchanged-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut gofmt = start_gofmt();
+        let pid = gofmt.id();
+        let mut scanner = Scanner::with_inspector(ScanOptions::new(dir.clone()), recording_inspect);
+        let first = scanner.scan().unwrap();
+        let found = first.processes.iter().find(|p| p.pid == pid).expect("gofmt is a Go process");
+        assert_eq!((found.runtime, found.ppid, found.name.as_str()), (Runtime::Go, std::process::id(), "gofmt"));
+        assert!(found.go.as_ref().unwrap().version.as_ref().unwrap().starts_with("go1."));
+        assert!(!found.unchanged && !found.agent, "a first scan has nothing to compare with");
+        let second = scanner.scan().unwrap();
+        assert!(second.processes.iter().find(|p| p.pid == pid).unwrap().unchanged);
+        std::fs::write(dir.join(pid.to_string()), "4000").unwrap();
+        let third = scanner.scan().unwrap();
+        let found = third.processes.iter().find(|p| p.pid == pid).unwrap();
+        assert!(found.agent && !found.unchanged, "a new port file changes the agent flag");
+        let _ = gofmt.kill();
+        let _ = gofmt.wait();
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

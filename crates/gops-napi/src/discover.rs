@@ -65,7 +65,10 @@ pub struct NativeScanStats {
 
 #[napi(object)]
 pub struct NativeScanResult {
+    /// Processes new or changed since this scanner's previous scan.
     pub processes: Vec<NativeProcess>,
+    /// PIDs reported exactly as by the previous scan: the caller reuses what it built then.
+    pub unchanged: Uint32Array,
     pub stats: NativeScanStats,
 }
 
@@ -127,8 +130,10 @@ fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
 
 fn convert(result: ScanResult) -> NativeScanResult {
     let stats = result.stats;
+    let (unchanged, changed): (Vec<_>, Vec<_>) = result.processes.into_iter().partition(|p| p.unchanged);
     NativeScanResult {
-        processes: result.processes.into_iter().map(convert_process).collect(),
+        processes: changed.into_iter().map(convert_process).collect(),
+        unchanged: Uint32Array::new(unchanged.iter().map(|p| p.pid).collect()),
         stats: NativeScanStats {
             scanned: stats.scanned as u32,
             go: stats.go as u32,

@@ -36,12 +36,13 @@ impl Snapshot {
     }
 
     /// One `stat` through `/proc/<pid>/exe`: the identity of the file the process runs.
-    pub fn executable(&self, pid: u32) -> Result<Executable, Skip> {
+    /// `had_none`: the process had no executable at the last look, so a missing one needs no
+    /// second look to tell a kernel thread (or zombie) from a process that has exited.
+    pub fn executable(&self, pid: u32, had_none: bool) -> Result<Executable, Skip> {
         match fs::metadata(proc_path(pid, "exe")) {
             Ok(meta) => Ok(Executable { identity: ExeIdentity::of(&meta), deleted: meta.nlink() == 0 }),
-            // Kernel threads and zombies have no executable; tell them from a process that is gone.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if Path::new(&format!("/proc/{pid}")).exists() {
+                if had_none || Path::new(&format!("/proc/{pid}")).exists() {
                     Err(Skip::NoExecutable)
                 } else {
                     Err(Skip::Vanished)
@@ -221,7 +222,7 @@ mod tests {
         let snapshot = Snapshot::capture().unwrap();
         let me = std::process::id();
         assert!(snapshot.pids().contains(&me));
-        let exe = snapshot.executable(me).unwrap();
+        let exe = snapshot.executable(me, false).unwrap();
         let path = snapshot.exe_path(me, exe.deleted).unwrap();
         let meta = fs::metadata(&path).unwrap();
         assert_eq!((exe.identity.device, exe.identity.inode), (meta.dev(), meta.ino()));
@@ -236,12 +237,13 @@ mod tests {
     fn classifies_missing_processes() {
         let snapshot = Snapshot::capture().unwrap();
         // PIDs above pid_max (at most 2^22) never exist.
-        assert_eq!(snapshot.executable(u32::MAX - 1), Err(Skip::Vanished));
+        assert_eq!(snapshot.executable(u32::MAX - 1, false), Err(Skip::Vanished));
         assert_eq!(snapshot.details(u32::MAX - 1), Err(Skip::Vanished));
         if let Some(&kthread) = snapshot.pids().iter().find(|&&pid| {
             fs::read(proc_path(pid, "stat")).ok().and_then(|t| parse_stat(&t)).is_some_and(|s| s.ppid == 2)
         }) {
-            assert_eq!(snapshot.executable(kthread), Err(Skip::NoExecutable));
+            assert_eq!(snapshot.executable(kthread, false), Err(Skip::NoExecutable));
+            assert_eq!(snapshot.executable(kthread, true), Err(Skip::NoExecutable));
         }
     }
 }

@@ -27,7 +27,7 @@ impl Snapshot {
         &self.pids
     }
 
-    pub fn executable(&self, pid: u32) -> Result<Executable, Skip> {
+    pub fn executable(&self, pid: u32, _had_none: bool) -> Result<Executable, Skip> {
         let path = self.path(pid)?;
         let meta = fs::metadata(&path).map_err(|e| Skip::from_io(&e))?;
         Ok(Executable { identity: ExeIdentity::of(&meta), deleted: false })
@@ -76,7 +76,7 @@ mod tests {
         let details = snapshot.details(me).unwrap();
         let native = super::super::linux::Snapshot::capture().unwrap();
         assert_eq!(details.ppid, native.details(me).unwrap().ppid);
-        assert_eq!(snapshot.executable(me).unwrap().identity, native.executable(me).unwrap().identity);
+        assert_eq!(snapshot.executable(me, false).unwrap().identity, native.executable(me, false).unwrap().identity);
         assert!(snapshot.open_executable(me).is_ok());
     }
 }
