@@ -16,7 +16,8 @@ export interface ScannerOptions {
   includeNode?: boolean
 }
 
-export interface BuildInfo {
+/** What a Go process's build info says about its main package and module. */
+export interface ProcessBuildInfo {
   /** The main package's import path. */
   readonly path: string
   readonly main: { readonly path: string; readonly version: string } | null
@@ -35,7 +36,7 @@ export interface GoProcess {
   readonly runtime: 'go' | 'node'
   /** null for Node processes, and for Go binaries that kept no trace of their Go version. */
   readonly goVersion: string | null
-  readonly buildInfo: BuildInfo | null
+  readonly buildInfo: ProcessBuildInfo | null
   /** A gops port file written since the process started exists for it. */
   readonly agent: boolean
   readonly startedAt: Date

@@ -1,6 +1,8 @@
 //! Thin N-API binding over gops-core: type conversion, error codes, off-thread tasks.
 use napi_derive::napi;
 
+mod inspect;
+
 #[napi]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()

@@ -41,10 +41,13 @@ pub(crate) fn find(src: Source<'_>, image: &Image, hinted: bool) -> io::Result<O
     let Some(header) = src.read_exact(region.offset + at, HEADER)? else { return Ok(None) };
     let flags = header[15];
     let (version, modinfo) = if flags & FLAG_INLINE != 0 {
+        // Like Go's reader: an inline blob whose module text cannot be read is no blob at all.
         let mut cursor = at + HEADER as u64;
         let version = read_uvarint_string(src, region, &mut cursor, MAX_VERSION)?;
-        let modinfo = read_uvarint_string(src, region, &mut cursor, MAX_MODINFO)?;
-        (version, modinfo)
+        let Some(modinfo) = read_uvarint_string(src, region, &mut cursor, MAX_MODINFO)? else {
+            return Ok(None);
+        };
+        (version, Some(modinfo))
     } else {
         let ptr_size = header[14];
         let endian = if flags & FLAG_BIG_ENDIAN != 0 { Endian::Big } else { Endian::Little };

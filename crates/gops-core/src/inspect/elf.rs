@@ -75,8 +75,9 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     } else {
         from_sections(&mut image, &sections, &names);
     }
-    // Go's reader falls back to the first writable, non-executable segment.
-    if image.blob.is_none() {
+    // Go's reader falls back to the first writable, non-executable segment. With a section
+    // table but no `.go.buildinfo`, only a Go-only section name makes that worth a read.
+    if image.blob.is_none() && (names.is_empty() || image.go_hint) {
         let data = segments.iter().find(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == PF_W);
         image.blob = data.map(|s| BlobSpot { region: s.region, dedicated: false });
     }

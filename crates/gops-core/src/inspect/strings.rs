@@ -13,6 +13,7 @@ use super::source::Source;
 
 /// Longest module text taken, as for the blob.
 const MAX_MODINFO: usize = 1 << 20;
+const FIRST_WINDOW: usize = 4 << 10;
 /// Room kept between chunks so a version string spanning an edge is seen whole.
 const VERSION_OVERLAP: usize = 32;
 
@@ -48,13 +49,26 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
     }
     found.version = best.map(|(_, text)| text);
     if let Some(at) = modinfo_at {
-        let text = src.read(at, MAX_MODINFO)?;
-        if let Some(end) = memmem::find(&text, &INFO_END) {
-            let modinfo = unframe(&text[..end + INFO_END.len()]);
-            found.modinfo = (!modinfo.is_empty()).then_some(modinfo);
-        }
+        found.modinfo = framed_text(src, at)?;
     }
     Ok(found)
+}
+
+/// The module text starting at its start sentinel at `at`: read in doubling windows until the
+/// end sentinel shows up, since the text is usually a few hundred bytes.
+fn framed_text(src: Source<'_>, at: u64) -> io::Result<Option<String>> {
+    let mut len = FIRST_WINDOW;
+    loop {
+        let text = src.read(at, len)?;
+        if let Some(end) = memmem::find(&text, &INFO_END) {
+            let modinfo = unframe(&text[..end + INFO_END.len()]);
+            return Ok((!modinfo.is_empty()).then_some(modinfo));
+        }
+        if text.len() < len || len >= MAX_MODINFO {
+            return Ok(None);
+        }
+        len *= 2;
+    }
 }
 
 fn is_version_byte(b: u8) -> bool {

@@ -8,7 +8,7 @@ use super::source::{Endian, Source, MAX_READ};
 
 /// Most entries walked, whatever the header claims.
 const MAX_SYMBOLS: u64 = 4 << 20;
-const NAME_WINDOW: usize = 64 << 10;
+const NAME_WINDOW: usize = 16 << 10;
 
 const RUNTIME_MAIN: &[u8] = b"runtime.main";
 const MAIN_MAIN: &[u8] = b"main.main";
