@@ -2,18 +2,26 @@
 // Only options are registered here; the work is loaded when a command runs.
 import type { Command } from 'commander'
 
+type Views = typeof import('../process-views.js')
+
+/** A lazy `require`, not `import()`: a dynamic import starts Node's ESM loader, which measured
+ * 20-30 ms of extra start-up here, more than the whole scan. */
+function views(): Views {
+  return require('../process-views.js') as Views
+}
+
 export function registerProcesses(program: Command): void {
   program
     .command('list')
     .description('List the Go processes on this host (and Node processes running a gops-native agent); * marks an agent')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => (await import('../process-views.js')).list(options))
+    .action((options: { json?: boolean }) => views().list(options))
 
   program
     .command('tree')
     .description('Show the Go processes grouped under their parents')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => (await import('../process-views.js')).tree(options))
+    .action((options: { json?: boolean }) => views().tree(options))
 
   program
     .command('process')
@@ -22,7 +30,7 @@ export function registerProcesses(program: Command): void {
     .argument('[period]', 'also sample CPU use over this long: a Go duration (5s, 500ms) or seconds')
     .description('Show a process: parent, threads, memory, CPU, user, command line, age, sockets')
     .option('--json', 'print JSON')
-    .action(async (pid: string, period: string | undefined, options: { json?: boolean }) =>
-      (await import('../process-views.js')).processView(pid, period, options),
+    .action((pid: string, period: string | undefined, options: { json?: boolean }) =>
+      views().processView(pid, period, options),
     )
 }
