@@ -92,6 +92,18 @@ test('marks the real gops agent, found through its port file', async (t) => {
   t.false(find(await discover({ configDir: join(configDir, 'elsewhere') }), child.pid)!.agent)
 })
 
+// Needs root (as the tests run here) to make namespaces; elsewhere the test says why it skipped.
+test('a process in its own PID and mount namespaces: in-namespace PID, port file under its root', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
+  const binary = buildGo({ program: 'withagent', name: 'withagent' })
+  const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+  const unshare = await startProcess(t, 'unshare', ['--pid', '--fork', '--mount', '--mount-proc', '--kill-child', binary], { env, ready: 'ready' })
+  t.teardown(() => rmSync(join(configDir, '1'), { force: true }))
+  const found = (await discover({ configDir })).find((p) => p.ppid === unshare.pid)
+  t.like(found, { name: 'withagent', runtime: 'go', nsPid: 1, agent: true, goVersion: goVersion() })
+  t.is(typeof found?.container?.cgroup, 'string')
+})
+
 test('a port file older than the process is stale, a newer one marks an agent', async (t) => {
   const child = await startProcess(t, hello(), ['600'])
   const portFile = join(configDir, String(child.pid))
