@@ -4,15 +4,15 @@
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Scanner, discover } from '../index'
 import { buildGo, gopsCli } from '../__test__/helpers/go'
 
 const run = promisify(execFile)
-const RUNS = 15
-const WARM_RUNS = 200
+const ROUNDS = 21
+const WARM_PER_ROUND = 10
 const children: ChildProcess[] = []
 
 function median(samples: number[]): number {
@@ -21,14 +21,10 @@ function median(samples: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    await fn()
-    samples.push(performance.now() - start)
-  }
-  return median(samples)
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now()
+  await fn()
+  return performance.now() - start
 }
 
 async function start(file: string, args: string[]): Promise<void> {
@@ -47,29 +43,45 @@ function stopAll(): void {
   for (const child of children) child.kill('SIGKILL')
 }
 
+/**
+ * The machine is shared, so its load drifts: every round runs each contender once (warm scans a
+ * few times), and medians are taken per contender, so drift hits them all alike.
+ */
 async function measure(label: string, gops: string): Promise<void> {
-  const gopsMs = await timeIt(RUNS, () => run(gops, [], { maxBuffer: 1 << 24 }))
-  const cliMs = await timeIt(RUNS, () => run(process.execPath, [join(__dirname, '..', 'bin', 'gops-native.js')], { maxBuffer: 1 << 24 }))
-  const coldMs = await timeIt(RUNS, () => new Scanner().scan())
-  const discoverMs = await timeIt(RUNS, () => discover())
+  const cli = join(__dirname, '..', 'bin', 'gops-native.js')
+  const samples: Record<string, number[]> = { gops: [], cli: [], cold: [], discover: [], warm: [], warmSync: [], rust: [] }
   const scanner = new Scanner()
   const first = await scanner.scan()
-  const warmMs = await timeIt(WARM_RUNS, () => scanner.scan())
-  const warmSyncMs = await timeIt(WARM_RUNS, async () => scanner.scanSync())
+  for (let round = 0; round < ROUNDS; round++) {
+    samples.gops.push(await timed(() => run(gops, [], { maxBuffer: 1 << 24 })))
+    samples.cli.push(await timed(() => run(process.execPath, [cli], { maxBuffer: 1 << 24 })))
+    samples.cold.push(await timed(() => new Scanner().scan()))
+    samples.discover.push(await timed(() => discover()))
+    for (let i = 0; i < WARM_PER_ROUND; i++) {
+      samples.warm.push(await timed(() => scanner.scan()))
+      samples.warmSync.push(await timed(async () => scanner.scanSync()))
+      samples.rust.push((await scanner.scan()).stats.durationMs)
+    }
+  }
   const last = await scanner.scan()
   const rssMb = process.memoryUsage().rss / 2 ** 20
-  const ratio = (ms: number) => (gopsMs / ms).toFixed(1)
+  const gopsMs = median(samples.gops)
+  const row = (what: string, key: string, digits = 2) => {
+    const ms = median(samples[key])
+    console.log(`| ${what} | ${ms.toFixed(digits)} | ${(gopsMs / ms).toFixed(1)}x |`)
+  }
   console.log(`\n## ${label}: ${last.stats.scanned} processes on the host, ${last.stats.go} Go (first scan inspected ${first.stats.inspected} executables)`)
-  console.log('| what | median ms | gops / this |')
+  console.log(`medians of ${ROUNDS} rounds (warm: ${ROUNDS * WARM_PER_ROUND} scans each); load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log('| what | median ms | faster than gops |')
   console.log('|---|---|---|')
-  console.log(`| gops CLI (list), v0.3.28 | ${gopsMs.toFixed(2)} | 1.0 |`)
-  console.log(`| gops-native CLI (list), end to end | ${cliMs.toFixed(2)} | ${ratio(cliMs)} |`)
-  console.log(`| Scanner.scan(), cold (new Scanner) | ${coldMs.toFixed(2)} | ${ratio(coldMs)} |`)
-  console.log(`| discover() | ${discoverMs.toFixed(2)} | ${ratio(discoverMs)} |`)
-  console.log(`| Scanner.scan(), warm (same Scanner) | ${warmMs.toFixed(3)} | ${ratio(warmMs)} |`)
-  console.log(`| Scanner.scanSync(), warm | ${warmSyncMs.toFixed(3)} | ${ratio(warmSyncMs)} |`)
-  console.log(`| in-Rust scan time of the last warm scan (stats.durationMs) | ${last.stats.durationMs.toFixed(3)} | ${ratio(last.stats.durationMs)} |`)
-  console.log(`| bench process RSS after ${2 * WARM_RUNS + 2 * RUNS + 2} scans | ${rssMb.toFixed(1)} MB | |`)
+  row('gops CLI v0.3.28 (list)', 'gops')
+  row('gops-native CLI (list), end to end', 'cli')
+  row('`Scanner.scan()` cold (new Scanner)', 'cold')
+  row('`discover()`', 'discover')
+  row('`Scanner.scan()` warm (same Scanner)', 'warm', 3)
+  row('`Scanner.scanSync()` warm', 'warmSync', 3)
+  row('warm scan inside Rust (`stats.durationMs`)', 'rust', 3)
+  console.log(`| bench process RSS after all scans | ${rssMb.toFixed(1)} MB | |`)
 }
 
 async function main(): Promise<void> {
