@@ -19,7 +19,9 @@ impl<'a> PortFiles<'a> {
     pub fn list(dir: &'a Path) -> PortFiles<'a> {
         let listed = fs::read_dir(dir)
             .map(|entries| {
-                entries.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok()).collect()
+                entries
+                    .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+                    .collect()
             })
             .unwrap_or_default();
         PortFiles { dir, listed }
@@ -29,7 +31,9 @@ impl<'a> PortFiles<'a> {
     pub fn is_fresh(&self, pid: u32, isolation: &Isolation, started: SystemTime) -> bool {
         let name = isolation.ns_pid.unwrap_or(pid);
         let path = match &isolation.root {
-            Some(root) => root.join(self.dir.strip_prefix("/").unwrap_or(self.dir)).join(name.to_string()),
+            Some(root) => root
+                .join(self.dir.strip_prefix("/").unwrap_or(self.dir))
+                .join(name.to_string()),
             None if isolation.ns_pid.is_none() && !self.listed.contains(&pid) => return false,
             None => self.dir.join(name.to_string()),
         };
@@ -38,7 +42,9 @@ impl<'a> PortFiles<'a> {
 }
 
 fn is_fresh_file(path: &Path, started: SystemTime) -> bool {
-    fs::metadata(path).and_then(|meta| meta.modified()).is_ok_and(|modified| modified >= started)
+    fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .is_ok_and(|modified| modified >= started)
 }
 
 #[cfg(test)]
@@ -69,7 +75,10 @@ mod tests {
         let files = PortFiles::list(&dir);
         let host = Isolation::default();
         assert!(files.is_fresh(100, &host, started));
-        assert!(!files.is_fresh(200, &host, started), "a file older than the process is stale");
+        assert!(
+            !files.is_fresh(200, &host, started),
+            "a file older than the process is stale"
+        );
         assert!(!files.is_fresh(300, &host, started), "no file, no agent");
         fs::remove_dir_all(dir).unwrap();
     }
@@ -83,9 +92,16 @@ mod tests {
         let started = SystemTime::now() - Duration::from_secs(5);
         write_port_file(&inside.join("7"), SystemTime::now());
         let files = PortFiles::list(dir);
-        let container = Isolation { ns_pid: Some(7), root: Some(root.clone()), container: None };
+        let container = Isolation {
+            ns_pid: Some(7),
+            root: Some(root.clone()),
+            container: None,
+        };
         assert!(files.is_fresh(4242, &container, started));
-        let elsewhere = Isolation { ns_pid: Some(8), ..container };
+        let elsewhere = Isolation {
+            ns_pid: Some(8),
+            ..container
+        };
         assert!(!files.is_fresh(4242, &elsewhere, started));
         fs::remove_dir_all(root).unwrap();
     }

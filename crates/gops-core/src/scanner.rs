@@ -6,7 +6,7 @@
 use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
 use crate::pool::{default_parallelism, parallel_map};
 use crate::portfile::PortFiles;
-use crate::process::{Details, Executable, ExeIdentity, Isolation, Skip, Snapshot};
+use crate::process::{Details, ExeIdentity, Executable, Isolation, Skip, Snapshot};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
@@ -26,7 +26,11 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     pub fn new(config_dir: PathBuf) -> ScanOptions {
-        ScanOptions { config_dir, concurrency: default_parallelism(), include_node: true }
+        ScanOptions {
+            config_dir,
+            concurrency: default_parallelism(),
+            include_node: true,
+        }
     }
 }
 
@@ -60,17 +64,27 @@ impl Verdict {
             let build = info.build_info;
             return Verdict::Go(Arc::new(GoExecutable {
                 version: info.go_version,
-                package: build.as_ref().map(|b| b.path.clone()).filter(|p| !p.is_empty()),
+                package: build
+                    .as_ref()
+                    .map(|b| b.path.clone())
+                    .filter(|p| !p.is_empty()),
                 main_module: build.and_then(|b| b.main).map(|m| (m.path, m.version)),
             }));
         }
-        if is_node(path) { Verdict::NodeRuntime } else { Verdict::Other }
+        if is_node(path) {
+            Verdict::NodeRuntime
+        } else {
+            Verdict::Other
+        }
     }
 }
 
 /// Our agent runs inside Node; its executable is called `node` (`nodejs` on some distributions).
 fn is_node(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let stem = name.strip_suffix(".exe").unwrap_or(name);
     stem == "node" || stem == "nodejs"
 }
@@ -165,39 +179,62 @@ impl Scanner {
     pub fn scan(&mut self) -> io::Result<ScanResult> {
         let began = Instant::now();
         let snapshot = Snapshot::capture()?;
-        let threads = self.options.concurrency.max(1);
-        let pids = snapshot.pids();
-        let mut stats = ScanStats { scanned: pids.len(), ..ScanStats::default() };
+        let mut stats = ScanStats {
+            scanned: snapshot.pids().len(),
+            ..ScanStats::default()
+        };
+        let mut running = self.probe(&snapshot, &mut stats);
+        self.inspect_new(&snapshot, &mut running, &mut stats);
+        let facts = self.gather_facts(&snapshot, &running, &mut stats);
+        let processes = self.report(running, facts, &mut stats);
+        stats.duration = began.elapsed();
+        Ok(ScanResult { processes, stats })
+    }
 
-        // 1. One stat per process: which executable does it run?
-        let probes = parallel_map(pids, threads_for(pids.len(), threads), |&pid| {
+    /// One `stat` per process: which executable does it run?
+    fn probe(&mut self, snapshot: &Snapshot, stats: &mut ScanStats) -> Vec<(u32, Executable)> {
+        let pids = snapshot.pids();
+        let threads = threads_for(pids.len(), self.options.concurrency);
+        let probes = parallel_map(pids, threads, |&pid| {
             snapshot.executable(pid, self.without_executable.contains(&pid))
         });
-        let mut without_executable = HashSet::new();
         let mut running = Vec::with_capacity(pids.len());
-        let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::new();
+        self.without_executable.clear();
         for (&pid, probe) in pids.iter().zip(probes) {
             match probe {
-                Ok(exe) => {
-                    if self.executables.contains_key(&exe.identity) {
-                        stats.cache_hits += 1;
-                    } else {
-                        unknown.entry(exe.identity).or_insert_with(|| (exe, Vec::new())).1.push(pid);
-                    }
-                    running.push((pid, exe));
-                }
+                Ok(exe) => running.push((pid, exe)),
                 Err(Skip::NoExecutable) => {
-                    without_executable.insert(pid);
+                    self.without_executable.insert(pid);
                 }
                 Err(skip) => stats.count(skip),
             }
         }
-        self.without_executable = without_executable;
+        running
+    }
 
-        // 2. Inspect each executable not seen before, once, through any process running it.
+    /// Inspects each executable not seen before, once, through any process running it.
+    /// Processes whose executable could not be opened at all are dropped (and counted).
+    fn inspect_new(
+        &mut self,
+        snapshot: &Snapshot,
+        running: &mut Vec<(u32, Executable)>,
+        stats: &mut ScanStats,
+    ) {
+        let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::new();
+        for &(pid, exe) in running.iter() {
+            if self.executables.contains_key(&exe.identity) {
+                stats.cache_hits += 1;
+            } else {
+                unknown
+                    .entry(exe.identity)
+                    .or_insert_with(|| (exe, Vec::new()))
+                    .1
+                    .push(pid);
+            }
+        }
         let unknown: Vec<(Executable, Vec<u32>)> = unknown.into_values().collect();
-        let verdicts = parallel_map(&unknown, threads, |(exe, pids)| {
-            inspect_through(&snapshot, self.inspect, *exe, pids)
+        let verdicts = parallel_map(&unknown, self.options.concurrency, |(exe, pids)| {
+            inspect_through(snapshot, self.inspect, *exe, pids)
         });
         let mut lost = HashSet::new();
         for ((exe, pids), verdict) in unknown.into_iter().zip(verdicts) {
@@ -213,85 +250,128 @@ impl Scanner {
             }
         }
         running.retain(|(pid, _)| !lost.contains(pid));
+    }
 
-        // 3. Details of the Go and Node processes, read once per process; again only when its
-        //    parent is gone (it was re-parented).
+    /// Details of the Go and Node processes: read once per process, again only when its parent
+    /// is gone (it was re-parented). The flag tells facts kept from the last scan.
+    fn gather_facts(
+        &self,
+        snapshot: &Snapshot,
+        running: &[(u32, Executable)],
+        stats: &mut ScanStats,
+    ) -> HashMap<u32, (Arc<Facts>, bool)> {
         let alive: HashSet<u32> = running.iter().map(|&(pid, _)| pid).collect();
-        let mut reusable = HashMap::new();
+        let mut facts = HashMap::new();
         let mut to_read = Vec::new();
-        for &(pid, exe) in &running {
+        for &(pid, exe) in running {
             if matches!(self.executables[&exe.identity], Verdict::Other) {
                 continue;
             }
             match self.processes.get(&pid) {
-                Some(Known { exe: known, facts: Some(facts), .. })
-                    if *known == exe && (facts.details.ppid == 0 || alive.contains(&facts.details.ppid)) =>
+                Some(Known {
+                    exe: known,
+                    facts: Some(kept),
+                    ..
+                }) if *known == exe
+                    && (kept.details.ppid == 0 || alive.contains(&kept.details.ppid)) =>
                 {
-                    reusable.insert(pid, (facts.clone(), true));
+                    facts.insert(pid, (kept.clone(), true));
                 }
                 _ => to_read.push((pid, exe)),
             }
         }
-        let read = parallel_map(&to_read, threads, |&(pid, exe)| read_facts(&snapshot, pid, exe));
-        for (&(pid, _), facts) in to_read.iter().zip(read) {
-            match facts {
-                Ok(facts) => {
-                    reusable.insert(pid, (Arc::new(facts), false));
+        let read = parallel_map(&to_read, self.options.concurrency, |&(pid, exe)| {
+            read_facts(snapshot, pid, exe)
+        });
+        for (&(pid, _), result) in to_read.iter().zip(read) {
+            match result {
+                Ok(read) => {
+                    facts.insert(pid, (Arc::new(read), false));
                 }
                 Err(skip) => stats.count(skip),
             }
         }
+        facts
+    }
 
-        // 4. Agents, and the result.
+    /// Checks agents, builds the result, and keeps what the next scan needs (only that: memory
+    /// follows the live process count).
+    fn report(
+        &mut self,
+        running: Vec<(u32, Executable)>,
+        mut facts: HashMap<u32, (Arc<Facts>, bool)>,
+        stats: &mut ScanStats,
+    ) -> Vec<FoundProcess> {
         let port_files = PortFiles::list(&self.options.config_dir);
         let mut processes = Vec::new();
         let mut known = HashMap::with_capacity(running.len());
         for (pid, exe) in running {
-            let (facts, reused) = reusable.remove(&pid).unzip();
             let verdict = &self.executables[&exe.identity];
-            if facts.is_none() && !matches!(verdict, Verdict::Other) {
-                continue; // its details could not be read: already counted
-            }
-            let mut reported_agent = None;
-            if let Some(facts) = &facts {
-                let agent = port_files.is_fresh(pid, &facts.isolation, facts.details.started);
-                let found = match verdict {
-                    Verdict::Go(go) => Some((Runtime::Go, Some(go.clone()))),
-                    Verdict::NodeRuntime if agent && self.options.include_node => Some((Runtime::Node, None)),
-                    _ => None,
-                };
-                if let Some((runtime, go)) = found {
-                    match runtime {
-                        Runtime::Go => stats.go += 1,
-                        Runtime::Node => stats.node += 1,
-                    }
-                    let previous = self.processes.get(&pid).and_then(|known| known.reported_agent);
-                    reported_agent = Some(agent);
-                    processes.push(FoundProcess {
+            let Some((facts, kept)) = facts.remove(&pid) else {
+                if matches!(verdict, Verdict::Other) {
+                    known.insert(
                         pid,
-                        ppid: facts.details.ppid,
-                        name: facts.details.name.clone(),
-                        path: facts.path.clone(),
-                        deleted: exe.deleted,
-                        runtime,
-                        go,
-                        agent,
-                        started: facts.details.started,
-                        isolation: facts.isolation.clone(),
-                        unchanged: reused == Some(true) && previous == Some(agent),
-                    });
+                        Known {
+                            exe,
+                            facts: None,
+                            reported_agent: None,
+                        },
+                    );
                 }
+                continue; // a Go or Node process whose details could not be read: counted
+            };
+            let agent = port_files.is_fresh(pid, &facts.isolation, facts.details.started);
+            let (runtime, go) = match verdict {
+                Verdict::Go(go) => (Runtime::Go, Some(go.clone())),
+                Verdict::NodeRuntime if agent && self.options.include_node => (Runtime::Node, None),
+                _ => {
+                    known.insert(
+                        pid,
+                        Known {
+                            exe,
+                            facts: Some(facts),
+                            reported_agent: None,
+                        },
+                    );
+                    continue;
+                }
+            };
+            match runtime {
+                Runtime::Go => stats.go += 1,
+                Runtime::Node => stats.node += 1,
             }
-            known.insert(pid, Known { exe, facts, reported_agent });
+            let previous = self
+                .processes
+                .get(&pid)
+                .and_then(|known| known.reported_agent);
+            processes.push(FoundProcess {
+                pid,
+                ppid: facts.details.ppid,
+                name: facts.details.name.clone(),
+                path: facts.path.clone(),
+                deleted: exe.deleted,
+                runtime,
+                go,
+                agent,
+                started: facts.details.started,
+                isolation: facts.isolation.clone(),
+                unchanged: kept && previous == Some(agent),
+            });
+            known.insert(
+                pid,
+                Known {
+                    exe,
+                    facts: Some(facts),
+                    reported_agent: Some(agent),
+                },
+            );
         }
-
-        // Forget what no longer runs, so memory follows the live process count.
         let live: HashSet<ExeIdentity> = known.values().map(|k| k.exe.identity).collect();
-        self.executables.retain(|identity, _| live.contains(identity));
+        self.executables
+            .retain(|identity, _| live.contains(identity));
         self.processes = known;
         processes.sort_by_key(|p| p.pid);
-        stats.duration = began.elapsed();
-        Ok(ScanResult { processes, stats })
+        processes
     }
 }
 
@@ -314,7 +394,12 @@ impl ScanStats {
 
 /// Inspects an executable through the first of its processes that can still be opened. A file
 /// the inspector cannot make sense of is simply not Go.
-fn inspect_through(snapshot: &Snapshot, inspect: Inspect, exe: Executable, pids: &[u32]) -> Result<Verdict, Skip> {
+fn inspect_through(
+    snapshot: &Snapshot,
+    inspect: Inspect,
+    exe: Executable,
+    pids: &[u32],
+) -> Result<Verdict, Skip> {
     let mut last = Skip::Vanished;
     for &pid in pids {
         let opened = snapshot.open_executable(pid).and_then(|file| {
@@ -381,13 +466,23 @@ mod tests {
 
     impl Sleepers {
         fn start(name: &str, count: usize) -> Sleepers {
-            let dir = std::env::temp_dir().join(format!("gops-scanner-{name}-{}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("gops-scanner-{name}-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             let binary = dir.join(format!("sleep-{name}"));
-            let system_sleep = ["/usr/bin/sleep", "/bin/sleep"].into_iter().find(|p| Path::new(p).exists()).unwrap();
+            let system_sleep = ["/usr/bin/sleep", "/bin/sleep"]
+                .into_iter()
+                .find(|p| Path::new(p).exists())
+                .unwrap();
             std::fs::copy(system_sleep, &binary).unwrap();
-            let children = (0..count).map(|_| Command::new(&binary).arg("600").spawn().unwrap()).collect();
-            Sleepers { dir, binary, children }
+            let children = (0..count)
+                .map(|_| Command::new(&binary).arg("600").spawn().unwrap())
+                .collect();
+            Sleepers {
+                dir,
+                binary,
+                children,
+            }
         }
 
         fn pids(&self) -> Vec<u32> {
@@ -423,8 +518,14 @@ mod tests {
         assert_eq!(times_opened(&sleepers.binary), 1);
         assert!(cold.stats.inspected >= 1);
         let identity = scanner.processes[&sleepers.pids()[0]].exe.identity;
-        assert!(sleepers.pids().iter().all(|pid| scanner.processes[pid].exe.identity == identity));
-        assert!(matches!(scanner.executables[&identity], Verdict::Other), "sleep is not Go");
+        assert!(sleepers
+            .pids()
+            .iter()
+            .all(|pid| scanner.processes[pid].exe.identity == identity));
+        assert!(
+            matches!(scanner.executables[&identity], Verdict::Other),
+            "sleep is not Go"
+        );
     }
 
     #[test]
@@ -434,37 +535,75 @@ mod tests {
         let mut scanner = scanner();
         scanner.scan().unwrap();
         let warm = scanner.scan().unwrap();
-        assert_eq!(times_opened(&sleepers.binary), 1, "the second scan re-opened an unchanged binary");
+        assert_eq!(
+            times_opened(&sleepers.binary),
+            1,
+            "the second scan re-opened an unchanged binary"
+        );
         assert!(warm.stats.cache_hits >= 2, "{:?}", warm.stats);
         assert!(warm.stats.scanned >= warm.stats.cache_hits);
     }
 
     /// A real Go program that waits: `gofmt` reading its stdin (Go is needed to run the tests).
     fn start_gofmt() -> Child {
-        let goroot = Command::new("go").args(["env", "GOROOT"]).output().expect("the tests need Go on PATH");
+        let goroot = Command::new("go")
+            .args(["env", "GOROOT"])
+            .output()
+            .expect("the tests need Go on PATH");
         let gofmt = Path::new(String::from_utf8(goroot.stdout).unwrap().trim()).join("bin/gofmt");
-        Command::new(gofmt).stdin(std::process::Stdio::piped()).spawn().unwrap()
+        Command::new(gofmt)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
     }
 
     #[test]
     fn finds_a_go_process_and_marks_what_the_previous_scan_reported_identically() {
         let _turn = take_turn();
-        let dir = std::env::temp_dir().join(format!("gops-scanner-unchanged-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("gops-scanner-unchanged-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut gofmt = start_gofmt();
         let pid = gofmt.id();
         let mut scanner = Scanner::with_inspector(ScanOptions::new(dir.clone()), recording_inspect);
         let first = scanner.scan().unwrap();
-        let found = first.processes.iter().find(|p| p.pid == pid).expect("gofmt is a Go process");
-        assert_eq!((found.runtime, found.ppid, found.name.as_str()), (Runtime::Go, std::process::id(), "gofmt"));
-        assert!(found.go.as_ref().unwrap().version.as_ref().unwrap().starts_with("go1."));
-        assert!(!found.unchanged && !found.agent, "a first scan has nothing to compare with");
+        let found = first
+            .processes
+            .iter()
+            .find(|p| p.pid == pid)
+            .expect("gofmt is a Go process");
+        assert_eq!(
+            (found.runtime, found.ppid, found.name.as_str()),
+            (Runtime::Go, std::process::id(), "gofmt")
+        );
+        assert!(found
+            .go
+            .as_ref()
+            .unwrap()
+            .version
+            .as_ref()
+            .unwrap()
+            .starts_with("go1."));
+        assert!(
+            !found.unchanged && !found.agent,
+            "a first scan has nothing to compare with"
+        );
         let second = scanner.scan().unwrap();
-        assert!(second.processes.iter().find(|p| p.pid == pid).unwrap().unchanged);
+        assert!(
+            second
+                .processes
+                .iter()
+                .find(|p| p.pid == pid)
+                .unwrap()
+                .unchanged
+        );
         std::fs::write(dir.join(pid.to_string()), "4000").unwrap();
         let third = scanner.scan().unwrap();
         let found = third.processes.iter().find(|p| p.pid == pid).unwrap();
-        assert!(found.agent && !found.unchanged, "a new port file changes the agent flag");
+        assert!(
+            found.agent && !found.unchanged,
+            "a new port file changes the agent flag"
+        );
         let _ = gofmt.kill();
         let _ = gofmt.wait();
         std::fs::remove_dir_all(dir).unwrap();

@@ -88,13 +88,17 @@ impl JsScanner {
         if let Some(include_node) = options.include_node {
             core.include_node = include_node;
         }
-        JsScanner { inner: Arc::new(Mutex::new(Scanner::new(core))) }
+        JsScanner {
+            inner: Arc::new(Mutex::new(Scanner::new(core))),
+        }
     }
 
     /// Scans on libuv's pool (the per-process work then runs on the scanner's own threads).
     #[napi(ts_return_type = "Promise<NativeScanResult>")]
     pub fn scan(&self) -> AsyncTask<ScanTask> {
-        AsyncTask::new(ScanTask { scanner: self.inner.clone() })
+        AsyncTask::new(ScanTask {
+            scanner: self.inner.clone(),
+        })
     }
 
     #[napi]
@@ -122,15 +126,21 @@ impl Task for ScanTask {
 
 /// Concurrent scans of one scanner take turns; a panic in an earlier scan leaves usable state.
 fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
-    let mut scanner = scanner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    scanner
-        .scan()
-        .map_err(|e| Error::new(Status::GenericFailure, format!("could not list processes: {e}")))
+    let mut scanner = scanner
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    scanner.scan().map_err(|e| {
+        Error::new(
+            Status::GenericFailure,
+            format!("could not list processes: {e}"),
+        )
+    })
 }
 
 fn convert(result: ScanResult) -> NativeScanResult {
     let stats = result.stats;
-    let (unchanged, changed): (Vec<_>, Vec<_>) = result.processes.into_iter().partition(|p| p.unchanged);
+    let (unchanged, changed): (Vec<_>, Vec<_>) =
+        result.processes.into_iter().partition(|p| p.unchanged);
     NativeScanResult {
         processes: changed.into_iter().map(convert_process).collect(),
         unchanged: Uint32Array::new(unchanged.iter().map(|p| p.pid).collect()),
@@ -164,12 +174,21 @@ fn convert_process(process: FoundProcess) -> NativeProcess {
         build_info: go.and_then(|go| {
             Some(NativeBuildInfo {
                 path: go.package.clone()?,
-                main: go.main_module.clone().map(|(path, version)| NativeModule { path, version }),
+                main: go
+                    .main_module
+                    .clone()
+                    .map(|(path, version)| NativeModule { path, version }),
             })
         }),
         agent: process.agent,
-        started_ms: process.started.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        started_ms: process
+            .started
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
         ns_pid: process.isolation.ns_pid,
-        container: process.isolation.container.map(|c| NativeContainer { cgroup: c.cgroup, id: c.id }),
+        container: process.isolation.container.map(|c| NativeContainer {
+            cgroup: c.cgroup,
+            id: c.id,
+        }),
     }
 }

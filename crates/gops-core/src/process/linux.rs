@@ -2,7 +2,7 @@
 //! only for the processes that need it. The executable is reached through `/proc/<pid>/exe`, which
 //! works for deleted binaries and for binaries in other mount namespaces.
 
-use super::{container_id, Container, Details, Executable, ExeIdentity, Isolation, Skip};
+use super::{container_id, Container, Details, ExeIdentity, Executable, Isolation, Skip};
 use std::fs::{self, File};
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -28,7 +28,11 @@ impl Snapshot {
         let pids = fs::read_dir("/proc")?
             .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
             .collect();
-        Ok(Snapshot { pids, boot_time: OnceLock::new(), own_namespaces: OnceLock::new() })
+        Ok(Snapshot {
+            pids,
+            boot_time: OnceLock::new(),
+            own_namespaces: OnceLock::new(),
+        })
     }
 
     pub fn pids(&self) -> &[u32] {
@@ -40,7 +44,10 @@ impl Snapshot {
     /// second look to tell a kernel thread (or zombie) from a process that has exited.
     pub fn executable(&self, pid: u32, had_none: bool) -> Result<Executable, Skip> {
         match fs::metadata(proc_path(pid, "exe")) {
-            Ok(meta) => Ok(Executable { identity: ExeIdentity::of(&meta), deleted: meta.nlink() == 0 }),
+            Ok(meta) => Ok(Executable {
+                identity: ExeIdentity::of(&meta),
+                deleted: meta.nlink() == 0,
+            }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if had_none || Path::new(&format!("/proc/{pid}")).exists() {
                     Err(Skip::NoExecutable)
@@ -58,7 +65,10 @@ impl Snapshot {
         let stat = parse_stat(&text).ok_or(Skip::Vanished)?;
         let boot = self.boot_time().ok_or(Skip::Denied)?;
         let name = if stat.comm.len() >= COMM_MAX {
-            extend_name(&stat.comm, &fs::read(proc_path(pid, "cmdline")).unwrap_or_default())
+            extend_name(
+                &stat.comm,
+                &fs::read(proc_path(pid, "cmdline")).unwrap_or_default(),
+            )
         } else {
             stat.comm
         };
@@ -76,7 +86,9 @@ impl Snapshot {
             return Ok(link);
         }
         let text = link.to_string_lossy();
-        Ok(PathBuf::from(text.strip_suffix(" (deleted)").unwrap_or(&text)))
+        Ok(PathBuf::from(
+            text.strip_suffix(" (deleted)").unwrap_or(&text),
+        ))
     }
 
     /// Opens the running executable itself, wherever it lives (or lived).
@@ -95,21 +107,37 @@ impl Snapshot {
             return Isolation::default();
         }
         let ns_pid = if other_pid_ns {
-            fs::read_to_string(proc_path(pid, "status")).ok().and_then(|s| parse_ns_pid(&s))
+            fs::read_to_string(proc_path(pid, "status"))
+                .ok()
+                .and_then(|s| parse_ns_pid(&s))
         } else {
             None
         };
-        let container = fs::read_to_string(proc_path(pid, "cgroup")).ok().map(|text| {
-            let cgroup = parse_cgroup(&text);
-            Container { id: container_id(&cgroup), cgroup }
-        });
-        Isolation { ns_pid, root: other_mount_ns.then(|| proc_path(pid, "root")), container }
+        let container = fs::read_to_string(proc_path(pid, "cgroup"))
+            .ok()
+            .map(|text| {
+                let cgroup = parse_cgroup(&text);
+                Container {
+                    id: container_id(&cgroup),
+                    cgroup,
+                }
+            });
+        Isolation {
+            ns_pid,
+            root: other_mount_ns.then(|| proc_path(pid, "root")),
+            container,
+        }
     }
 
     fn boot_time(&self) -> Option<SystemTime> {
         *self.boot_time.get_or_init(|| {
             let text = fs::read_to_string("/proc/stat").ok()?;
-            let seconds = text.lines().find_map(|line| line.strip_prefix("btime "))?.trim().parse().ok()?;
+            let seconds = text
+                .lines()
+                .find_map(|line| line.strip_prefix("btime "))?
+                .trim()
+                .parse()
+                .ok()?;
             Some(UNIX_EPOCH + Duration::from_secs(seconds))
         })
     }
@@ -127,8 +155,15 @@ struct Namespaces {
 
 impl Namespaces {
     fn of(process: &str) -> Namespaces {
-        let inode = |ns: &str| fs::metadata(format!("/proc/{process}/ns/{ns}")).ok().map(|m| m.ino());
-        Namespaces { pid: inode("pid"), mount: inode("mnt") }
+        let inode = |ns: &str| {
+            fs::metadata(format!("/proc/{process}/ns/{ns}"))
+                .ok()
+                .map(|m| m.ino())
+        };
+        Namespaces {
+            pid: inode("pid"),
+            mount: inode("mnt"),
+        }
     }
 }
 
@@ -150,7 +185,11 @@ fn parse_stat(text: &[u8]) -> Option<Stat> {
     let mut fields = rest.split_ascii_whitespace();
     let ppid = fields.nth(1)?.parse().ok()?;
     let start_ticks = fields.nth(17)?.parse().ok()?;
-    Some(Stat { comm, ppid, start_ticks })
+    Some(Stat {
+        comm,
+        ppid,
+        start_ticks,
+    })
 }
 
 /// gops (through gopsutil) shows argv[0]'s base name when the kernel's 15-byte name is a
@@ -159,12 +198,18 @@ fn extend_name(comm: &str, cmdline: &[u8]) -> String {
     let argv0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
     let argv0 = String::from_utf8_lossy(argv0);
     let base = argv0.rsplit('/').next().unwrap_or_default();
-    if base.starts_with(comm) { base.to_owned() } else { comm.to_owned() }
+    if base.starts_with(comm) {
+        base.to_owned()
+    } else {
+        comm.to_owned()
+    }
 }
 
 /// The innermost PID from `/proc/<pid>/status`'s `NSpid:` line (its last number).
 fn parse_ns_pid(status: &str) -> Option<u32> {
-    let line = status.lines().find_map(|line| line.strip_prefix("NSpid:"))?;
+    let line = status
+        .lines()
+        .find_map(|line| line.strip_prefix("NSpid:"))?;
     line.split_ascii_whitespace().last()?.parse().ok()
 }
 
@@ -191,7 +236,14 @@ mod tests {
     fn parses_stat_whatever_the_name_holds() {
         for comm in ["plain", "with space", "a) S 1 2 (b", "))", ""] {
             let stat = parse_stat(&stat_line(comm)).expect(comm);
-            assert_eq!(stat, Stat { comm: comm.to_owned(), ppid: 77, start_ticks: 123456 });
+            assert_eq!(
+                stat,
+                Stat {
+                    comm: comm.to_owned(),
+                    ppid: 77,
+                    start_ticks: 123456
+                }
+            );
         }
     }
 
@@ -204,16 +256,28 @@ mod tests {
 
     #[test]
     fn extends_truncated_names_like_gopsutil() {
-        assert_eq!(extend_name("averyverylongna", b"/opt/bin/averyverylongname\0--flag\0"), "averyverylongname");
-        assert_eq!(extend_name("averyverylongna", b"something-else\0"), "averyverylongna");
+        assert_eq!(
+            extend_name("averyverylongna", b"/opt/bin/averyverylongname\0--flag\0"),
+            "averyverylongname"
+        );
+        assert_eq!(
+            extend_name("averyverylongna", b"something-else\0"),
+            "averyverylongna"
+        );
         assert_eq!(extend_name("averyverylongna", b""), "averyverylongna");
     }
 
     #[test]
     fn reads_innermost_ns_pid_and_cgroup() {
-        assert_eq!(parse_ns_pid("Name:\tx\nNSpid:\t4242\t17\t1\nNSpgid:\t1\n"), Some(1));
+        assert_eq!(
+            parse_ns_pid("Name:\tx\nNSpid:\t4242\t17\t1\nNSpgid:\t1\n"),
+            Some(1)
+        );
         assert_eq!(parse_ns_pid("Name:\tx\n"), None);
-        assert_eq!(parse_cgroup("1:cpu:/a\n0::/system.slice/docker-x.scope\n"), "/system.slice/docker-x.scope");
+        assert_eq!(
+            parse_cgroup("1:cpu:/a\n0::/system.slice/docker-x.scope\n"),
+            "/system.slice/docker-x.scope"
+        );
         assert_eq!(parse_cgroup("9:name=systemd:/k8s/pod\n"), "/k8s/pod");
     }
 
@@ -225,7 +289,10 @@ mod tests {
         let exe = snapshot.executable(me, false).unwrap();
         let path = snapshot.exe_path(me, exe.deleted).unwrap();
         let meta = fs::metadata(&path).unwrap();
-        assert_eq!((exe.identity.device, exe.identity.inode), (meta.dev(), meta.ino()));
+        assert_eq!(
+            (exe.identity.device, exe.identity.inode),
+            (meta.dev(), meta.ino())
+        );
         let details = snapshot.details(me).unwrap();
         assert_eq!(details.ppid, std::os::unix::process::parent_id());
         let age = SystemTime::now().duration_since(details.started).unwrap();
@@ -237,10 +304,16 @@ mod tests {
     fn classifies_missing_processes() {
         let snapshot = Snapshot::capture().unwrap();
         // PIDs above pid_max (at most 2^22) never exist.
-        assert_eq!(snapshot.executable(u32::MAX - 1, false), Err(Skip::Vanished));
+        assert_eq!(
+            snapshot.executable(u32::MAX - 1, false),
+            Err(Skip::Vanished)
+        );
         assert_eq!(snapshot.details(u32::MAX - 1), Err(Skip::Vanished));
         if let Some(&kthread) = snapshot.pids().iter().find(|&&pid| {
-            fs::read(proc_path(pid, "stat")).ok().and_then(|t| parse_stat(&t)).is_some_and(|s| s.ppid == 2)
+            fs::read(proc_path(pid, "stat"))
+                .ok()
+                .and_then(|t| parse_stat(&t))
+                .is_some_and(|s| s.ppid == 2)
         }) {
             assert_eq!(snapshot.executable(kthread, false), Err(Skip::NoExecutable));
             assert_eq!(snapshot.executable(kthread, true), Err(Skip::NoExecutable));

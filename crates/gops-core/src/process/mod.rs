@@ -32,13 +32,23 @@ impl ExeIdentity {
     #[cfg(unix)]
     pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
         use std::os::unix::fs::MetadataExt;
-        ExeIdentity { device: meta.dev(), inode: meta.ino(), size: meta.size(), modified: meta.modified().ok() }
+        ExeIdentity {
+            device: meta.dev(),
+            inode: meta.ino(),
+            size: meta.size(),
+            modified: meta.modified().ok(),
+        }
     }
 
     /// Windows has no stable inode through std: size and modification time stand in.
     #[cfg(not(unix))]
     pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
-        ExeIdentity { device: 0, inode: 0, size: meta.len(), modified: meta.modified().ok() }
+        ExeIdentity {
+            device: 0,
+            inode: 0,
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        }
     }
 }
 
@@ -118,8 +128,17 @@ mod tests {
     #[test]
     fn finds_container_ids_in_cgroup_paths() {
         let id = "a".repeat(64);
-        assert_eq!(container_id(&format!("/system.slice/docker-{id}.scope")), Some(id.clone()));
-        assert_eq!(container_id(&format!("/kubepods/besteffort/pod1234/{id}")), Some(id));
-        assert_eq!(container_id("/user.slice/user-1000.slice/session-2.scope"), None);
+        assert_eq!(
+            container_id(&format!("/system.slice/docker-{id}.scope")),
+            Some(id.clone())
+        );
+        assert_eq!(
+            container_id(&format!("/kubepods/besteffort/pod1234/{id}")),
+            Some(id)
+        );
+        assert_eq!(
+            container_id("/user.slice/user-1000.slice/session-2.scope"),
+            None
+        );
     }
 }

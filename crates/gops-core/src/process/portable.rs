@@ -2,7 +2,7 @@
 //! identified by its path's metadata. Compiled for macOS and Windows, where it is untested;
 //! on Linux it is only built for unit tests, which run it through sysinfo's Linux backend.
 
-use super::{Details, Executable, ExeIdentity, Isolation, Skip};
+use super::{Details, ExeIdentity, Executable, Isolation, Skip};
 use std::fs::{self, File};
 use std::io;
 use std::path::PathBuf;
@@ -17,7 +17,9 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn capture() -> io::Result<Snapshot> {
         let mut system = System::new().map_err(|e| io::Error::other(e.to_string()))?;
-        let what = ProcessRefreshKind::nothing().without_tasks().with_exe(UpdateKind::Always);
+        let what = ProcessRefreshKind::nothing()
+            .without_tasks()
+            .with_exe(UpdateKind::Always);
         system.refresh_processes_specifics(ProcessesToUpdate::All, true, what);
         let pids = system.processes().keys().map(|pid| pid.as_u32()).collect();
         Ok(Snapshot { system, pids })
@@ -30,7 +32,10 @@ impl Snapshot {
     pub fn executable(&self, pid: u32, _had_none: bool) -> Result<Executable, Skip> {
         let path = self.path(pid)?;
         let meta = fs::metadata(&path).map_err(|e| Skip::from_io(&e))?;
-        Ok(Executable { identity: ExeIdentity::of(&meta), deleted: false })
+        Ok(Executable {
+            identity: ExeIdentity::of(&meta),
+            deleted: false,
+        })
     }
 
     pub fn details(&self, pid: u32) -> Result<Details, Skip> {
@@ -56,11 +61,16 @@ impl Snapshot {
     }
 
     fn process(&self, pid: u32) -> Result<&Process, Skip> {
-        self.system.process(Pid::from_u32(pid)).ok_or(Skip::Vanished)
+        self.system
+            .process(Pid::from_u32(pid))
+            .ok_or(Skip::Vanished)
     }
 
     fn path(&self, pid: u32) -> Result<PathBuf, Skip> {
-        self.process(pid)?.exe().map(PathBuf::from).ok_or(Skip::NoExecutable)
+        self.process(pid)?
+            .exe()
+            .map(PathBuf::from)
+            .ok_or(Skip::NoExecutable)
     }
 }
 
@@ -76,7 +86,10 @@ mod tests {
         let details = snapshot.details(me).unwrap();
         let native = super::super::linux::Snapshot::capture().unwrap();
         assert_eq!(details.ppid, native.details(me).unwrap().ppid);
-        assert_eq!(snapshot.executable(me, false).unwrap().identity, native.executable(me, false).unwrap().identity);
+        assert_eq!(
+            snapshot.executable(me, false).unwrap().identity,
+            native.executable(me, false).unwrap().identity
+        );
         assert!(snapshot.open_executable(me).is_ok());
     }
 }
