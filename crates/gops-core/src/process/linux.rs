@@ -301,6 +301,20 @@ mod tests {
     }
 
     #[test]
+    fn a_process_gone_after_the_listing_is_vanished() {
+        let mut child = std::process::Command::new("sleep").arg("600").spawn().unwrap();
+        let pid = child.id();
+        let snapshot = Snapshot::capture().unwrap();
+        assert!(snapshot.pids().contains(&pid));
+        assert!(snapshot.executable(pid, false).is_ok());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(snapshot.executable(pid, false), Err(Skip::Vanished));
+        assert_eq!(snapshot.details(pid), Err(Skip::Vanished));
+        assert_eq!(snapshot.open_executable(pid).err(), Some(Skip::Vanished));
+    }
+
+    #[test]
     fn classifies_missing_processes() {
         let snapshot = Snapshot::capture().unwrap();
         // PIDs above pid_max (at most 2^22) never exist.

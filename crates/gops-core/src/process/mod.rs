@@ -72,11 +72,13 @@ pub enum Skip {
 }
 
 impl Skip {
+    /// A process that is gone reads as ENOENT or ESRCH; any other failure means we could not
+    /// look at it.
     pub fn from_io(error: &std::io::Error) -> Skip {
+        const ESRCH: i32 = 3;
         match error.kind() {
             std::io::ErrorKind::NotFound => Skip::Vanished,
-            std::io::ErrorKind::PermissionDenied => Skip::Denied,
-            _ if error.raw_os_error() == Some(3) => Skip::Vanished, // ESRCH
+            _ if error.raw_os_error() == Some(ESRCH) => Skip::Vanished,
             _ => Skip::Denied,
         }
     }
@@ -124,6 +126,14 @@ pub(crate) fn container_id(cgroup: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorts_io_errors_into_vanished_and_denied() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(Skip::from_io(&Error::from(ErrorKind::NotFound)), Skip::Vanished);
+        assert_eq!(Skip::from_io(&Error::from_raw_os_error(3)), Skip::Vanished); // ESRCH on Linux
+        assert_eq!(Skip::from_io(&Error::from(ErrorKind::PermissionDenied)), Skip::Denied);
+    }
 
     #[test]
     fn finds_container_ids_in_cgroup_paths() {
