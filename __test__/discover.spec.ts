@@ -1,14 +1,16 @@
 // Discovery against real processes: Go binaries of several shapes, the real gops agent,
 // non-Go processes, port files fresh and stale, and the real gops CLI as the reference.
 import test from 'ava'
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { Scanner, discover, discoverSync, watch, type GoProcess } from '../index'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
 import { startProcess, stopProcess } from './helpers/processes'
 
+const execFileAsync = promisify(execFile)
 const configDir = mkdtempSync(join(tmpdir(), 'gops-discover-'))
 test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
 
@@ -168,6 +170,21 @@ test('watch reports starts and exits, and stops on abort', async (t) => {
     else controller.abort()
   }
   t.deepEqual(seen, ['start', 'exit'])
+})
+
+test('watch leaves nothing behind after break or abort: the process exits', async (t) => {
+  await startProcess(t, hello(), ['600']) // so the first scan has an event to break on
+  const script = (body: string) =>
+    `const { watch } = require('./index.ts'); (async () => { ${body}; process.stdout.write('done') })()`
+  const run = (body: string) =>
+    execFileAsync(process.execPath, ['--import', 'tsx', '-e', script(body)], { cwd: join(__dirname, '..'), timeout: 60_000 })
+  // An hour between scans: a leftover timer would hold the process until the timeout kills it.
+  const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000 })) break`)
+  t.is(broke.stdout, 'done')
+  const aborted = await run(
+    `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal }));`,
+  )
+  t.is(aborted.stdout, 'done')
 })
 
 test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', async (t) => {
