@@ -124,8 +124,17 @@ fn evidence(evidence: core::Evidence) -> Evidence {
 }
 
 fn module(m: core::Module) -> GoModule {
-    let replace = m.replace.map(|r| GoModuleReplacement { path: r.path, version: r.version, sum: r.sum });
-    GoModule { path: m.path, version: m.version, sum: m.sum, replace }
+    let replace = m.replace.map(|r| GoModuleReplacement {
+        path: r.path,
+        version: r.version,
+        sum: r.sum,
+    });
+    GoModule {
+        path: m.path,
+        version: m.version,
+        sum: m.sum,
+        replace,
+    }
 }
 
 fn build_info(b: core::BuildInfo) -> BuildInfo {
@@ -133,7 +142,11 @@ fn build_info(b: core::BuildInfo) -> BuildInfo {
         path: b.path,
         main: b.main.map(module),
         deps: b.deps.into_iter().map(module).collect(),
-        settings: b.settings.into_iter().map(|(key, value)| BuildSetting { key, value }).collect(),
+        settings: b
+            .settings
+            .into_iter()
+            .map(|(key, value)| BuildSetting { key, value })
+            .collect(),
     }
 }
 
@@ -165,7 +178,10 @@ fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
 fn inspect_one(path: String) -> Result<GoBinaryInfo, InspectFailure> {
     match core::inspect_path(Path::new(&path)) {
         Ok(info) => Ok(binary_info(path, info)),
-        Err(e) => Err(InspectFailure { code: e.code().to_string(), message: e.to_string() }),
+        Err(e) => Err(InspectFailure {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -224,10 +240,22 @@ impl Task for InspectMany {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let paths = std::mem::take(&mut self.paths);
-        Ok(pool::parallel_map(&paths, self.concurrency, |path| match inspect_one(path.clone()) {
-            Ok(info) => InspectOutcome { path: path.clone(), info: Some(info), error: None },
-            Err(failure) => InspectOutcome { path: path.clone(), info: None, error: Some(failure) },
-        }))
+        Ok(pool::parallel_map(
+            &paths,
+            self.concurrency,
+            |path| match inspect_one(path.clone()) {
+                Ok(info) => InspectOutcome {
+                    path: path.clone(),
+                    info: Some(info),
+                    error: None,
+                },
+                Err(failure) => InspectOutcome {
+                    path: path.clone(),
+                    info: None,
+                    error: Some(failure),
+                },
+            },
+        ))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {

@@ -1,7 +1,7 @@
 //! Thin N-API binding over gops-core: type conversion, error codes, off-thread tasks.
 use napi_derive::napi;
 
-mod inspect;
+pub mod inspect;
 
 #[napi]
 pub fn core_version() -> String {

@@ -18,7 +18,8 @@ pub(crate) fn find(src: Source<'_>, image: &Image) -> io::Result<Option<String>>
     match &image.build_id {
         BuildIdSpot::Notes(regions) => {
             for region in regions.iter().take(MAX_NOTE_REGIONS) {
-                let notes = src.read(region.offset, region.size.min(NOTES_LIMIT as u64) as usize)?;
+                let notes =
+                    src.read(region.offset, region.size.min(NOTES_LIMIT as u64) as usize)?;
                 if let Some(id) = go_note(&notes, image) {
                     return Ok(Some(id));
                 }

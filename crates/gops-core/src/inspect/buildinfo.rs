@@ -20,8 +20,10 @@ const MAX_MODINFO: u64 = 1 << 20;
 const UNHINTED_LIMIT: u64 = 64 << 10;
 
 /// The module text sits between these two sentinels.
-pub(crate) const INFO_START: [u8; 16] = *b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
-pub(crate) const INFO_END: [u8; 16] = *b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
+pub(crate) const INFO_START: [u8; 16] =
+    *b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+pub(crate) const INFO_END: [u8; 16] =
+    *b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
 
 /// The two strings of a decoded blob.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,12 +35,21 @@ pub(crate) struct Blob {
 
 /// Finds and decodes the blob; `hinted` lifts the limit on searching generic data regions.
 pub(crate) fn find(src: Source<'_>, image: &Image, hinted: bool) -> io::Result<Option<Blob>> {
-    let Some(BlobSpot { region, dedicated }) = image.blob else { return Ok(None) };
-    let limit = if dedicated || hinted { u64::MAX } else { UNHINTED_LIMIT };
-    let Some(at) = find_aligned(src, region, ALIGN, HEADER, limit, |b| b.starts_with(MAGIC))? else {
+    let Some(BlobSpot { region, dedicated }) = image.blob else {
         return Ok(None);
     };
-    let Some(header) = src.read_exact(region.offset + at, HEADER)? else { return Ok(None) };
+    let limit = if dedicated || hinted {
+        u64::MAX
+    } else {
+        UNHINTED_LIMIT
+    };
+    let Some(at) = find_aligned(src, region, ALIGN, HEADER, limit, |b| b.starts_with(MAGIC))?
+    else {
+        return Ok(None);
+    };
+    let Some(header) = src.read_exact(region.at(at), HEADER)? else {
+        return Ok(None);
+    };
     let flags = header[15];
     let (version, modinfo) = if flags & FLAG_INLINE != 0 {
         // Like Go's reader: an inline blob whose module text cannot be read is no blob at all.
@@ -50,17 +61,24 @@ pub(crate) fn find(src: Source<'_>, image: &Image, hinted: bool) -> io::Result<O
         (version, Some(modinfo))
     } else {
         let ptr_size = header[14];
-        let endian = if flags & FLAG_BIG_ENDIAN != 0 { Endian::Big } else { Endian::Little };
-        let (Some(version_at), Some(modinfo_at)) =
-            (endian.uptr(&header, 16, ptr_size), endian.uptr(&header, 16 + ptr_size as usize, ptr_size))
-        else {
+        let endian = if flags & FLAG_BIG_ENDIAN != 0 {
+            Endian::Big
+        } else {
+            Endian::Little
+        };
+        let (Some(version_at), Some(modinfo_at)) = (
+            endian.uptr(&header, 16, ptr_size),
+            endian.uptr(&header, 16 + ptr_size as usize, ptr_size),
+        ) else {
             return Ok(None);
         };
         let version = image.read_go_string(src, version_at, ptr_size, endian, MAX_VERSION)?;
         let modinfo = image.read_go_string(src, modinfo_at, ptr_size, endian, MAX_MODINFO)?;
         (version, modinfo)
     };
-    let Some(version) = version.map(|v| String::from_utf8_lossy(&v).into_owned()) else { return Ok(None) };
+    let Some(version) = version.map(|v| String::from_utf8_lossy(&v).into_owned()) else {
+        return Ok(None);
+    };
     if !is_go_version(&version) {
         return Ok(None);
     }
@@ -84,14 +102,21 @@ pub(crate) fn unframe(text: &[u8]) -> String {
 }
 
 /// Reads `uvarint length` + bytes at `*cursor` (relative to `region`), bounded by the region.
-fn read_uvarint_string(src: Source<'_>, region: Region, cursor: &mut u64, max: u64) -> io::Result<Option<Vec<u8>>> {
+fn read_uvarint_string(
+    src: Source<'_>,
+    region: Region,
+    cursor: &mut u64,
+    max: u64,
+) -> io::Result<Option<Vec<u8>>> {
     let left = region.size.saturating_sub(*cursor);
-    let prefix = src.read(region.offset + *cursor, left.min(10) as usize)?;
-    let Some((len, used)) = uvarint(&prefix) else { return Ok(None) };
+    let prefix = src.read(region.at(*cursor), left.min(10) as usize)?;
+    let Some((len, used)) = uvarint(&prefix) else {
+        return Ok(None);
+    };
     if len > max || len > left - used as u64 {
         return Ok(None);
     }
-    let bytes = src.read_exact(region.offset + *cursor + used as u64, len as usize)?;
+    let bytes = src.read_exact(region.at(*cursor + used as u64), len as usize)?;
     *cursor += used as u64 + len;
     Ok(bytes)
 }

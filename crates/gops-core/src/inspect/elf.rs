@@ -64,11 +64,19 @@ struct Section {
 }
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
-    let Some(h) = header(head) else { return Ok(None) };
-    let Some(machine) = h.e.u16(head, 18) else { return Ok(None) };
+    let Some(h) = header(head) else {
+        return Ok(None);
+    };
+    let Some(machine) = h.e.u16(head, 18) else {
+        return Ok(None);
+    };
     let mut image = Image::new(arch(machine, h.is64, h.e), h.e, if h.is64 { 8 } else { 4 });
     let segments = segments(src, &h)?;
-    image.segments = segments.iter().filter(|s| s.kind == PT_LOAD).map(|s| s.region).collect();
+    image.segments = segments
+        .iter()
+        .filter(|s| s.kind == PT_LOAD)
+        .map(|s| s.region)
+        .collect();
     let (sections, names) = sections(src, &h)?;
     if names.is_empty() {
         from_segments(&mut image, &segments);
@@ -78,8 +86,13 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     // Go's reader falls back to the first writable, non-executable segment. With a section
     // table but no `.go.buildinfo`, only a Go-only section name makes that worth a read.
     if image.blob.is_none() && (names.is_empty() || image.go_hint) {
-        let data = segments.iter().find(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == PF_W);
-        image.blob = data.map(|s| BlobSpot { region: s.region, dedicated: false });
+        let data = segments
+            .iter()
+            .find(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == PF_W);
+        image.blob = data.map(|s| BlobSpot {
+            region: s.region,
+            dedicated: false,
+        });
     }
     if matches!(image.build_id, BuildIdSpot::Nowhere) {
         image.build_id = note_segments(&segments);
@@ -126,7 +139,14 @@ fn header(head: &[u8]) -> Option<Header> {
 }
 
 /// Reads a table of `count` entries of `entsize` bytes (at least `min` each), capped at `max`.
-fn table(src: Source<'_>, offset: u64, entsize: usize, count: usize, min: usize, max: usize) -> io::Result<Vec<u8>> {
+fn table(
+    src: Source<'_>,
+    offset: u64,
+    entsize: usize,
+    count: usize,
+    min: usize,
+    max: usize,
+) -> io::Result<Vec<u8>> {
     if offset == 0 || entsize < min {
         return Ok(Vec::new());
     }
@@ -141,11 +161,31 @@ fn segments(src: Source<'_>, h: &Header) -> io::Result<Vec<Segment>> {
         .chunks_exact(h.phentsize.max(1))
         .filter_map(|p| {
             let (kind, flags, offset, vaddr, filesz) = if h.is64 {
-                (e.u32(p, 0)?, e.u32(p, 4)?, e.u64(p, 8)?, e.u64(p, 16)?, e.u64(p, 32)?)
+                (
+                    e.u32(p, 0)?,
+                    e.u32(p, 4)?,
+                    e.u64(p, 8)?,
+                    e.u64(p, 16)?,
+                    e.u64(p, 32)?,
+                )
             } else {
-                (e.u32(p, 0)?, e.u32(p, 24)?, e.u32(p, 4)?.into(), e.u32(p, 8)?.into(), e.u32(p, 16)?.into())
+                (
+                    e.u32(p, 0)?,
+                    e.u32(p, 24)?,
+                    e.u32(p, 4)?.into(),
+                    e.u32(p, 8)?.into(),
+                    e.u32(p, 16)?.into(),
+                )
             };
-            Some(Segment { kind, flags, region: Region { vaddr, offset, size: filesz } })
+            Some(Segment {
+                kind,
+                flags,
+                region: Region {
+                    vaddr,
+                    offset,
+                    size: filesz,
+                },
+            })
         })
         .collect())
 }
@@ -156,7 +196,11 @@ fn section(e: Endian, is64: bool, s: &[u8]) -> Option<Section> {
             name: e.u32(s, 0)?,
             kind: e.u32(s, 4)?,
             flags: e.u64(s, 8)?,
-            region: Region { vaddr: e.u64(s, 16)?, offset: e.u64(s, 24)?, size: e.u64(s, 32)? },
+            region: Region {
+                vaddr: e.u64(s, 16)?,
+                offset: e.u64(s, 24)?,
+                size: e.u64(s, 32)?,
+            },
             link: e.u32(s, 40)?,
             entsize: e.u64(s, 56)?,
         }
@@ -165,7 +209,11 @@ fn section(e: Endian, is64: bool, s: &[u8]) -> Option<Section> {
             name: e.u32(s, 0)?,
             kind: e.u32(s, 4)?,
             flags: e.u32(s, 8)?.into(),
-            region: Region { vaddr: e.u32(s, 12)?.into(), offset: e.u32(s, 16)?.into(), size: e.u32(s, 20)?.into() },
+            region: Region {
+                vaddr: e.u32(s, 12)?.into(),
+                offset: e.u32(s, 16)?.into(),
+                size: e.u32(s, 20)?.into(),
+            },
             link: e.u32(s, 24)?,
             entsize: e.u32(s, 36)?.into(),
         }
@@ -189,12 +237,15 @@ fn sections(src: Source<'_>, h: &Header) -> io::Result<(Vec<Section>, Vec<u8>)> 
         }
     }
     let bytes = table(src, h.shoff, h.shentsize, count, min, MAX_SECTIONS)?;
-    let sections: Vec<Section> =
-        bytes.chunks_exact(h.shentsize.max(1)).filter_map(|s| section(h.e, h.is64, s)).collect();
+    let sections: Vec<Section> = bytes
+        .chunks_exact(h.shentsize.max(1))
+        .filter_map(|s| section(h.e, h.is64, s))
+        .collect();
     let names = match sections.get(names_index as usize) {
-        Some(s) if s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0 => {
-            src.read(s.region.offset, s.region.size.min(MAX_SECTION_NAMES) as usize)?
-        }
+        Some(s) if s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0 => src.read(
+            s.region.offset,
+            s.region.size.min(MAX_SECTION_NAMES) as usize,
+        )?,
         _ => Vec::new(),
     };
     Ok((sections, names))
@@ -216,7 +267,12 @@ fn from_sections(image: &mut Image, sections: &[Section], names: &[u8]) {
         }
         let region = s.region;
         match name {
-            ".go.buildinfo" => image.blob = Some(BlobSpot { region, dedicated: true }),
+            ".go.buildinfo" => {
+                image.blob = Some(BlobSpot {
+                    region,
+                    dedicated: true,
+                })
+            }
             ".note.go.buildid" => notes.push(region),
             ".gopclntab" | ".data.rel.ro.gopclntab" => image.pclntab.push(region),
             ".data.rel.ro" => image.pclntab_inside.push(region),
@@ -231,8 +287,14 @@ fn from_sections(image: &mut Image, sections: &[Section], names: &[u8]) {
 }
 
 fn symbol_table(image: &Image, symtab: &Section, sections: &[Section]) -> Option<SymbolTable> {
-    let strings = sections.get(symtab.link as usize).filter(|s| s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0)?;
-    let (layout, size) = if image.ptr_size == 8 { (Layout::Elf64, 24) } else { (Layout::Elf32, 16) };
+    let strings = sections
+        .get(symtab.link as usize)
+        .filter(|s| s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0)?;
+    let (layout, size) = if image.ptr_size == 8 {
+        (Layout::Elf64, 24)
+    } else {
+        (Layout::Elf32, 16)
+    };
     if symtab.entsize != 0 && symtab.entsize != size {
         return None;
     }
@@ -250,14 +312,21 @@ fn symbol_table(image: &Image, symtab: &Section, sections: &[Section]) -> Option
 
 /// No usable section headers: read-only segments stand in for `.rodata` and `.gopclntab`.
 fn from_segments(image: &mut Image, segments: &[Segment]) {
-    for rodata in segments.iter().filter(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == 0) {
+    for rodata in segments
+        .iter()
+        .filter(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == 0)
+    {
         image.pclntab_inside.push(rodata.region);
         image.rodata.push(rodata.region);
     }
 }
 
 fn note_segments(segments: &[Segment]) -> BuildIdSpot {
-    let notes: Vec<Region> = segments.iter().filter(|s| s.kind == PT_NOTE).map(|s| s.region).collect();
+    let notes: Vec<Region> = segments
+        .iter()
+        .filter(|s| s.kind == PT_NOTE)
+        .map(|s| s.region)
+        .collect();
     if notes.is_empty() {
         BuildIdSpot::Nowhere
     } else {
@@ -274,9 +343,27 @@ fn arch(machine: u16, is64: bool, e: Endian) -> Option<&'static str> {
         (183, _) => "arm64",
         (22, _) => "s390x",
         (20, _) => "ppc",
-        (21, _) => if little { "ppc64le" } else { "ppc64" },
-        (8, false) => if little { "mipsle" } else { "mips" },
-        (8, true) => if little { "mips64le" } else { "mips64" },
+        (21, _) => {
+            if little {
+                "ppc64le"
+            } else {
+                "ppc64"
+            }
+        }
+        (8, false) => {
+            if little {
+                "mipsle"
+            } else {
+                "mips"
+            }
+        }
+        (8, true) => {
+            if little {
+                "mips64le"
+            } else {
+                "mips64"
+            }
+        }
         (243, true) => "riscv64",
         (243, false) => "riscv",
         (258, _) => "loong64",

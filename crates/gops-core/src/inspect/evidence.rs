@@ -26,7 +26,10 @@ impl Findings {
 }
 
 pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Result<Findings> {
-    let mut found = Findings { build_id: buildid::find(src, image)?, ..Findings::default() };
+    let mut found = Findings {
+        build_id: buildid::find(src, image)?,
+        ..Findings::default()
+    };
     if found.build_id.is_some() {
         found.note(Evidence::Buildid);
     }
@@ -46,8 +49,11 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
             found.note(Evidence::Symbols);
         }
         if let Some(at) = symbols.build_version {
-            let version = image.read_go_string(src, at, image.ptr_size, image.endian, MAX_VERSION)?;
-            found.go_version = version.map(|v| String::from_utf8_lossy(&v).into_owned()).filter(|v| buildinfo::is_go_version(v));
+            let version =
+                image.read_go_string(src, at, image.ptr_size, image.endian, MAX_VERSION)?;
+            found.go_version = version
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                .filter(|v| buildinfo::is_go_version(v));
         }
     }
     if hinted && (found.go_version.is_none() || module_text.is_none()) {
@@ -61,6 +67,8 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
             module_text = module_text.or(strings.modinfo);
         }
     }
-    found.build_info = module_text.filter(|text| !text.is_empty()).and_then(|text| modinfo::parse(&text).ok());
+    found.build_info = module_text
+        .filter(|text| !text.is_empty())
+        .and_then(|text| modinfo::parse(&text).ok());
     Ok(found)
 }

@@ -14,6 +14,14 @@ pub(crate) struct Region {
     pub size: u64,
 }
 
+impl Region {
+    /// The file offset of `inside` bytes into the region; offsets a hostile header pushes past
+    /// `u64::MAX` saturate, which reads as past the end of the file.
+    pub(crate) fn at(&self, inside: u64) -> u64 {
+        self.offset.saturating_add(inside)
+    }
+}
+
 /// Where the Go build ID is written.
 #[derive(Clone, Debug, Default)]
 pub(crate) enum BuildIdSpot {
@@ -72,15 +80,24 @@ impl Image {
     }
 
     /// Exactly `len` bytes at virtual address `addr`, if one segment holds them all.
-    pub(crate) fn read_addr(&self, src: Source<'_>, addr: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
-        let Some(seg) = self.segments.iter().find(|s| addr >= s.vaddr && addr - s.vaddr < s.size) else {
+    pub(crate) fn read_addr(
+        &self,
+        src: Source<'_>,
+        addr: u64,
+        len: u64,
+    ) -> io::Result<Option<Vec<u8>>> {
+        let Some(seg) = self
+            .segments
+            .iter()
+            .find(|s| addr >= s.vaddr && addr - s.vaddr < s.size)
+        else {
             return Ok(None);
         };
         let inside = addr - seg.vaddr;
         if len > seg.size - inside {
             return Ok(None);
         }
-        src.read_exact(seg.offset + inside, len as usize)
+        src.read_exact(seg.at(inside), len as usize)
     }
 
     /// The Go string whose header `{data, len}` sits at `addr`, when it is at most `max` bytes.
@@ -92,10 +109,13 @@ impl Image {
         endian: Endian,
         max: u64,
     ) -> io::Result<Option<Vec<u8>>> {
-        let Some(header) = self.read_addr(src, addr, 2 * u64::from(ptr_size))? else { return Ok(None) };
-        let (Some(data), Some(len)) =
-            (endian.uptr(&header, 0, ptr_size), endian.uptr(&header, ptr_size as usize, ptr_size))
-        else {
+        let Some(header) = self.read_addr(src, addr, 2 * u64::from(ptr_size))? else {
+            return Ok(None);
+        };
+        let (Some(data), Some(len)) = (
+            endian.uptr(&header, 0, ptr_size),
+            endian.uptr(&header, ptr_size as usize, ptr_size),
+        ) else {
             return Ok(None);
         };
         if len > max {

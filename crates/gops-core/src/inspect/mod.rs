@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use evidence::Findings;
 use source::{Meter, Source, FILE_BUDGET};
 
-pub use modinfo::parse as parse_module_info;
+pub use modinfo::{parse as parse_module_info, ParseError as ModuleInfoError};
 
 /// What kind of file this is, by its leading bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +168,11 @@ impl InspectError {
             io::ErrorKind::PermissionDenied => ErrorCode::PermissionDenied,
             _ => ErrorCode::IoError,
         };
-        InspectError { code, path: path.to_path_buf(), detail: error.to_string() }
+        InspectError {
+            code,
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        }
     }
 
     /// The stable code: `NOT_FOUND`, `PERMISSION_DENIED`, `NOT_A_FILE` or `IO_ERROR`.
@@ -218,8 +222,16 @@ pub fn inspect_file(file: &File, path: &Path) -> Result<GoBinaryInfo, InspectErr
 }
 
 fn not_a_file(path: &Path, metadata: &std::fs::Metadata) -> InspectError {
-    let what = if metadata.is_dir() { "a directory" } else { "not a regular file" };
-    InspectError { code: ErrorCode::NotAFile, path: path.to_path_buf(), detail: format!("it is {what}") }
+    let what = if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    InspectError {
+        code: ErrorCode::NotAFile,
+        path: path.to_path_buf(),
+        detail: format!("it is {what}"),
+    }
 }
 
 fn inspect_source(src: Source<'_>) -> io::Result<GoBinaryInfo> {
@@ -259,13 +271,23 @@ fn inspect_source(src: Source<'_>) -> io::Result<GoBinaryInfo> {
 }
 
 /// Inspects every slice; the file-level answer is the first Go slice's (or the first slice's).
-fn inspect_fat(src: Source<'_>, mut info: GoBinaryInfo, slices: &[(u64, u64)]) -> io::Result<GoBinaryInfo> {
+fn inspect_fat(
+    src: Source<'_>,
+    mut info: GoBinaryInfo,
+    slices: &[(u64, u64)],
+) -> io::Result<GoBinaryInfo> {
     let mut first: Option<(Option<&'static str>, Findings)> = None;
     for &(offset, size) in slices {
         let slice = src.window(offset, size);
         let head = slice.read(0, 64)?;
         let Some(image) = macho::parse(slice, &head)? else {
-            info.slices.push(SliceInfo { arch: None, is_go: false, go_version: None, source: None, build_info: None });
+            info.slices.push(SliceInfo {
+                arch: None,
+                is_go: false,
+                go_version: None,
+                source: None,
+                build_info: None,
+            });
             continue;
         };
         let findings = evidence::examine(slice, &image)?;
@@ -301,7 +323,10 @@ fn apply(info: &mut GoBinaryInfo, findings: Findings) {
 
 /// The format, from the first bytes of the file.
 fn sniff(head: &[u8]) -> Format {
-    let word = |at: usize| head.get(at..at + 4).map(|b| u32::from_be_bytes(b.try_into().unwrap()));
+    let word = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
+    };
     match word(0) {
         Some(0x7f45_4c46) => return Format::Elf,
         Some(0xfeed_face | 0xfeed_facf | 0xcefa_edfe | 0xcffa_edfe) => return Format::Macho,

@@ -20,24 +20,31 @@ pub fn parse(text: &str) -> Result<BuildInfo, ParseError> {
     let mut line_no = 1;
     while let Some((line, tail)) = rest.split_once('\n') {
         rest = tail;
-        let fail = |reason| ParseError { line: line_no, reason };
+        let fail = |reason| ParseError {
+            line: line_no,
+            reason,
+        };
         if let Some(path) = line.strip_prefix("path\t") {
             info.path = path.to_string();
         } else if let Some(cols) = line.strip_prefix("mod\t") {
             info.main = Some(module_line(cols).ok_or_else(|| fail("expected 2 or 3 columns"))?);
             last = Some(None);
         } else if let Some(cols) = line.strip_prefix("dep\t") {
-            info.deps.push(module_line(cols).ok_or_else(|| fail("expected 2 or 3 columns"))?);
+            info.deps
+                .push(module_line(cols).ok_or_else(|| fail("expected 2 or 3 columns"))?);
             last = Some(Some(info.deps.len() - 1));
         } else if let Some(cols) = line.strip_prefix("=>\t") {
             let cols: Vec<&str> = cols.split('\t').collect();
-            let [path, version, sum] = cols[..] else { return Err(fail("expected 3 columns for replacement")) };
+            let [path, version, sum] = cols[..] else {
+                return Err(fail("expected 3 columns for replacement"));
+            };
             let replaced = match last.take() {
                 Some(None) => info.main.as_mut(),
                 Some(Some(dep)) => info.deps.get_mut(dep),
                 None => None,
             };
-            let replaced = replaced.ok_or_else(|| fail("replacement with no module on previous line"))?;
+            let replaced =
+                replaced.ok_or_else(|| fail("replacement with no module on previous line"))?;
             replaced.replace = Some(Box::new(Module {
                 path: path.to_string(),
                 version: version.to_string(),
@@ -59,7 +66,12 @@ fn module_line(cols: &str) -> Option<Module> {
         [path, version, sum] => (path, version, sum),
         _ => return None,
     };
-    Some(Module { path: path.to_string(), version: version.to_string(), sum: sum.to_string(), replace: None })
+    Some(Module {
+        path: path.to_string(),
+        version: version.to_string(),
+        sum: sum.to_string(),
+        replace: None,
+    })
 }
 
 /// `key=value`, either side quoted Go-style when it holds characters that need it.
@@ -74,10 +86,15 @@ fn build_setting(kv: &str) -> Result<(String, String), &'static str> {
                 Some(b'=') => {}
                 Some(_) => return Err("unexpected character after quoted key"),
             }
-            (unquote(raw_key).ok_or("invalid quoted key in build line")?, &kv[raw_key.len() + 1..])
+            (
+                unquote(raw_key).ok_or("invalid quoted key in build line")?,
+                &kv[raw_key.len() + 1..],
+            )
         }
         Some(_) => {
-            let (key, value) = kv.split_once('=').ok_or("build line missing '=' after key")?;
+            let (key, value) = kv
+                .split_once('=')
+                .ok_or("build line missing '=' after key")?;
             if key.is_empty() || needs_quotes(key, "= \t\r\n\"`") {
                 return Err("unquoted key must be quoted");
             }
@@ -147,7 +164,8 @@ fn unquote(s: &str) -> Option<String> {
                     '"' => out.push(b'"'),
                     'x' => out.push(hex_digits(&mut chars, 2)? as u8),
                     'u' | 'U' => {
-                        let c = char::from_u32(hex_digits(&mut chars, if e == 'u' { 4 } else { 8 })?)?;
+                        let c =
+                            char::from_u32(hex_digits(&mut chars, if e == 'u' { 4 } else { 8 })?)?;
                         out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                     }
                     '0'..='7' => {
@@ -167,7 +185,9 @@ fn unquote(s: &str) -> Option<String> {
 }
 
 fn hex_digits(chars: &mut std::str::CharIndices<'_>, n: usize) -> Option<u32> {
-    (0..n).try_fold(0u32, |acc, _| Some(acc * 16 + chars.next()?.1.to_digit(16)?))
+    (0..n).try_fold(0u32, |acc, _| {
+        Some(acc * 16 + chars.next()?.1.to_digit(16)?)
+    })
 }
 
 #[cfg(test)]
@@ -175,7 +195,12 @@ mod tests {
     use super::*;
 
     fn module(path: &str, version: &str, sum: &str) -> Module {
-        Module { path: path.into(), version: version.into(), sum: sum.into(), replace: None }
+        Module {
+            path: path.into(),
+            version: version.into(),
+            sum: sum.into(),
+            replace: None,
+        }
     }
 
     #[test]
@@ -195,11 +220,23 @@ mod tests {
         assert_eq!(info.main, Some(module("example.com", "(devel)", "")));
         let mut replaced = module("example.com/old", "v1.0.0", "");
         replaced.replace = Some(Box::new(module("../local", "(devel)", "")));
-        assert_eq!(info.deps, vec![module("golang.org/x/sys", "v0.1.0", "h1:abc="), replaced]);
-        let settings: Vec<(&str, &str)> = info.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            info.deps,
+            vec![module("golang.org/x/sys", "v0.1.0", "h1:abc="), replaced]
+        );
+        let settings: Vec<(&str, &str)> = info
+            .settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(
             settings,
-            [("-compiler", "gc"), ("-ldflags", "-s -w -X main.v=1"), ("CGO_ENABLED", "0"), ("vcs.modified", "")]
+            [
+                ("-compiler", "gc"),
+                ("-ldflags", "-s -w -X main.v=1"),
+                ("CGO_ENABLED", "0"),
+                ("vcs.modified", "")
+            ]
         );
     }
 
@@ -212,23 +249,48 @@ mod tests {
 
     #[test]
     fn unquotes_keys_and_values_like_strconv() {
-        let info = parse("build\t\"a key\"=`raw\\n`\nbuild\tk=\"tab\\there \\x41\\u00e9\\101\"\n").unwrap();
-        assert_eq!(info.settings[0], ("a key".to_string(), "raw\\n".to_string()));
-        assert_eq!(info.settings[1], ("k".to_string(), "tab\there AéA".to_string()));
+        let info = parse("build\t\"a key\"=`raw\\n`\nbuild\tk=\"tab\\there \\x41\\u00e9\\101\"\n")
+            .unwrap();
+        assert_eq!(
+            info.settings[0],
+            ("a key".to_string(), "raw\\n".to_string())
+        );
+        assert_eq!(
+            info.settings[1],
+            ("k".to_string(), "tab\there AéA".to_string())
+        );
     }
 
     #[test]
     fn rejects_what_go_rejects() {
         let reason = |text: &str| parse(text).unwrap_err().reason;
-        assert_eq!(reason("=>\ta\tb\tc\n"), "replacement with no module on previous line");
-        assert_eq!(reason("dep\ta\tb\n=>\ta\tb\tc\n=>\td\te\tf\n"), "replacement with no module on previous line");
+        assert_eq!(
+            reason("=>\ta\tb\tc\n"),
+            "replacement with no module on previous line"
+        );
+        assert_eq!(
+            reason("dep\ta\tb\n=>\ta\tb\tc\n=>\td\te\tf\n"),
+            "replacement with no module on previous line"
+        );
         assert_eq!(reason("dep\tonly\n"), "expected 2 or 3 columns");
-        assert_eq!(reason("mod\ta\tb\n=>\ta\tb\n"), "expected 3 columns for replacement");
+        assert_eq!(
+            reason("mod\ta\tb\n=>\ta\tb\n"),
+            "expected 3 columns for replacement"
+        );
         assert_eq!(reason("build\t=v\n"), "build line with missing key");
         assert_eq!(reason("build\tnokey\n"), "build line missing '=' after key");
-        assert_eq!(reason("build\tk=two words\n"), "unquoted value must be quoted");
-        assert_eq!(reason("build\t\"k\"v\n"), "unexpected character after quoted key");
-        assert_eq!(reason("build\tk=\"open\n"), "invalid quoted value in build line");
+        assert_eq!(
+            reason("build\tk=two words\n"),
+            "unquoted value must be quoted"
+        );
+        assert_eq!(
+            reason("build\t\"k\"v\n"),
+            "unexpected character after quoted key"
+        );
+        assert_eq!(
+            reason("build\tk=\"open\n"),
+            "invalid quoted value in build line"
+        );
         assert_eq!(parse("path\tp\nbuild\tk=\"bad\\q\"\n").unwrap_err().line, 2);
     }
 }

@@ -13,7 +13,9 @@ const MAGICS: [u32; 4] = [0xffff_fffb, 0xffff_fffa, 0xffff_fff0, 0xffff_fff1];
 
 pub(crate) fn is_header(bytes: &[u8], endian: Endian) -> bool {
     bytes.len() >= HEADER
-        && endian.u32(bytes, 0).is_some_and(|magic| MAGICS.contains(&magic))
+        && endian
+            .u32(bytes, 0)
+            .is_some_and(|magic| MAGICS.contains(&magic))
         && bytes[4] == 0
         && bytes[5] == 0
         && matches!(bytes[6], 1 | 2 | 4)
@@ -34,7 +36,11 @@ pub(crate) fn present(src: Source<'_>, image: &Image, hinted: bool) -> io::Resul
         return Ok(false);
     }
     for &region in &image.pclntab_inside {
-        if find_aligned(src, region, 4, HEADER, u64::MAX, |b| is_header(b, image.endian))?.is_some() {
+        if find_aligned(src, region, 4, HEADER, u64::MAX, |b| {
+            is_header(b, image.endian)
+        })?
+        .is_some()
+        {
             return Ok(true);
         }
     }
@@ -47,14 +53,41 @@ mod tests {
 
     #[test]
     fn validates_all_four_fields() {
-        assert!(is_header(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8], Endian::Little));
-        assert!(is_header(&[0xff, 0xff, 0xff, 0xf1, 0, 0, 2, 8], Endian::Big));
-        assert!(is_header(&[0xfb, 0xff, 0xff, 0xff, 0, 0, 4, 4], Endian::Little));
-        assert!(!is_header(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8], Endian::Big));
-        assert!(!is_header(&[0xf2, 0xff, 0xff, 0xff, 0, 0, 1, 8], Endian::Little));
-        assert!(!is_header(&[0xf1, 0xff, 0xff, 0xff, 1, 0, 1, 8], Endian::Little));
-        assert!(!is_header(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 3, 8], Endian::Little));
-        assert!(!is_header(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 2], Endian::Little));
-        assert!(!is_header(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 1], Endian::Little));
+        assert!(is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8],
+            Endian::Little
+        ));
+        assert!(is_header(
+            &[0xff, 0xff, 0xff, 0xf1, 0, 0, 2, 8],
+            Endian::Big
+        ));
+        assert!(is_header(
+            &[0xfb, 0xff, 0xff, 0xff, 0, 0, 4, 4],
+            Endian::Little
+        ));
+        assert!(!is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8],
+            Endian::Big
+        ));
+        assert!(!is_header(
+            &[0xf2, 0xff, 0xff, 0xff, 0, 0, 1, 8],
+            Endian::Little
+        ));
+        assert!(!is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 1, 0, 1, 8],
+            Endian::Little
+        ));
+        assert!(!is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 0, 0, 3, 8],
+            Endian::Little
+        ));
+        assert!(!is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 2],
+            Endian::Little
+        ));
+        assert!(!is_header(
+            &[0xf1, 0xff, 0xff, 0xff, 0, 0, 1],
+            Endian::Little
+        ));
     }
 }

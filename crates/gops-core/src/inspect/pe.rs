@@ -16,13 +16,30 @@ const SYMBOL_SIZE: u64 = 18;
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let e = Endian::Little;
-    let Some(pe_at) = e.u32(head, 0x3c).map(u64::from) else { return Ok(None) };
-    let Some(coff) = src.read_exact(pe_at, 24 + 24)? else { return Ok(None) };
+    let Some(pe_at) = e.u32(head, 0x3c).map(u64::from) else {
+        return Ok(None);
+    };
+    let Some(coff) = src.read_exact(pe_at, 24 + 24)? else {
+        return Ok(None);
+    };
     if &coff[..4] != b"PE\0\0" {
         return Ok(None);
     }
-    let (Some(machine), Some(nsections), Some(symptr), Some(nsyms), Some(opt_size), Some(opt_magic)) =
-        (e.u16(&coff, 4), e.u16(&coff, 6), e.u32(&coff, 12), e.u32(&coff, 16), e.u16(&coff, 20), e.u16(&coff, 24))
+    let (
+        Some(machine),
+        Some(nsections),
+        Some(symptr),
+        Some(nsyms),
+        Some(opt_size),
+        Some(opt_magic),
+    ) = (
+        e.u16(&coff, 4),
+        e.u16(&coff, 6),
+        e.u32(&coff, 12),
+        e.u32(&coff, 16),
+        e.u16(&coff, 20),
+        e.u16(&coff, 24),
+    )
     else {
         return Ok(None);
     };
@@ -34,25 +51,46 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let image_base = image_base.unwrap_or(0);
     let mut image = Image::new(arch(machine), e, ptr_size);
     let table_at = pe_at + 24 + u64::from(opt_size);
-    let table = src.read(table_at, usize::from(nsections).min(MAX_SECTIONS) * SECTION_SIZE)?;
+    let table = src.read(
+        table_at,
+        usize::from(nsections).min(MAX_SECTIONS) * SECTION_SIZE,
+    )?;
     let mut text = None;
     for s in table.chunks_exact(SECTION_SIZE) {
         let name = &s[..8];
-        let (Some(vsize), Some(va), Some(raw_size), Some(raw_at), Some(flags)) =
-            (e.u32(s, 8), e.u32(s, 12), e.u32(s, 16), e.u32(s, 20), e.u32(s, 36))
-        else {
+        let (Some(vsize), Some(va), Some(raw_size), Some(raw_at), Some(flags)) = (
+            e.u32(s, 8),
+            e.u32(s, 12),
+            e.u32(s, 16),
+            e.u32(s, 20),
+            e.u32(s, 36),
+        ) else {
             continue;
         };
-        let size = if vsize == 0 { raw_size } else { vsize.min(raw_size) };
-        let region = Region { vaddr: image_base + u64::from(va), offset: raw_at.into(), size: size.into() };
+        let size = if vsize == 0 {
+            raw_size
+        } else {
+            vsize.min(raw_size)
+        };
+        let region = Region {
+            vaddr: image_base.wrapping_add(u64::from(va)),
+            offset: raw_at.into(),
+            size: size.into(),
+        };
         image.segments.push(region);
         if image.blob.is_none() && va != 0 && raw_size != 0 && flags & !ALIGN_MASK == DATA {
-            image.blob = Some(BlobSpot { region, dedicated: false });
+            image.blob = Some(BlobSpot {
+                region,
+                dedicated: false,
+            });
         }
         if name.starts_with(b".text\0") {
             text = Some(region);
         } else if name.starts_with(b".rdata\0") {
             image.rodata.push(region);
+        } else if name == b".symtab\0" {
+            // Go's linker names a section `.symtab` even with `-s`; other PE linkers do not.
+            image.go_hint = true;
         }
     }
     // PE has no pclntab section: it sits in .rdata (or, in old releases, .text).
@@ -62,7 +100,10 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     }
     if symptr != 0 && nsyms != 0 {
         let strings_offset = u64::from(symptr) + u64::from(nsyms) * SYMBOL_SIZE;
-        let strings_size = src.read_exact(strings_offset, 4)?.and_then(|b| e.u32(&b, 0)).unwrap_or(0);
+        let strings_size = src
+            .read_exact(strings_offset, 4)?
+            .and_then(|b| e.u32(&b, 0))
+            .unwrap_or(0);
         image.symbols = Some(SymbolTable {
             layout: Layout::Coff,
             endian: e,

@@ -25,12 +25,16 @@ pub(crate) fn chunks<B>(
     let mut start = 0u64;
     while start < end {
         let want = (end - start).min(size as u64) as usize;
-        let chunk = src.read(region.offset + start, want)?;
+        let chunk = src.read(region.at(start), want)?;
         if chunk.is_empty() {
             break;
         }
         let step = (size - overlap) as u64;
-        let fresh = if start + step < end { (step as usize).min(chunk.len()) } else { chunk.len() };
+        let fresh = if start + step < end {
+            (step as usize).min(chunk.len())
+        } else {
+            chunk.len()
+        };
         if let ControlFlow::Break(found) = visit(start, &chunk, fresh) {
             return Ok(Some(found));
         }
@@ -75,18 +79,29 @@ mod tests {
         let file = File::open(&tmp.0).unwrap();
         let meter = Meter::new(FILE_BUDGET);
         let src = Source::new(&file, &meter, bytes.len() as u64);
-        let region = Region { vaddr, offset: 0, size: bytes.len() as u64 };
+        let region = Region {
+            vaddr,
+            offset: 0,
+            size: bytes.len() as u64,
+        };
         find_aligned(src, region, 16, 8, limit, |b| b == b"MARKMARK").unwrap()
     }
 
     #[test]
     fn finds_aligned_hits_on_both_sides_of_chunk_edges() {
         // Chunks start at 4 KiB and overlap by `peek`: try every aligned spot around the first edges.
-        for at in (FIRST_CHUNK - 64..FIRST_CHUNK + 64).chain(3 * FIRST_CHUNK - 64..3 * FIRST_CHUNK + 64).step_by(8) {
+        for at in (FIRST_CHUNK - 64..FIRST_CHUNK + 64)
+            .chain(3 * FIRST_CHUNK - 64..3 * FIRST_CHUNK + 64)
+            .step_by(8)
+        {
             let mut bytes = vec![0u8; 4 * FIRST_CHUNK];
             bytes[at..at + 8].copy_from_slice(b"MARKMARK");
             let aligned = (0x1008 + at) % 16 == 0;
-            assert_eq!(scan(&bytes, 0x1008, u64::MAX), aligned.then_some(at as u64), "marker at {at}");
+            assert_eq!(
+                scan(&bytes, 0x1008, u64::MAX),
+                aligned.then_some(at as u64),
+                "marker at {at}"
+            );
         }
     }
 
@@ -95,7 +110,10 @@ mod tests {
         let mut bytes = vec![0u8; 3 * MAX_READ];
         bytes[MAX_READ - 3..MAX_READ + 5].copy_from_slice(b"MARKMARK");
         bytes[2 * MAX_READ - 16..2 * MAX_READ - 8].copy_from_slice(b"MARKMARK");
-        assert_eq!(scan(&bytes, 0x1000, u64::MAX), Some(2 * MAX_READ as u64 - 16));
+        assert_eq!(
+            scan(&bytes, 0x1000, u64::MAX),
+            Some(2 * MAX_READ as u64 - 16)
+        );
         assert_eq!(scan(&bytes, 0x1000, MAX_READ as u64), None);
     }
 }

@@ -18,7 +18,10 @@ pub(crate) struct Meter {
 
 impl Meter {
     pub(crate) fn new(budget: u64) -> Self {
-        Meter { read: Cell::new(0), budget }
+        Meter {
+            read: Cell::new(0),
+            budget,
+        }
     }
 
     pub(crate) fn bytes_read(&self) -> u64 {
@@ -46,7 +49,12 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub(crate) fn new(file: &'a File, meter: &'a Meter, len: u64) -> Self {
-        Source { file, meter, base: 0, len }
+        Source {
+            file,
+            meter,
+            base: 0,
+            len,
+        }
     }
 
     pub(crate) fn len(&self) -> u64 {
@@ -56,19 +64,29 @@ impl<'a> Source<'a> {
     /// The sub-window `[offset, offset + len)`, clipped to this window.
     pub(crate) fn window(&self, offset: u64, len: u64) -> Source<'a> {
         let offset = offset.min(self.len);
-        Source { base: self.base + offset, len: len.min(self.len - offset), ..*self }
+        Source {
+            base: self.base + offset,
+            len: len.min(self.len - offset),
+            ..*self
+        }
     }
 
     /// Up to `len` bytes at `offset` (at most `MAX_READ`): fewer at the end of the window or once
     /// the budget is spent, none past the end. Only a failing read is an error.
     pub(crate) fn read(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let available = self.len.saturating_sub(offset);
-        let wanted = len.min(MAX_READ).min(usize::try_from(available).unwrap_or(usize::MAX));
+        let wanted = len
+            .min(MAX_READ)
+            .min(usize::try_from(available).unwrap_or(usize::MAX));
         let wanted = self.meter.grant(wanted);
         let mut buf = vec![0u8; wanted];
         let mut filled = 0;
         while filled < wanted {
-            match read_at(self.file, &mut buf[filled..], self.base + offset + filled as u64) {
+            match read_at(
+                self.file,
+                &mut buf[filled..],
+                self.base + offset + filled as u64,
+            ) {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -129,17 +147,29 @@ impl Endian {
 
     pub(crate) fn u16(self, buf: &[u8], at: usize) -> Option<u16> {
         let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+        Some(if self == Endian::Little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
     }
 
     pub(crate) fn u32(self, buf: &[u8], at: usize) -> Option<u32> {
         let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Some(if self == Endian::Little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
 
     pub(crate) fn u64(self, buf: &[u8], at: usize) -> Option<u64> {
         let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little { u64::from_le_bytes(b) } else { u64::from_be_bytes(b) })
+        Some(if self == Endian::Little {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_be_bytes(b)
+        })
     }
 
     /// A pointer-sized unsigned value (4 or 8 bytes).
@@ -156,14 +186,21 @@ impl Endian {
 pub(crate) mod tests {
     use super::*;
     use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A temporary file holding `bytes`, removed when dropped.
     pub(crate) struct TempFile(pub std::path::PathBuf);
 
     impl TempFile {
+        /// A file named after `name`, the process and a counter, so parallel tests never share one.
         pub(crate) fn new(name: &str, bytes: &[u8]) -> Self {
-            let path = std::env::temp_dir().join(format!("gops-core-{}-{name}", std::process::id()));
-            File::create(&path).and_then(|mut f| f.write_all(bytes)).expect("temp file is writable");
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let file_name = format!("gops-core-{}-{n}-{name}", std::process::id());
+            let path = std::env::temp_dir().join(file_name);
+            File::create(&path)
+                .and_then(|mut f| f.write_all(bytes))
+                .expect("temp file is writable");
             TempFile(path)
         }
     }

@@ -30,22 +30,29 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
     let mut best: Option<(Version, String)> = None;
     let mut modinfo_at = None;
     for &region in regions {
-        chunks(src, region, VERSION_OVERLAP, u64::MAX, |start, chunk, fresh| {
-            if modinfo_at.is_none() {
-                if let Some(i) = memmem::find(&chunk[..fresh], &INFO_START) {
-                    modinfo_at = Some(region.offset + start + i as u64);
-                }
-            }
-            for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {
-                let standalone = i == 0 || !is_version_byte(chunk[i - 1]);
-                if let Some((version, text)) = parse_version(&chunk[i..]).filter(|_| standalone) {
-                    if best.as_ref().is_none_or(|(b, _)| version > *b) {
-                        best = Some((version, text));
+        chunks(
+            src,
+            region,
+            VERSION_OVERLAP,
+            u64::MAX,
+            |start, chunk, fresh| {
+                if modinfo_at.is_none() {
+                    if let Some(i) = memmem::find(&chunk[..fresh], &INFO_START) {
+                        modinfo_at = Some(region.at(start + i as u64));
                     }
                 }
-            }
-            ControlFlow::<()>::Continue(())
-        })?;
+                for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {
+                    let standalone = i == 0 || !is_version_byte(chunk[i - 1]);
+                    if let Some((version, text)) = parse_version(&chunk[i..]).filter(|_| standalone)
+                    {
+                        if best.as_ref().is_none_or(|(b, _)| version > *b) {
+                            best = Some((version, text));
+                        }
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            },
+        )?;
     }
     found.version = best.map(|(_, text)| text);
     if let Some(at) = modinfo_at {
@@ -88,8 +95,9 @@ fn parse_version(bytes: &[u8]) -> Option<(Version, String)> {
         let (patch, n) = number(&rest[used + 1..])?;
         version.1 = patch;
         used += 1 + n;
-    } else if let Some((stage, tag)) =
-        [(1, &b"rc"[..]), (0, &b"beta"[..])].into_iter().find(|(_, t)| rest[used..].starts_with(t))
+    } else if let Some((stage, tag)) = [(1, &b"rc"[..]), (0, &b"beta"[..])]
+        .into_iter()
+        .find(|(_, t)| rest[used..].starts_with(t))
     {
         let (pre, n) = number(&rest[used + tag.len()..])?;
         version.2 = stage;
@@ -99,7 +107,10 @@ fn parse_version(bytes: &[u8]) -> Option<(Version, String)> {
     if rest.get(used).is_some_and(|&b| is_version_byte(b)) {
         return None;
     }
-    Some((version, String::from_utf8_lossy(&bytes[..4 + used]).into_owned()))
+    Some((
+        version,
+        String::from_utf8_lossy(&bytes[..4 + used]).into_owned(),
+    ))
 }
 
 fn number(bytes: &[u8]) -> Option<(u32, usize)> {
@@ -107,7 +118,10 @@ fn number(bytes: &[u8]) -> Option<(u32, usize)> {
     if digits == 0 || digits > 4 {
         return None;
     }
-    Some((std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()?, digits))
+    Some((
+        std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()?,
+        digits,
+    ))
 }
 
 #[cfg(test)]

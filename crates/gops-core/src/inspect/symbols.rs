@@ -76,23 +76,45 @@ struct Entry {
 fn decode(table: &SymbolTable, e: &[u8]) -> Option<Entry> {
     let en = table.endian;
     Some(match table.layout {
-        Layout::Elf32 => Entry { name: Some(en.u32(e, 0)?.into()), value: en.u32(e, 4)?.into(), aux: 0 },
-        Layout::Elf64 => Entry { name: Some(en.u32(e, 0)?.into()), value: en.u64(e, 8)?, aux: 0 },
-        Layout::MachO32 => Entry { name: Some(en.u32(e, 0)?.into()), value: en.u32(e, 8)?.into(), aux: 0 },
-        Layout::MachO64 => Entry { name: Some(en.u32(e, 0)?.into()), value: en.u64(e, 8)?, aux: 0 },
+        Layout::Elf32 => Entry {
+            name: Some(en.u32(e, 0)?.into()),
+            value: en.u32(e, 4)?.into(),
+            aux: 0,
+        },
+        Layout::Elf64 => Entry {
+            name: Some(en.u32(e, 0)?.into()),
+            value: en.u64(e, 8)?,
+            aux: 0,
+        },
+        Layout::MachO32 => Entry {
+            name: Some(en.u32(e, 0)?.into()),
+            value: en.u32(e, 8)?.into(),
+            aux: 0,
+        },
+        Layout::MachO64 => Entry {
+            name: Some(en.u32(e, 0)?.into()),
+            value: en.u64(e, 8)?,
+            aux: 0,
+        },
         Layout::Coff => {
             // A name of 8 bytes or less is inline; ours are all longer, so those never match.
             let inline = en.u32(e, 0)? != 0;
             let section = en.u16(e, 12)?;
-            let base = usize::from(section).checked_sub(1).and_then(|i| table.section_addrs.get(i));
+            let base = usize::from(section)
+                .checked_sub(1)
+                .and_then(|i| table.section_addrs.get(i));
             let value = u64::from(en.u32(e, 8)?);
             Entry {
                 name: (!inline).then_some(en.u32(e, 4)?.into()),
-                value: base.map_or(0, |b| b + value),
+                value: base.map_or(0, |b| b.wrapping_add(value)),
                 aux: e[17].into(),
             }
         }
-        Layout::Xcoff64 => Entry { name: Some(en.u32(e, 8)?.into()), value: en.u64(e, 0)?, aux: e[17].into() },
+        Layout::Xcoff64 => Entry {
+            name: Some(en.u32(e, 8)?.into()),
+            value: en.u64(e, 0)?,
+            aux: e[17].into(),
+        },
     })
 }
 
@@ -102,13 +124,21 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
     let size = table.layout.entry_size();
     let count = table.count.min(MAX_SYMBOLS);
     let per_chunk = (MAX_READ / size) as u64;
-    let mut names = NameWindow { src, table, start: 0, bytes: Vec::new() };
+    let mut names = NameWindow {
+        src,
+        table,
+        start: 0,
+        bytes: Vec::new(),
+    };
     let mut found = Found::default();
     let mut skip = 0u64;
     let mut index = 0u64;
     while index < count {
         let n = per_chunk.min(count - index);
-        let chunk = src.read(table.offset + index * size as u64, (n as usize) * size)?;
+        let chunk = src.read(
+            table.offset.saturating_add(index * size as u64),
+            (n as usize) * size,
+        )?;
         if chunk.len() < size {
             break;
         }
@@ -117,11 +147,17 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
                 skip -= 1;
                 continue;
             }
-            let Some(entry) = decode(table, raw) else { continue };
+            let Some(entry) = decode(table, raw) else {
+                continue;
+            };
             skip = entry.aux;
             let Some(name_at) = entry.name else { continue };
-            let Some(name) = names.get(name_at, prefix.len() + BUILD_VERSION.len() + 1)? else { continue };
-            let Some(name) = name.strip_prefix(prefix) else { continue };
+            let Some(name) = names.get(name_at, prefix.len() + BUILD_VERSION.len() + 1)? else {
+                continue;
+            };
+            let Some(name) = name.strip_prefix(prefix) else {
+                continue;
+            };
             let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
             match name {
                 RUNTIME_MAIN => found.runtime_main = true,
@@ -155,7 +191,9 @@ impl NameWindow<'_> {
         let end = (at + len as u64).min(self.table.strings_size);
         if at < self.start || end > self.start + self.bytes.len() as u64 {
             let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
-            self.bytes = self.src.read(self.table.strings_offset + at, want)?;
+            self.bytes = self
+                .src
+                .read(self.table.strings_offset.saturating_add(at), want)?;
             self.start = at;
         }
         let from = (at - self.start) as usize;

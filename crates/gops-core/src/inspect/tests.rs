@@ -29,7 +29,16 @@ struct Sect {
 }
 
 fn sect(name: &'static str, flags: u64, addr: u64, offset: u64, data: Vec<u8>) -> Sect {
-    Sect { name, kind: SHT_PROGBITS, flags, addr, offset, size: data.len() as u64, link: 0, data }
+    Sect {
+        name,
+        kind: SHT_PROGBITS,
+        flags,
+        addr,
+        offset,
+        size: data.len() as u64,
+        link: 0,
+        data,
+    }
 }
 
 /// A `PT_LOAD` covering `[offset, offset + size)` at `vaddr`.
@@ -39,7 +48,14 @@ struct Load(u32, u64, u64, u64);
 fn elf(name: &str, len: u64, sections: &[Sect], loads: &[Load]) -> TempFile {
     let mut names = b"\0.shstrtab\0".to_vec();
     let mut headers = vec![0u8; 64];
-    let mut entry = |name_at: usize, kind: u32, flags: u64, addr: u64, offset: u64, size: u64, link: u32, entsize: u64| {
+    let mut entry = |name_at: usize,
+                     kind: u32,
+                     flags: u64,
+                     addr: u64,
+                     offset: u64,
+                     size: u64,
+                     link: u32,
+                     entsize: u64| {
         let mut h = Vec::with_capacity(64);
         h.extend_from_slice(&(name_at as u32).to_le_bytes());
         h.extend_from_slice(&kind.to_le_bytes());
@@ -54,7 +70,16 @@ fn elf(name: &str, len: u64, sections: &[Sect], loads: &[Load]) -> TempFile {
     };
     for s in sections {
         let entsize = if s.kind == SHT_SYMTAB { 24 } else { 0 };
-        entry(names.len(), s.kind, s.flags, s.addr, s.offset, s.size, s.link, entsize);
+        entry(
+            names.len(),
+            s.kind,
+            s.flags,
+            s.addr,
+            s.offset,
+            s.size,
+            s.link,
+            entsize,
+        );
         names.extend_from_slice(s.name.as_bytes());
         names.push(0);
     }
@@ -88,7 +113,10 @@ fn elf(name: &str, len: u64, sections: &[Sect], loads: &[Load]) -> TempFile {
 
 fn sparse_file(name: &str, pieces: &[(u64, &[u8])]) -> TempFile {
     let tmp = TempFile::new(name, b"");
-    let mut file = std::fs::OpenOptions::new().write(true).open(&tmp.0).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&tmp.0)
+        .unwrap();
     for (offset, bytes) in pieces {
         file.seek(SeekFrom::Start(*offset)).unwrap();
         file.write_all(bytes).unwrap();
@@ -139,9 +167,23 @@ fn decodes_the_inline_blob() {
     let mut blob = blob_header(8, 0x2);
     uvarint_string(&mut blob, b"go1.22.3");
     uvarint_string(&mut blob, &framed(MODINFO));
-    let tmp = elf("inline", 0x3000, &[sect(".go.buildinfo", SHF_ALLOC | SHF_WRITE, 0x402000, 0x2000, blob)], &[]);
+    let tmp = elf(
+        "inline",
+        0x3000,
+        &[sect(
+            ".go.buildinfo",
+            SHF_ALLOC | SHF_WRITE,
+            0x402000,
+            0x2000,
+            blob,
+        )],
+        &[],
+    );
     let info = inspect_path(&tmp.0).unwrap();
-    assert_eq!((info.is_go, info.source, info.format), (true, Some(Evidence::Buildinfo), Format::Elf));
+    assert_eq!(
+        (info.is_go, info.source, info.format),
+        (true, Some(Evidence::Buildinfo), Format::Elf)
+    );
     assert_eq!(info.go_version.as_deref(), Some("go1.22.3"));
     assert_eq!(info.arch.as_deref(), Some("amd64"));
     assert_eq!(info.build_info, Some(expected_build_info()));
@@ -173,10 +215,25 @@ fn decodes_the_pre_1_18_pointer_layout_in_either_byte_order() {
         data.resize(0x200, 0);
         data.extend_from_slice(&modinfo);
         let size = data.len() as u64;
-        let sections = [sect(".go.buildinfo", SHF_ALLOC | SHF_WRITE, 0x500000, 0x2000, data)];
-        let tmp = elf("pointers", 0x3000, &sections, &[Load(PF_R | PF_W, 0x2000, 0x500000, size)]);
+        let sections = [sect(
+            ".go.buildinfo",
+            SHF_ALLOC | SHF_WRITE,
+            0x500000,
+            0x2000,
+            data,
+        )];
+        let tmp = elf(
+            "pointers",
+            0x3000,
+            &sections,
+            &[Load(PF_R | PF_W, 0x2000, 0x500000, size)],
+        );
         let info = inspect_path(&tmp.0).unwrap();
-        assert_eq!(info.go_version.as_deref(), Some("go1.16.5"), "pointer size {ptr_size}");
+        assert_eq!(
+            info.go_version.as_deref(),
+            Some("go1.16.5"),
+            "pointer size {ptr_size}"
+        );
         assert_eq!(info.build_info, Some(expected_build_info()));
     }
 }
@@ -189,7 +246,18 @@ fn blob_lengths_past_the_section_or_bad_versions_are_rejected() {
     let mut devel = blob_header(8, 0x2);
     uvarint_string(&mut devel, b"1.22");
     for (name, blob) in [("long", long), ("badversion", devel)] {
-        let tmp = elf(name, 0x3000, &[sect(".go.buildinfo", SHF_ALLOC | SHF_WRITE, 0x402000, 0x2000, blob)], &[]);
+        let tmp = elf(
+            name,
+            0x3000,
+            &[sect(
+                ".go.buildinfo",
+                SHF_ALLOC | SHF_WRITE,
+                0x402000,
+                0x2000,
+                blob,
+            )],
+            &[],
+        );
         let info = inspect_path(&tmp.0).unwrap();
         assert_ne!(info.source, Some(Evidence::Buildinfo), "{name}");
         assert_eq!(info.build_info, None);
@@ -199,11 +267,24 @@ fn blob_lengths_past_the_section_or_bad_versions_are_rejected() {
 #[test]
 fn a_valid_pclntab_header_alone_decides() {
     let valid = vec![0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8];
-    let tmp = elf("pclntab", 0x3000, &[sect(".gopclntab", SHF_ALLOC, 0x402000, 0x2000, valid)], &[]);
+    let tmp = elf(
+        "pclntab",
+        0x3000,
+        &[sect(".gopclntab", SHF_ALLOC, 0x402000, 0x2000, valid)],
+        &[],
+    );
     let info = inspect_path(&tmp.0).unwrap();
-    assert_eq!((info.is_go, info.source, info.go_version), (true, Some(Evidence::Pclntab), None));
+    assert_eq!(
+        (info.is_go, info.source, info.go_version),
+        (true, Some(Evidence::Pclntab), None)
+    );
     let invalid = vec![0xf1, 0xff, 0xff, 0xff, 0, 0, 3, 8];
-    let tmp = elf("pclntab-bad", 0x3000, &[sect(".gopclntab", SHF_ALLOC, 0x402000, 0x2000, invalid)], &[]);
+    let tmp = elf(
+        "pclntab-bad",
+        0x3000,
+        &[sect(".gopclntab", SHF_ALLOC, 0x402000, 0x2000, invalid)],
+        &[],
+    );
     assert!(!inspect_path(&tmp.0).unwrap().is_go);
 }
 
@@ -219,7 +300,13 @@ fn symbol(name_at: u32, value: u64) -> Vec<u8> {
 #[test]
 fn symbols_decide_and_give_the_exact_version() {
     let strtab = b"\0main.main\0runtime.buildVersion\0runtime.mainx\0".to_vec();
-    let symtab = [vec![0u8; 24], symbol(47, 0), symbol(1, 0x401000), symbol(11, 0x403000)].concat();
+    let symtab = [
+        vec![0u8; 24],
+        symbol(47, 0),
+        symbol(1, 0x401000),
+        symbol(11, 0x403000),
+    ]
+    .concat();
     let mut rodata = [0x403010u64.to_le_bytes(), 8u64.to_le_bytes()].concat();
     rodata.extend_from_slice(b"go1.21.3");
     let size = rodata.len() as u64;
@@ -229,12 +316,23 @@ fn symbols_decide_and_give_the_exact_version() {
     let mut strtab_section = sect(".strtab", 0, 0, 0x5000, strtab);
     strtab_section.kind = SHT_STRTAB;
     let sections = [
-        sect(".noptrdata", SHF_ALLOC | SHF_WRITE, 0x404000, 0x2000, vec![0; 16]),
+        sect(
+            ".noptrdata",
+            SHF_ALLOC | SHF_WRITE,
+            0x404000,
+            0x2000,
+            vec![0; 16],
+        ),
         sect(".rodata", SHF_ALLOC, 0x403000, 0x3000, rodata),
         symtab_section,
         strtab_section,
     ];
-    let tmp = elf("symbols", 0x6000, &sections, &[Load(PF_R, 0x3000, 0x403000, size)]);
+    let tmp = elf(
+        "symbols",
+        0x6000,
+        &sections,
+        &[Load(PF_R, 0x3000, 0x403000, size)],
+    );
     let info = inspect_path(&tmp.0).unwrap();
     assert_eq!((info.is_go, info.source), (true, Some(Evidence::Symbols)));
     assert_eq!(info.go_version.as_deref(), Some("go1.21.3"));
@@ -253,7 +351,13 @@ fn framed_module_text_in_rodata_completes_a_go_hint() {
     assert_eq!(info.go_version.as_deref(), Some("go1.20.14"));
     assert_eq!(info.build_info, Some(expected_build_info()));
     // Without a Go-only section name, read-only data is not even searched.
-    let sections = [sect(".rodata", SHF_ALLOC, 0x403000, 0x3000, framed(MODINFO))];
+    let sections = [sect(
+        ".rodata",
+        SHF_ALLOC,
+        0x403000,
+        0x3000,
+        framed(MODINFO),
+    )];
     let info = inspect_path(&elf("strings-unhinted", 0x4000, &sections, &[]).0).unwrap();
     assert!(!info.is_go);
 }
@@ -266,14 +370,37 @@ fn deciding_a_100_mib_non_go_elf_reads_well_under_1_mib() {
     let mut strtab = sect(".strtab", 0, 0, 96 * MIB, vec![]);
     (strtab.kind, strtab.size) = (SHT_STRTAB, 4 * MIB);
     let mut sections = vec![
-        sect(".text", SHF_ALLOC | SHF_EXEC, 0x401000, 0x1000, vec![0x90; 4096]),
-        sect(".rodata", SHF_ALLOC, 0x4000000, 60 * MIB, b"go1.22.1\0".to_vec()),
+        sect(
+            ".text",
+            SHF_ALLOC | SHF_EXEC,
+            0x401000,
+            0x1000,
+            vec![0x90; 4096],
+        ),
+        sect(
+            ".rodata",
+            SHF_ALLOC,
+            0x4000000,
+            60 * MIB,
+            b"go1.22.1\0".to_vec(),
+        ),
         sect(".data", SHF_ALLOC | SHF_WRITE, 0x6000000, 80 * MIB, vec![]),
-        sect(".data.rel.ro", SHF_ALLOC | SHF_WRITE, 0x7000000, 90 * MIB, vec![]),
+        sect(
+            ".data.rel.ro",
+            SHF_ALLOC | SHF_WRITE,
+            0x7000000,
+            90 * MIB,
+            vec![],
+        ),
         symtab,
         strtab,
     ];
-    (sections[0].size, sections[1].size, sections[2].size, sections[3].size) = (59 * MIB, 20 * MIB, 10 * MIB, 2 * MIB);
+    (
+        sections[0].size,
+        sections[1].size,
+        sections[2].size,
+        sections[3].size,
+    ) = (59 * MIB, 20 * MIB, 10 * MIB, 2 * MIB);
     let loads = [
         Load(PF_R | PF_X, 0, 0x400000, 60 * MIB),
         Load(PF_R, 60 * MIB, 0x4000000, 20 * MIB),
@@ -342,7 +469,9 @@ fn macho_slice(cputype: u32, version: &str) -> Vec<u8> {
 }
 
 fn fat(slices: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = [0xcafe_babeu32, slices.len() as u32].map(u32::to_be_bytes).concat();
+    let mut out = [0xcafe_babeu32, slices.len() as u32]
+        .map(u32::to_be_bytes)
+        .concat();
     let mut at = 0x1000u32;
     for (slice, cputype) in slices.iter().zip([0x0100_000cu32, 0x0100_0007]) {
         for v in [cputype, 0, at, slice.len() as u32, 12] {
@@ -359,14 +488,33 @@ fn fat(slices: &[Vec<u8>]) -> Vec<u8> {
 
 #[test]
 fn reads_every_slice_of_a_fat_mach_o() {
-    let bytes = fat(&[macho_slice(0x0100_000c, "go1.22.3"), macho_slice(0x0100_0007, "go1.22.4")]);
+    let bytes = fat(&[
+        macho_slice(0x0100_000c, "go1.22.3"),
+        macho_slice(0x0100_0007, "go1.22.4"),
+    ]);
     let tmp = TempFile::new("fat", &bytes);
     let info = inspect_path(&tmp.0).unwrap();
-    assert_eq!((info.format, info.is_go, info.arch.as_deref()), (Format::MachoFat, true, Some("arm64")));
+    assert_eq!(
+        (info.format, info.is_go, info.arch.as_deref()),
+        (Format::MachoFat, true, Some("arm64"))
+    );
     assert_eq!(info.go_version.as_deref(), Some("go1.22.3"));
-    let slices: Vec<_> = info.slices.iter().map(|s| (s.arch.as_deref(), s.go_version.as_deref())).collect();
-    assert_eq!(slices, [(Some("arm64"), Some("go1.22.3")), (Some("amd64"), Some("go1.22.4"))]);
-    assert!(info.slices.iter().all(|s| s.build_info == Some(expected_build_info())));
+    let slices: Vec<_> = info
+        .slices
+        .iter()
+        .map(|s| (s.arch.as_deref(), s.go_version.as_deref()))
+        .collect();
+    assert_eq!(
+        slices,
+        [
+            (Some("arm64"), Some("go1.22.3")),
+            (Some("amd64"), Some("go1.22.4"))
+        ]
+    );
+    assert!(info
+        .slices
+        .iter()
+        .all(|s| s.build_info == Some(expected_build_info())));
 }
 
 #[test]
@@ -386,8 +534,22 @@ fn every_truncation_is_an_answer_not_an_error() {
     let mut blob = blob_header(8, 0x2);
     uvarint_string(&mut blob, b"go1.22.3");
     uvarint_string(&mut blob, &framed(MODINFO));
-    let whole = elf("whole", 0x2100, &[sect(".go.buildinfo", SHF_ALLOC | SHF_WRITE, 0x402000, 0x2000, blob)], &[]);
-    let files = [std::fs::read(&whole.0).unwrap(), fat(&[macho_slice(0x0100_000c, "go1.22.3")])];
+    let whole = elf(
+        "whole",
+        0x2100,
+        &[sect(
+            ".go.buildinfo",
+            SHF_ALLOC | SHF_WRITE,
+            0x402000,
+            0x2000,
+            blob,
+        )],
+        &[],
+    );
+    let files = [
+        std::fs::read(&whole.0).unwrap(),
+        fat(&[macho_slice(0x0100_000c, "go1.22.3")]),
+    ];
     for bytes in &files {
         for len in (0..bytes.len()).step_by(61) {
             let tmp = TempFile::new("truncated", &bytes[..len]);
@@ -401,7 +563,10 @@ fn every_truncation_is_an_answer_not_an_error() {
 fn sniffs_formats_by_magic() {
     assert_eq!(sniff(b"\x7fELF\x02\x01"), Format::Elf);
     assert_eq!(sniff(&[0xcf, 0xfa, 0xed, 0xfe]), Format::Macho);
-    assert_eq!(sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]), Format::MachoFat);
+    assert_eq!(
+        sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
+        Format::MachoFat
+    );
     assert_eq!(sniff(b"MZ\x90\0"), Format::Pe);
     assert_eq!(sniff(&[0x01, 0xf7, 0, 3]), Format::Xcoff);
     assert_eq!(sniff(b"\0asm\x01\0\0\0"), Format::Wasm);
@@ -424,10 +589,16 @@ fn missing_files_and_directories_are_errors_with_codes() {
 fn fifos_are_refused_without_blocking() {
     let tmp = TempFile::new("fifo", b"");
     std::fs::remove_file(&tmp.0).unwrap();
-    let made = std::process::Command::new("mkfifo").arg(&tmp.0).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&tmp.0)
+        .status()
+        .unwrap();
     assert!(made.success());
     assert_eq!(inspect_path(&tmp.0).unwrap_err().code(), "NOT_A_FILE");
-    assert_eq!(inspect_path(Path::new("/dev/null")).unwrap_err().code(), "NOT_A_FILE");
+    assert_eq!(
+        inspect_path(Path::new("/dev/null")).unwrap_err().code(),
+        "NOT_A_FILE"
+    );
 }
 
 #[test]
@@ -441,4 +612,14 @@ fn scripts_wasm_archives_and_empty_files_are_not_go() {
         let info = inspect_path(&TempFile::new(name, bytes).0).unwrap();
         assert_eq!((info.is_go, info.format), (false, format), "{name}");
     }
+}
+
+#[test]
+fn offsets_past_u64_max_read_as_missing() {
+    // Found by fuzzing: an XCOFF64 symbol table at 2^64 - 1 holding 2^32 - 1 entries.
+    let mut xcoff = vec![0x01, 0xf7, 0, 0];
+    xcoff.extend_from_slice(&[0xff; 20]);
+    xcoff.extend_from_slice(&[0; 40]);
+    let info = inspect_path(&TempFile::new("xcoff-overflow", &xcoff).0).unwrap();
+    assert_eq!((info.format, info.is_go), (Format::Xcoff, false));
 }

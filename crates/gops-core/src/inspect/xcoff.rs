@@ -15,17 +15,38 @@ const SYMBOL_SIZE: u64 = 18;
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let e = Endian::Big;
-    let Some(magic) = e.u16(head, 0) else { return Ok(None) };
+    let Some(magic) = e.u16(head, 0) else {
+        return Ok(None);
+    };
     let is64 = magic == XCOFF64;
     let fields = if is64 {
-        (e.u16(head, 2), e.u64(head, 8), e.u16(head, 16), e.u32(head, 20))
+        (
+            e.u16(head, 2),
+            e.u64(head, 8),
+            e.u16(head, 16),
+            e.u32(head, 20),
+        )
     } else {
-        (e.u16(head, 2), e.u32(head, 8).map(u64::from), e.u16(head, 16), e.u32(head, 12))
+        (
+            e.u16(head, 2),
+            e.u32(head, 8).map(u64::from),
+            e.u16(head, 16),
+            e.u32(head, 12),
+        )
     };
-    let (Some(nsections), Some(symptr), Some(opt_size), Some(nsyms)) = fields else { return Ok(None) };
-    let (arch, ptr_size, header, entry) = if is64 { ("ppc64", 8, 24, 72) } else { ("ppc", 4, 20, 40) };
+    let (Some(nsections), Some(symptr), Some(opt_size), Some(nsyms)) = fields else {
+        return Ok(None);
+    };
+    let (arch, ptr_size, header, entry) = if is64 {
+        ("ppc64", 8, 24, 72)
+    } else {
+        ("ppc", 4, 20, 40)
+    };
     let mut image = Image::new(Some(arch), e, ptr_size);
-    let table = src.read(header + u64::from(opt_size), usize::from(nsections).min(MAX_SECTIONS) * entry)?;
+    let table = src.read(
+        header + u64::from(opt_size),
+        usize::from(nsections).min(MAX_SECTIONS) * entry,
+    )?;
     for s in table.chunks_exact(entry) {
         let fields = if is64 {
             (e.u64(s, 16), e.u64(s, 24), e.u64(s, 32), e.u32(s, 64))
@@ -33,11 +54,17 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
             let wide = |at| e.u32(s, at).map(u64::from);
             (wide(12), wide(16), wide(20), e.u32(s, 36))
         };
-        let (Some(vaddr), Some(size), Some(offset), Some(flags)) = fields else { continue };
+        let (Some(vaddr), Some(size), Some(offset), Some(flags)) = fields else {
+            continue;
+        };
         if offset == 0 {
             continue;
         }
-        let region = Region { vaddr, offset, size };
+        let region = Region {
+            vaddr,
+            offset,
+            size,
+        };
         image.segments.push(region);
         match flags & 0xffff {
             STYP_TEXT => {
@@ -45,13 +72,21 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
                 image.pclntab_inside.push(region);
                 image.rodata.push(region);
             }
-            STYP_DATA if image.blob.is_none() => image.blob = Some(BlobSpot { region, dedicated: false }),
+            STYP_DATA if image.blob.is_none() => {
+                image.blob = Some(BlobSpot {
+                    region,
+                    dedicated: false,
+                })
+            }
             _ => {}
         }
     }
     if is64 && symptr != 0 && nsyms != 0 {
-        let strings_offset = symptr + u64::from(nsyms) * SYMBOL_SIZE;
-        let strings_size = src.read_exact(strings_offset, 4)?.and_then(|b| e.u32(&b, 0)).unwrap_or(0);
+        let strings_offset = symptr.saturating_add(u64::from(nsyms) * SYMBOL_SIZE);
+        let strings_size = src
+            .read_exact(strings_offset, 4)?
+            .and_then(|b| e.u32(&b, 0))
+            .unwrap_or(0);
         image.symbols = Some(SymbolTable {
             layout: Layout::Xcoff64,
             endian: e,
