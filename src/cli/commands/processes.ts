@@ -2,26 +2,23 @@
 // Only options are registered here; the work is loaded when a command runs.
 import type { Command } from 'commander'
 
-type Views = typeof import('../process-views.js')
-
-/** A lazy `require`, not `import()`: a dynamic import starts Node's ESM loader, which measured
- * 20-30 ms of extra start-up here, more than the whole scan. */
-function views(): Views {
-  return require('../process-views.js') as Views
-}
+// Lazy `require`s, not `import()`: a dynamic import starts Node's ESM loader, which measured
+// 20-30 ms of extra start-up here, more than a whole scan.
+const listViews = () => require('../list-views.js') as typeof import('../list-views.js')
+const processView = () => require('../process-view.js') as typeof import('../process-view.js')
 
 export function registerProcesses(program: Command): void {
   program
     .command('list')
     .description('List the Go processes on this host (and Node processes running a gops-native agent); * marks an agent')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => views().list(options))
+    .action((options: { json?: boolean }) => listViews().list(options))
 
   program
     .command('tree')
     .description('Show the Go processes grouped under their parents')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => views().tree(options))
+    .action((options: { json?: boolean }) => listViews().tree(options))
 
   program
     .command('process')
@@ -31,6 +28,6 @@ export function registerProcesses(program: Command): void {
     .description('Show a process: parent, threads, memory, CPU, user, command line, age, sockets')
     .option('--json', 'print JSON')
     .action((pid: string, period: string | undefined, options: { json?: boolean }) =>
-      views().processView(pid, period, options),
+      processView().processView(pid, period, options),
     )
 }

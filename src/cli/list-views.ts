@@ -1,8 +1,5 @@
-// The output of gops's list, tree and process commands, byte for byte where gops has them.
+// gops's list and tree output, byte for byte, plus --json.
 import { discover, type GoProcess } from '../discover'
-import { GopsError } from '../errors'
-import { processInfo } from '../process-info'
-import { formatGoDuration, parseGoDuration } from './duration'
 import { printJson } from './output'
 
 export async function list(options: { json?: boolean }): Promise<void> {
@@ -18,46 +15,20 @@ export async function tree(options: { json?: boolean }): Promise<void> {
   process.stdout.write(formatTree(processes) + '\n')
 }
 
-export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
-  if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_PID', `not a process ID: ${pidText}`)
-  const periodMs = period === undefined ? undefined : parsePeriod(period)
-  const info = await processInfo(Number(pidText), { periodMs })
-  if (options.json) return printJson(info)
-  const lines: string[] = []
-  if (info.ppid !== null) lines.push(`parent PID:\t${info.ppid}`)
-  lines.push(`threads:\t${info.threads}`)
-  lines.push(`memory usage:\t${info.memoryPercent.toFixed(3)}%`)
-  lines.push(`cpu usage:\t${info.cpuPercent.toFixed(3)}%`)
-  if (periodMs !== undefined && info.cpuPercentOverPeriod !== undefined) {
-    lines.push(`cpu usage (${formatGoDuration(periodMs)}):\t${info.cpuPercentOverPeriod.toFixed(3)}%`)
-  }
-  if (info.username !== null) lines.push(`username:\t${info.username}`)
-  lines.push(`cmd+args:\t${info.args.join(' ')}`)
-  lines.push(`elapsed time:\t${formatElapsed(Date.now() - Math.floor(info.startedAt.getTime() / 1000) * 1000)}`)
-  for (const c of info.connections) {
-    lines.push(`local/remote:\t${c.local.address}:${c.local.port} <-> ${c.remote.address}:${c.remote.port} (${c.state})`)
-  }
-  process.stdout.write(lines.join('\n') + '\n')
+/** Go's version; `node` for Node processes, `unknown` for Go binaries that kept no trace of it. */
+function versionOf(p: GoProcess): string {
+  return p.runtime === 'node' ? 'node' : (p.goVersion ?? 'unknown')
 }
 
-/** gops accepts a Go duration, or a bare number of seconds. */
-function parsePeriod(text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text)
-  if (ms === null) throw new GopsError('INVALID_PERIOD', `not a duration: ${text} (use e.g. 5s, 500ms or 5)`)
-  return ms
-}
-
-/** The VERSION column: Go's version (devel versions shortened as gops does), else the runtime. */
-function versionLabel(p: GoProcess): string {
-  if (p.runtime === 'node') return 'node'
-  if (p.goVersion === null) return 'unknown'
-  if (!p.goVersion.startsWith('devel')) return p.goVersion
-  return p.goVersion.match(/devel\s+\+\w+/)?.[0] ?? p.goVersion
+/** The list's VERSION column: devel versions are shortened, as gops does (its tree does not). */
+function shortVersionOf(p: GoProcess): string {
+  const version = versionOf(p)
+  return version.startsWith('devel') ? (version.match(/devel\s+\+\w+/)?.[0] ?? version) : version
 }
 
 /** gops's list: no header, `PID PPID NAME[*] VERSION PATH`, each column padded to its widest value. */
 export function formatList(processes: GoProcess[]): string {
-  const rows = processes.map((p) => ({ pid: String(p.pid), ppid: String(p.ppid), name: p.name, version: versionLabel(p), p }))
+  const rows = processes.map((p) => ({ pid: String(p.pid), ppid: String(p.ppid), name: p.name, version: shortVersionOf(p), p }))
   const width = (key: 'pid' | 'ppid' | 'name' | 'version') => Math.max(0, ...rows.map((r) => r[key].length))
   const [pid, ppid, name, version] = [width('pid'), width('ppid'), width('name'), width('version')]
   return rows
@@ -90,7 +61,7 @@ export function formatTree(processes: GoProcess[]): string {
     const node: TreeNode =
       pid === p.ppid
         ? { label: String(pid), agent: false, children: [] }
-        : { label: `${pid} (${p.name}) {${p.runtime === 'node' ? 'node' : (p.goVersion ?? 'unknown')}}`, agent: p.agent, children: [] }
+        : { label: `${pid} (${p.name}) {${versionOf(p)}}`, agent: p.agent, children: [] }
     into.push(node)
     for (const child of children.get(pid) ?? []) walk(child.pid, child, node.children)
   }
@@ -119,18 +90,4 @@ function nest(processes: GoProcess[]): NestedProcess[] {
   const roots: NestedProcess[] = []
   for (const p of byPid.values()) (byPid.get(p.ppid)?.children ?? roots).push(p)
   return roots
-}
-
-/** ps's etime format, as gops prints it: [[DD-]hh:]mm:ss. */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, ms) / 1000
-  const days = Math.floor(total / 86400)
-  const hours = Math.floor((total % 86400) / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = Math.round(total % 60)
-  const two = (n: number) => String(n).padStart(2, '0')
-  let text = ''
-  if (days > 0) text += `${two(days)}-`
-  if (days > 0 || hours > 0) text += `${two(hours)}:`
-  return `${text}${two(minutes)}:${two(seconds)}`
 }
