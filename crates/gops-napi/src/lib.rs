@@ -2,9 +2,9 @@
 use napi_derive::napi;
 
 pub mod inspect;
+mod discover;
 
 #[napi]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
-mod discover;
