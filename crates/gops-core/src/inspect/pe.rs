@@ -13,13 +13,15 @@ const MAX_SECTIONS: usize = 1024;
 const DATA: u32 = 0xc000_0040;
 const ALIGN_MASK: u32 = 0x00f0_0000;
 const SYMBOL_SIZE: u64 = 18;
+/// Where the optional header starts, after `PE\0\0` and the COFF header.
+const OPTIONAL_HEADER: usize = 24;
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let e = Endian::Little;
     let Some(pe_at) = e.u32(head, 0x3c).map(u64::from) else {
         return Ok(None);
     };
-    let Some(coff) = src.read_exact(pe_at, 24 + 24)? else {
+    let Some(coff) = src.read_exact(pe_at, OPTIONAL_HEADER + 32)? else {
         return Ok(None);
     };
     if &coff[..4] != b"PE\0\0" {
@@ -38,19 +40,21 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
         e.u32(&coff, 12),
         e.u32(&coff, 16),
         e.u16(&coff, 20),
-        e.u16(&coff, 24),
+        e.u16(&coff, OPTIONAL_HEADER),
     )
     else {
         return Ok(None);
     };
     let (ptr_size, image_base) = match opt_magic {
-        0x10b => (4, e.u32(&coff, 24 + 28).map(u64::from)),
-        0x20b => (8, e.u64(&coff, 24 + 24)),
+        0x10b => (4, e.u32(&coff, OPTIONAL_HEADER + 28).map(u64::from)),
+        0x20b => (8, e.u64(&coff, OPTIONAL_HEADER + 24)),
         _ => return Ok(None),
     };
-    let image_base = image_base.unwrap_or(0);
+    let Some(image_base) = image_base else {
+        return Ok(None);
+    };
     let mut image = Image::new(arch(machine), e, ptr_size);
-    let table_at = pe_at + 24 + u64::from(opt_size);
+    let table_at = pe_at + OPTIONAL_HEADER as u64 + u64::from(opt_size);
     let table = src.read(
         table_at,
         usize::from(nsections).min(MAX_SECTIONS) * SECTION_SIZE,
@@ -128,4 +132,55 @@ fn arch(machine: u16) -> Option<&'static str> {
         0x6264 => "loong64",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::source::tests::TempFile;
+    use crate::inspect::source::{Meter, FILE_BUDGET};
+
+    /// MZ stub, PE32+ headers with image base 0x140000000, and one `.data` section.
+    fn pe64() -> Vec<u8> {
+        let mut out = vec![0u8; 0x40];
+        out[..2].copy_from_slice(b"MZ");
+        out[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+        out.extend_from_slice(b"PE\0\0");
+        for v in [0x8664u16, 1, 0, 0, 0, 0, 0, 0, 240, 0x22] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut optional = vec![0u8; 240];
+        optional[..2].copy_from_slice(&0x20bu16.to_le_bytes());
+        optional[24..32].copy_from_slice(&0x1_4000_0000u64.to_le_bytes());
+        out.extend_from_slice(&optional);
+        out.extend_from_slice(b".data\0\0\0");
+        for v in [0x800u32, 0x3000, 0x200, 0x400, 0, 0, 0, DATA] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.resize(0x600, 0);
+        out
+    }
+
+    #[test]
+    fn sections_are_mapped_at_the_image_base() {
+        let tmp = TempFile::new("pe64", &pe64());
+        let file = std::fs::File::open(&tmp.0).unwrap();
+        let meter = Meter::new(FILE_BUDGET);
+        let src = Source::new(&file, &meter, 0x600);
+        let head = src.read(0, 64).unwrap();
+        let image = parse(src, &head).unwrap().unwrap();
+        let data = Region {
+            vaddr: 0x1_4000_3000,
+            offset: 0x400,
+            size: 0x200,
+        };
+        assert_eq!(
+            (image.arch, image.ptr_size, &image.segments[..]),
+            (Some("amd64"), 8, &[data][..])
+        );
+        assert_eq!(
+            image.blob.map(|b| (b.region, b.dedicated)),
+            Some((data, false))
+        );
+    }
 }
