@@ -106,6 +106,22 @@ test('a process in its own PID and mount namespaces: in-namespace PID, port file
   t.is(typeof found?.container?.cgroup, 'string')
 })
 
+test('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+  const nobody = { uid: 65534, gid: 65534 }
+  const own = await startProcess(t, hello(), ['600'], { ...nobody })
+  const script = `const r = new (require('./index.ts').Scanner)({ configDir: '/nonexistent' }).scanSync();
+    process.stdout.write(JSON.stringify({ stats: r.stats, pids: r.processes.map((p) => p.pid) }))`
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], {
+    ...nobody,
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, HOME: tmpdir() },
+  })
+  const { stats, pids } = JSON.parse(stdout)
+  t.true(stats.denied > 0, JSON.stringify(stats))
+  t.true(pids.includes(own.pid), 'a process of the same user is found')
+})
+
 test('a port file older than the process is stale, a newer one marks an agent', async (t) => {
   const child = await startProcess(t, hello(), ['600'])
   const portFile = join(configDir, String(child.pid))

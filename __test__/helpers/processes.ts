@@ -8,9 +8,10 @@ export async function startProcess(
   t: ExecutionContext,
   file: string,
   args: string[] = [],
-  options: { env?: NodeJS.ProcessEnv; ready?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; ready?: string; uid?: number; gid?: number } = {},
 ): Promise<ChildProcess & { pid: number }> {
-  const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'ignore'] })
+  const { env = process.env, uid, gid } = options
+  const child = spawn(file, args, { env, uid, gid, stdio: ['ignore', 'pipe', 'ignore'] })
   t.teardown(() => stopProcess(child))
   await once(child, 'spawn')
   if (options.ready) {
