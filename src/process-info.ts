@@ -72,7 +72,7 @@ export async function processInfo(pid: number, options: { periodMs?: number } = 
     pid,
     ppid: first.ppid > 0 ? first.ppid : null,
     threads: Number.parseInt(field('Threads'), 10),
-    memoryPercent: totalBytes > 0 ? (100 * rssBytes) / totalBytes : 0,
+    memoryPercent: memoryPercent(rssBytes, totalBytes),
     cpuPercent: lifeSeconds > 0 ? (100 * first.cpuSeconds) / lifeSeconds : 0,
     username: await userName(Number.parseInt(field('Uid'), 10)),
     args,
@@ -85,6 +85,13 @@ export async function processInfo(pid: number, options: { periodMs?: number } = 
     info.cpuPercentOverPeriod = (100 * (second.cpuSeconds - first.cpuSeconds)) / (options.periodMs / 1000)
   }
   return info
+}
+
+/** gopsutil computes this in float32; so do we, so the printed digits match gops's. */
+function memoryPercent(rssBytes: number, totalBytes: number): number {
+  if (totalBytes <= 0) return 0
+  const f = Math.fround
+  return f(f(100 * f(rssBytes)) / f(totalBytes))
 }
 
 async function readProc(pid: number, file: string): Promise<string> {
