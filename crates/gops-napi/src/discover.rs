@@ -129,12 +129,9 @@ fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
     let mut scanner = scanner
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    scanner.scan().map_err(|e| {
-        Error::new(
-            Status::GenericFailure,
-            format!("could not list processes: {e}"),
-        )
-    })
+    scanner
+        .scan()
+        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
 }
 
 fn convert(result: ScanResult) -> NativeScanResult {

@@ -25,7 +25,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn capture() -> io::Result<Snapshot> {
-        let pids = fs::read_dir("/proc")?
+        let listing = fs::read_dir("/proc")
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot list /proc: {e}")))?;
+        let pids = listing
             .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
             .collect();
         Ok(Snapshot {
@@ -302,7 +304,10 @@ mod tests {
 
     #[test]
     fn a_process_gone_after_the_listing_is_vanished() {
-        let mut child = std::process::Command::new("sleep").arg("600").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("600")
+            .spawn()
+            .unwrap();
         let pid = child.id();
         let snapshot = Snapshot::capture().unwrap();
         assert!(snapshot.pids().contains(&pid));

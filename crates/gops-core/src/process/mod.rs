@@ -130,9 +130,15 @@ mod tests {
     #[test]
     fn sorts_io_errors_into_vanished_and_denied() {
         use std::io::{Error, ErrorKind};
-        assert_eq!(Skip::from_io(&Error::from(ErrorKind::NotFound)), Skip::Vanished);
+        assert_eq!(
+            Skip::from_io(&Error::from(ErrorKind::NotFound)),
+            Skip::Vanished
+        );
         assert_eq!(Skip::from_io(&Error::from_raw_os_error(3)), Skip::Vanished); // ESRCH on Linux
-        assert_eq!(Skip::from_io(&Error::from(ErrorKind::PermissionDenied)), Skip::Denied);
+        assert_eq!(
+            Skip::from_io(&Error::from(ErrorKind::PermissionDenied)),
+            Skip::Denied
+        );
     }
 
     #[test]

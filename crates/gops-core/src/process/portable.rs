@@ -16,7 +16,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn capture() -> io::Result<Snapshot> {
-        let mut system = System::new().map_err(|e| io::Error::other(e.to_string()))?;
+        let mut system =
+            System::new().map_err(|e| io::Error::other(format!("cannot list processes: {e}")))?;
         let what = ProcessRefreshKind::nothing()
             .without_tasks()
             .with_exe(UpdateKind::Always);
