@@ -4,11 +4,11 @@ import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
 import { registerAgentCommands } from './commands/agent'
+import { registerProcesses } from './commands/processes'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = []
-registrations.push(registerAgentCommands)
+const registrations: Register[] = [registerProcesses, registerAgentCommands]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

@@ -2,3 +2,7 @@
 //! Pure Rust; the Node binding lives in `gops-napi`.
 
 pub mod pool;
+pub mod inspect;
+pub mod process;
+pub mod portfile;
+pub mod scanner;

@@ -1,0 +1,353 @@
+//! Decides whether a file is a Go executable and recovers what built it: the Go version, the
+//! module information `go version -m` prints, the build ID, the format and architecture.
+//!
+//! Reads are positioned and metered (`source`): headers and section tables first, then only the
+//! few sections that can hold Go's marks. Each format parser (`elf`, `macho`, `pe`, `xcoff`)
+//! describes where those marks may be as an `Image`; `evidence` weighs them, strongest first.
+
+mod buildid;
+mod buildinfo;
+mod elf;
+mod evidence;
+mod image;
+mod macho;
+mod modinfo;
+mod pclntab;
+mod pe;
+mod scan;
+mod source;
+mod strings;
+mod symbols;
+mod xcoff;
+
+use std::fmt;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use evidence::Findings;
+use source::{Meter, Source, FILE_BUDGET};
+
+pub use modinfo::{parse as parse_module_info, ParseError as ModuleInfoError};
+
+/// What kind of file this is, by its leading bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Elf,
+    Macho,
+    MachoFat,
+    Pe,
+    Xcoff,
+    Wasm,
+    Script,
+    Archive,
+    Unknown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Elf => "elf",
+            Format::Macho => "macho",
+            Format::MachoFat => "macho-fat",
+            Format::Pe => "pe",
+            Format::Xcoff => "xcoff",
+            Format::Wasm => "wasm",
+            Format::Script => "script",
+            Format::Archive => "archive",
+            Format::Unknown => "unknown",
+        }
+    }
+}
+
+/// The evidence that decided a binary is Go, strongest first (the derived order is the strength).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    /// The `\xff Go buildinf:` blob (what `go version` reads).
+    Buildinfo,
+    /// The Go build ID (ELF note or the marker at the start of the text).
+    Buildid,
+    /// A validated pclntab header.
+    Pclntab,
+    /// `runtime.main`, `main.main` or `runtime.buildVersion` in the symbol table.
+    Symbols,
+    /// Module text or a Go version string in read-only data (only ever supporting evidence).
+    Strings,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Buildinfo => "buildinfo",
+            Evidence::Buildid => "buildid",
+            Evidence::Pclntab => "pclntab",
+            Evidence::Symbols => "symbols",
+            Evidence::Strings => "strings",
+        }
+    }
+}
+
+/// A module line of the build info (`mod`, `dep`, or the `=>` replacement).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Module {
+    pub path: String,
+    pub version: String,
+    pub sum: String,
+    pub replace: Option<Box<Module>>,
+}
+
+/// The module information, field for field as `go version -m` prints it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildInfo {
+    pub path: String,
+    pub main: Option<Module>,
+    pub deps: Vec<Module>,
+    pub settings: Vec<(String, String)>,
+}
+
+/// One architecture slice of a fat (universal) Mach-O file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SliceInfo {
+    pub arch: Option<String>,
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    pub source: Option<Evidence>,
+    pub build_info: Option<BuildInfo>,
+}
+
+/// Everything `inspect` learned about one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoBinaryInfo {
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    pub format: Format,
+    /// GOARCH name of the target (`amd64`, `arm64`, `s390x`, ...).
+    pub arch: Option<String>,
+    /// The strongest evidence that the file is Go.
+    pub source: Option<Evidence>,
+    pub build_id: Option<String>,
+    pub build_info: Option<BuildInfo>,
+    /// Every slice of a fat Mach-O file (empty for other formats).
+    pub slices: Vec<SliceInfo>,
+    /// Bytes read from the file to reach this answer.
+    pub bytes_read: u64,
+}
+
+/// Stable error codes: the only failures are failures to open or read the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    NotFound,
+    PermissionDenied,
+    NotAFile,
+    IoError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::PermissionDenied => "PERMISSION_DENIED",
+            ErrorCode::NotAFile => "NOT_A_FILE",
+            ErrorCode::IoError => "IO_ERROR",
+        }
+    }
+}
+
+/// A file that could not be inspected; the message names the path.
+#[derive(Debug)]
+pub struct InspectError {
+    code: ErrorCode,
+    path: PathBuf,
+    detail: String,
+}
+
+impl InspectError {
+    fn io(path: &Path, error: &io::Error) -> Self {
+        let code = match error.kind() {
+            io::ErrorKind::NotFound => ErrorCode::NotFound,
+            io::ErrorKind::PermissionDenied => ErrorCode::PermissionDenied,
+            _ => ErrorCode::IoError,
+        };
+        InspectError {
+            code,
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        }
+    }
+
+    /// The stable code: `NOT_FOUND`, `PERMISSION_DENIED`, `NOT_A_FILE` or `IO_ERROR`.
+    pub fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+
+    pub fn kind(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl fmt::Display for InspectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot inspect {}: {}", self.path.display(), self.detail)
+    }
+}
+
+impl std::error::Error for InspectError {}
+
+/// Inspects the file at `path`. Only files that cannot be opened or read are errors.
+pub fn inspect_path(path: &Path) -> Result<GoBinaryInfo, InspectError> {
+    // Check the type before opening: opening a FIFO for reading would block.
+    let metadata = std::fs::metadata(path).map_err(|e| InspectError::io(path, &e))?;
+    if !metadata.is_file() {
+        return Err(not_a_file(path, &metadata));
+    }
+    let file = File::open(path).map_err(|e| InspectError::io(path, &e))?;
+    inspect_file(&file, path)
+}
+
+/// Inspects an open file (e.g. `/proc/<pid>/exe`); `path` only names it in errors.
+pub fn inspect_file(file: &File, path: &Path) -> Result<GoBinaryInfo, InspectError> {
+    let metadata = file.metadata().map_err(|e| InspectError::io(path, &e))?;
+    if !metadata.is_file() {
+        return Err(not_a_file(path, &metadata));
+    }
+    let meter = Meter::new(FILE_BUDGET);
+    let src = Source::new(file, &meter, metadata.len());
+    let mut info = inspect_source(src).map_err(|e| InspectError::io(path, &e))?;
+    info.bytes_read = meter.bytes_read();
+    Ok(info)
+}
+
+fn not_a_file(path: &Path, metadata: &std::fs::Metadata) -> InspectError {
+    let what = if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    InspectError {
+        code: ErrorCode::NotAFile,
+        path: path.to_path_buf(),
+        detail: format!("it is {what}"),
+    }
+}
+
+fn inspect_source(src: Source<'_>) -> io::Result<GoBinaryInfo> {
+    let head = src.read(0, 64)?;
+    let format = sniff(&head);
+    let mut info = GoBinaryInfo {
+        is_go: false,
+        go_version: None,
+        format,
+        arch: None,
+        source: None,
+        build_id: None,
+        build_info: None,
+        slices: Vec::new(),
+        bytes_read: 0,
+    };
+    let image = match format {
+        Format::Elf => elf::parse(src, &head)?,
+        Format::Macho => macho::parse(src, &head)?,
+        Format::Pe => pe::parse(src, &head)?,
+        Format::Xcoff => xcoff::parse(src, &head)?,
+        Format::MachoFat => {
+            let slices = macho::fat_slices(src, &head)?;
+            let Some(slices) = slices else {
+                info.format = Format::Unknown;
+                return Ok(info);
+            };
+            return inspect_fat(src, info, &slices);
+        }
+        Format::Wasm | Format::Script | Format::Archive | Format::Unknown => None,
+    };
+    let Some(image) = image else { return Ok(info) };
+    info.arch = image.arch.map(str::to_string);
+    let findings = evidence::examine(src, &image)?;
+    apply(&mut info, findings);
+    Ok(info)
+}
+
+/// Inspects every slice; the file-level answer is the first Go slice's (or the first slice's).
+fn inspect_fat(
+    src: Source<'_>,
+    mut info: GoBinaryInfo,
+    slices: &[(u64, u64)],
+) -> io::Result<GoBinaryInfo> {
+    let mut first: Option<(Option<&'static str>, Findings)> = None;
+    for &(offset, size) in slices {
+        let slice = src.window(offset, size);
+        let head = slice.read(0, 64)?;
+        let Some(image) = macho::parse(slice, &head)? else {
+            info.slices.push(SliceInfo {
+                arch: None,
+                is_go: false,
+                go_version: None,
+                source: None,
+                build_info: None,
+            });
+            continue;
+        };
+        let findings = evidence::examine(slice, &image)?;
+        info.slices.push(SliceInfo {
+            arch: image.arch.map(str::to_string),
+            is_go: findings.source.is_some(),
+            go_version: findings.go_version.clone(),
+            source: findings.source,
+            build_info: findings.build_info.clone(),
+        });
+        let better = match &first {
+            None => true,
+            Some((_, chosen)) => chosen.source.is_none() && findings.source.is_some(),
+        };
+        if better {
+            first = Some((image.arch, findings));
+        }
+    }
+    if let Some((arch, findings)) = first {
+        info.arch = arch.map(str::to_string);
+        apply(&mut info, findings);
+    }
+    Ok(info)
+}
+
+fn apply(info: &mut GoBinaryInfo, findings: Findings) {
+    info.is_go = findings.source.is_some();
+    info.source = findings.source;
+    info.go_version = findings.go_version;
+    info.build_id = findings.build_id;
+    info.build_info = findings.build_info;
+}
+
+/// The format, from the first bytes of the file.
+fn sniff(head: &[u8]) -> Format {
+    let word = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
+    };
+    match word(0) {
+        Some(0x7f45_4c46) => return Format::Elf,
+        Some(0xfeed_face | 0xfeed_facf | 0xcefa_edfe | 0xcffa_edfe) => return Format::Macho,
+        Some(0xcafe_babe | 0xcafe_babf) => return Format::MachoFat,
+        Some(0x0061_736d) => return Format::Wasm,
+        _ => {}
+    }
+    if head.starts_with(b"MZ") {
+        return Format::Pe;
+    }
+    if head.starts_with(&[0x01, 0xdf]) || head.starts_with(&[0x01, 0xf7]) {
+        return Format::Xcoff;
+    }
+    if head.starts_with(b"#!") {
+        return Format::Script;
+    }
+    if head.starts_with(b"!<arch>\n") || head.starts_with(b"!<thin>\n") {
+        return Format::Archive;
+    }
+    Format::Unknown
+}
+
+#[cfg(test)]
+mod tests;

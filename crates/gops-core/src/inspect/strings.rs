@@ -1,0 +1,153 @@
+//! Supporting evidence from read-only data: the module text framed by its sentinels (the string
+//! `runtime/debug` reads) and the Go version as a standalone `go1.N[.M]` string.
+
+use std::io;
+use std::ops::ControlFlow;
+
+use memchr::memmem;
+
+use super::buildinfo::{unframe, INFO_END, INFO_START};
+use super::image::Region;
+use super::scan::chunks;
+use super::source::Source;
+
+/// Longest module text taken, as for the blob.
+const MAX_MODINFO: usize = 1 << 20;
+const FIRST_WINDOW: usize = 4 << 10;
+/// Room kept between chunks so a version string spanning an edge is seen whole.
+const VERSION_OVERLAP: usize = 32;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// The unframed module text.
+    pub modinfo: Option<String>,
+    /// The highest Go version mentioned: older ones appear in GODEBUG tables, never newer.
+    pub version: Option<String>,
+}
+
+pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
+    let mut found = Found::default();
+    let mut best: Option<(Version, String)> = None;
+    let mut modinfo_at = None;
+    for &region in regions {
+        chunks(
+            src,
+            region,
+            VERSION_OVERLAP,
+            u64::MAX,
+            |start, chunk, fresh| {
+                if modinfo_at.is_none() {
+                    if let Some(i) = memmem::find(&chunk[..fresh], &INFO_START) {
+                        modinfo_at = Some(region.at(start + i as u64));
+                    }
+                }
+                for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {
+                    let standalone = i == 0 || !is_version_byte(chunk[i - 1]);
+                    if let Some((version, text)) = parse_version(&chunk[i..]).filter(|_| standalone)
+                    {
+                        if best.as_ref().is_none_or(|(b, _)| version > *b) {
+                            best = Some((version, text));
+                        }
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            },
+        )?;
+    }
+    found.version = best.map(|(_, text)| text);
+    if let Some(at) = modinfo_at {
+        found.modinfo = framed_text(src, at)?;
+    }
+    Ok(found)
+}
+
+/// The module text starting at its start sentinel at `at`: read in doubling windows until the
+/// end sentinel shows up, since the text is usually a few hundred bytes.
+fn framed_text(src: Source<'_>, at: u64) -> io::Result<Option<String>> {
+    let mut len = FIRST_WINDOW;
+    loop {
+        let text = src.read(at, len)?;
+        if let Some(end) = memmem::find(&text, &INFO_END) {
+            let modinfo = unframe(&text[..end + INFO_END.len()]);
+            return Ok((!modinfo.is_empty()).then_some(modinfo));
+        }
+        if text.len() < len || len >= MAX_MODINFO {
+            return Ok(None);
+        }
+        len *= 2;
+    }
+}
+
+fn is_version_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_'
+}
+
+/// (minor, patch, stage: beta 0 < rc 1 < release 2, pre-release number):
+/// orders `go1.27beta1` < `go1.27rc2` < `go1.27` and all of them above `go1.26.8`.
+type Version = (u32, u32, u8, u32);
+
+/// `go1.N[.M]` or `go1.N(rc|beta)K`, ending where the next byte cannot continue a version.
+fn parse_version(bytes: &[u8]) -> Option<(Version, String)> {
+    let rest = &bytes[4..];
+    let (minor, mut used) = number(rest)?;
+    let mut version: Version = (minor, 0, 2, 0);
+    if rest.get(used) == Some(&b'.') {
+        let (patch, n) = number(&rest[used + 1..])?;
+        version.1 = patch;
+        used += 1 + n;
+    } else if let Some((stage, tag)) = [(1, &b"rc"[..]), (0, &b"beta"[..])]
+        .into_iter()
+        .find(|(_, t)| rest[used..].starts_with(t))
+    {
+        let (pre, n) = number(&rest[used + tag.len()..])?;
+        version.2 = stage;
+        version.3 = pre;
+        used += tag.len() + n;
+    }
+    if rest.get(used).is_some_and(|&b| is_version_byte(b)) {
+        return None;
+    }
+    Some((
+        version,
+        String::from_utf8_lossy(&bytes[..4 + used]).into_owned(),
+    ))
+}
+
+fn number(bytes: &[u8]) -> Option<(u32, usize)> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    Some((
+        std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()?,
+        digits,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(bytes: &[u8]) -> Option<String> {
+        parse_version(bytes).map(|(_, t)| t)
+    }
+
+    #[test]
+    fn parses_standalone_versions_only() {
+        assert_eq!(text(b"go1.26.8\0\0").as_deref(), Some("go1.26.8"));
+        assert_eq!(text(b"go1.21 ").as_deref(), Some("go1.21"));
+        assert_eq!(text(b"go1.27rc2\0").as_deref(), Some("go1.27rc2"));
+        assert_eq!(text(b"go1.26.8x"), None);
+        assert_eq!(text(b"go1.x"), None);
+        assert_eq!(text(b"go1.26."), None);
+    }
+
+    #[test]
+    fn orders_releases_and_prereleases() {
+        let v = |b: &[u8]| parse_version(b).unwrap().0;
+        assert!(v(b"go1.27rc2 ") > v(b"go1.26.8 "));
+        assert!(v(b"go1.27 ") > v(b"go1.27rc2 "));
+        assert!(v(b"go1.26.8 ") > v(b"go1.26 "));
+        assert!(v(b"go1.27beta1 ") < v(b"go1.27rc1 "));
+    }
+}

@@ -1,0 +1,272 @@
+//! `inspect`, `inspectSync` and `inspectMany`: gops-core's inspector as JS objects. Errors keep
+//! the core's stable code (as the error's `code`) and its message naming the path.
+
+use std::path::Path;
+
+use gops_core::inspect as core;
+use gops_core::pool;
+use napi::bindgen_prelude::{AsyncTask, JsObjectValue, JsValue};
+use napi::{Env, Task};
+use napi_derive::napi;
+
+#[napi(string_enum = "kebab-case")]
+pub enum BinaryFormat {
+    Elf,
+    Macho,
+    MachoFat,
+    Pe,
+    Xcoff,
+    Wasm,
+    Script,
+    Archive,
+    Unknown,
+}
+
+#[napi(string_enum = "lowercase")]
+pub enum Evidence {
+    Buildinfo,
+    Buildid,
+    Pclntab,
+    Symbols,
+    Strings,
+}
+
+/// The module that replaces another (`=>` in `go version -m`).
+#[napi(object)]
+pub struct GoModuleReplacement {
+    pub path: String,
+    pub version: String,
+    pub sum: String,
+}
+
+#[napi(object)]
+pub struct GoModule {
+    pub path: String,
+    pub version: String,
+    pub sum: String,
+    pub replace: Option<GoModuleReplacement>,
+}
+
+#[napi(object)]
+pub struct BuildSetting {
+    pub key: String,
+    pub value: String,
+}
+
+#[napi(object)]
+pub struct BuildInfo {
+    pub path: String,
+    pub main: Option<GoModule>,
+    pub deps: Vec<GoModule>,
+    /// In the order the binary lists them.
+    pub settings: Vec<BuildSetting>,
+}
+
+#[napi(object)]
+pub struct SliceInfo {
+    pub arch: Option<String>,
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    pub source: Option<Evidence>,
+    pub build_info: Option<BuildInfo>,
+}
+
+#[napi(object)]
+pub struct GoBinaryInfo {
+    pub path: String,
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    pub format: BinaryFormat,
+    pub arch: Option<String>,
+    pub source: Option<Evidence>,
+    pub build_id: Option<String>,
+    pub build_info: Option<BuildInfo>,
+    pub slices: Vec<SliceInfo>,
+    pub bytes_read: i64,
+}
+
+#[napi(object)]
+pub struct InspectFailure {
+    pub code: String,
+    pub message: String,
+}
+
+/// One file of `inspectMany`: its info, or why it could not be read.
+#[napi(object)]
+pub struct InspectOutcome {
+    pub path: String,
+    pub info: Option<GoBinaryInfo>,
+    pub error: Option<InspectFailure>,
+}
+
+fn format(format: core::Format) -> BinaryFormat {
+    match format {
+        core::Format::Elf => BinaryFormat::Elf,
+        core::Format::Macho => BinaryFormat::Macho,
+        core::Format::MachoFat => BinaryFormat::MachoFat,
+        core::Format::Pe => BinaryFormat::Pe,
+        core::Format::Xcoff => BinaryFormat::Xcoff,
+        core::Format::Wasm => BinaryFormat::Wasm,
+        core::Format::Script => BinaryFormat::Script,
+        core::Format::Archive => BinaryFormat::Archive,
+        core::Format::Unknown => BinaryFormat::Unknown,
+    }
+}
+
+fn evidence(evidence: core::Evidence) -> Evidence {
+    match evidence {
+        core::Evidence::Buildinfo => Evidence::Buildinfo,
+        core::Evidence::Buildid => Evidence::Buildid,
+        core::Evidence::Pclntab => Evidence::Pclntab,
+        core::Evidence::Symbols => Evidence::Symbols,
+        core::Evidence::Strings => Evidence::Strings,
+    }
+}
+
+fn module(m: core::Module) -> GoModule {
+    let replace = m.replace.map(|r| GoModuleReplacement {
+        path: r.path,
+        version: r.version,
+        sum: r.sum,
+    });
+    GoModule {
+        path: m.path,
+        version: m.version,
+        sum: m.sum,
+        replace,
+    }
+}
+
+fn build_info(b: core::BuildInfo) -> BuildInfo {
+    BuildInfo {
+        path: b.path,
+        main: b.main.map(module),
+        deps: b.deps.into_iter().map(module).collect(),
+        settings: b
+            .settings
+            .into_iter()
+            .map(|(key, value)| BuildSetting { key, value })
+            .collect(),
+    }
+}
+
+fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
+    GoBinaryInfo {
+        path,
+        is_go: info.is_go,
+        go_version: info.go_version,
+        format: format(info.format),
+        arch: info.arch,
+        source: info.source.map(evidence),
+        build_id: info.build_id,
+        build_info: info.build_info.map(build_info),
+        slices: info
+            .slices
+            .into_iter()
+            .map(|s| SliceInfo {
+                arch: s.arch,
+                is_go: s.is_go,
+                go_version: s.go_version,
+                source: s.source.map(evidence),
+                build_info: s.build_info.map(build_info),
+            })
+            .collect(),
+        bytes_read: i64::try_from(info.bytes_read).unwrap_or(i64::MAX),
+    }
+}
+
+fn inspect_one(path: String) -> Result<GoBinaryInfo, InspectFailure> {
+    match core::inspect_path(Path::new(&path)) {
+        Ok(info) => Ok(binary_info(path, info)),
+        Err(e) => Err(InspectFailure {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn js_error(failure: InspectFailure) -> napi::Error<String> {
+    napi::Error::new(failure.code, failure.message)
+}
+
+pub struct Inspect {
+    path: String,
+}
+
+impl Task for Inspect {
+    type Output = Result<GoBinaryInfo, InspectFailure>;
+    type JsValue = GoBinaryInfo;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(inspect_one(std::mem::take(&mut self.path)))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        output.map_err(|failure| {
+            // The task's error type only carries napi's own statuses: reject with an error
+            // object that already has our code instead.
+            let code = failure.code.clone();
+            match env.create_error(napi::Error::from_reason(failure.message)) {
+                Ok(mut error) => match error.set_named_property("code", code) {
+                    Ok(()) => napi::Error::from(error.to_unknown()),
+                    Err(e) => e,
+                },
+                Err(e) => e,
+            }
+        })
+    }
+}
+
+/// Inspects one file off the JS thread.
+#[napi(ts_return_type = "Promise<GoBinaryInfo>")]
+pub fn inspect(path: String) -> AsyncTask<Inspect> {
+    AsyncTask::new(Inspect { path })
+}
+
+/// Inspects one file on the calling thread.
+#[napi]
+pub fn inspect_sync(path: String) -> napi::Result<GoBinaryInfo, String> {
+    inspect_one(path).map_err(js_error)
+}
+
+pub struct InspectMany {
+    paths: Vec<String>,
+    concurrency: usize,
+}
+
+impl Task for InspectMany {
+    type Output = Vec<InspectOutcome>;
+    type JsValue = Vec<InspectOutcome>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let paths = std::mem::take(&mut self.paths);
+        Ok(pool::parallel_map(
+            &paths,
+            self.concurrency,
+            |path| match inspect_one(path.clone()) {
+                Ok(info) => InspectOutcome {
+                    path: path.clone(),
+                    info: Some(info),
+                    error: None,
+                },
+                Err(failure) => InspectOutcome {
+                    path: path.clone(),
+                    info: None,
+                    error: Some(failure),
+                },
+            },
+        ))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// Inspects many files on a bounded pool of its own (at most `concurrency` threads), in input
+/// order; a file that cannot be read is an outcome with `error`, never a rejection.
+#[napi(ts_return_type = "Promise<InspectOutcome[]>")]
+pub fn inspect_many(paths: Vec<String>, concurrency: Option<u32>) -> AsyncTask<InspectMany> {
+    let concurrency = concurrency.map_or_else(pool::default_parallelism, |n| n.max(1) as usize);
+    AsyncTask::new(InspectMany { paths, concurrency })
+}

@@ -1,0 +1,154 @@
+// inspect(): is a file a Go executable, built by which Go, with which modules. The work is
+// done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
+import type * as binding from '../binding.cjs'
+import { GopsError } from './errors'
+import { native } from './native'
+
+/** A module line of the build info, as `go version -m` prints it. */
+export interface GoModule {
+  path: string
+  version: string
+  sum: string
+  /** The module that replaces this one (`=>` line). */
+  replace?: GoModule
+}
+
+/** The module information embedded by the Go toolchain. */
+export interface BuildInfo {
+  /** The main package's import path. */
+  path: string
+  main: GoModule | null
+  deps: GoModule[]
+  /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
+  settings: Record<string, string>
+}
+
+export type BinaryFormat = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'wasm' | 'script' | 'archive' | 'unknown'
+
+/** The strongest evidence that decided a file is Go. */
+export type Evidence = 'buildinfo' | 'buildid' | 'pclntab' | 'symbols' | 'strings'
+
+/** One architecture slice of a fat (universal) Mach-O file. */
+export interface SliceInfo {
+  arch: string | null
+  isGo: boolean
+  goVersion: string | null
+  source: Evidence | null
+  buildInfo: BuildInfo | null
+}
+
+export interface GoBinaryInfo {
+  path: string
+  isGo: boolean
+  goVersion: string | null
+  format: BinaryFormat
+  /** GOARCH name of the target: amd64, arm64, s390x, ... */
+  arch: string | null
+  source: Evidence | null
+  buildId: string | null
+  buildInfo: BuildInfo | null
+  /** Every slice of a fat Mach-O file; absent for other formats. */
+  slices?: SliceInfo[]
+  /** Bytes read from the file to reach the answer. */
+  bytesRead: number
+}
+
+/** One file of `inspectMany`: a file that could not be read has `isGo: false`, nulls and `error`. */
+export type InspectResult = GoBinaryInfo & { error?: { code: string; message: string } }
+
+export interface InspectManyOptions {
+  /** Files inspected at once, on threads of the addon's own (default: the core count, at most 8). */
+  concurrency?: number
+}
+
+function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
+  const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
+  if ('replace' in m && m.replace) module.replace = toModule(m.replace)
+  return module
+}
+
+function toBuildInfo(b: binding.BuildInfo | undefined): BuildInfo | null {
+  if (!b) return null
+  return {
+    path: b.path,
+    main: b.main ? toModule(b.main) : null,
+    deps: b.deps.map(toModule),
+    settings: Object.fromEntries(b.settings.map((s) => [s.key, s.value])),
+  }
+}
+
+function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
+  const result: GoBinaryInfo = {
+    path: info.path,
+    isGo: info.isGo,
+    goVersion: info.goVersion ?? null,
+    format: info.format,
+    arch: info.arch ?? null,
+    source: info.source ?? null,
+    buildId: info.buildId ?? null,
+    buildInfo: toBuildInfo(info.buildInfo),
+    bytesRead: info.bytesRead,
+  }
+  if (info.format === 'macho-fat') {
+    result.slices = info.slices.map((s) => ({
+      arch: s.arch ?? null,
+      isGo: s.isGo,
+      goVersion: s.goVersion ?? null,
+      source: s.source ?? null,
+      buildInfo: toBuildInfo(s.buildInfo),
+    }))
+  }
+  return result
+}
+
+/** The stable codes of files that cannot be inspected; the addon sets them as the error's `code`. */
+const INSPECT_ERROR_CODES = new Set(['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR'])
+
+/** Turns the addon's coded errors into `GopsError`s; anything else (a bug) is rethrown as is. */
+function rethrow(error: unknown): never {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  if (typeof code === 'string' && INSPECT_ERROR_CODES.has(code)) {
+    throw new GopsError(code, String(message), { cause: error })
+  }
+  throw error
+}
+
+/** Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read. */
+export async function inspect(path: string): Promise<GoBinaryInfo> {
+  try {
+    return toInfo(await native.inspect(path))
+  } catch (error) {
+    rethrow(error)
+  }
+}
+
+/** `inspect` on the calling thread. */
+export function inspectSync(path: string): GoBinaryInfo {
+  try {
+    return toInfo(native.inspectSync(path))
+  } catch (error) {
+    rethrow(error)
+  }
+}
+
+/** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
+export async function inspectMany(paths: readonly string[], options: InspectManyOptions = {}): Promise<InspectResult[]> {
+  const outcomes = await native.inspectMany([...paths], options.concurrency)
+  // The addon sets exactly one of `info` and `error` on each outcome.
+  return outcomes.map((outcome): InspectResult => {
+    if (!outcome.error) return toInfo(outcome.info!)
+    const { code, message } = outcome.error
+    return {
+      path: outcome.path,
+      isGo: false,
+      goVersion: null,
+      format: 'unknown',
+      arch: null,
+      source: null,
+      buildId: null,
+      buildInfo: null,
+      bytesRead: 0,
+      error: { code, message },
+    }
+  })
+}
