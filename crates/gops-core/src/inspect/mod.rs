@@ -323,11 +323,10 @@ fn apply(info: &mut GoBinaryInfo, findings: Findings) {
 
 /// The format, from the first bytes of the file.
 fn sniff(head: &[u8]) -> Format {
-    let word = |at: usize| {
-        head.get(at..at + 4)
-            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
-    };
-    match word(0) {
+    let magic = head
+        .get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    match magic {
         Some(0x7f45_4c46) => return Format::Elf,
         Some(0xfeed_face | 0xfeed_facf | 0xcefa_edfe | 0xcffa_edfe) => return Format::Macho,
         Some(0xcafe_babe | 0xcafe_babf) => return Format::MachoFat,
