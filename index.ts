@@ -1,8 +1,7 @@
 // gops-native's public API.
 export { GopsError, isGopsError } from './src/errors'
 export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
-export { gopsConfigDir, portFilePath } from './src/protocol/portfile'
-export { readPortFile, type PortFile } from './src/protocol/portfile'
+export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 export * as client from './src/client/commands'
 export type { ClientOptions, MemStats, RuntimeStats, SetGCResult, AgentAddress, Target } from './src/client/commands'
 export { resolveTarget } from './src/client/target'
@@ -19,3 +18,16 @@ export {
   type InspectResult,
   type SliceInfo,
 } from './src/inspect'
+export {
+  Scanner,
+  discover,
+  discoverSync,
+  watch,
+  type ProcessBuildInfo,
+  type GoProcess,
+  type ScanResult,
+  type ScanStats,
+  type ScannerOptions,
+  type WatchEvent,
+  type WatchOptions,
+} from './src/discover'

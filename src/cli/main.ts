@@ -5,12 +5,11 @@ import { packageVersion } from '../package-root'
 import { reportError } from './output'
 import { registerAgentCommands } from './commands/agent'
 import { registerInspectCommand } from './commands/inspect'
+import { registerProcesses } from './commands/processes'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = []
-registrations.push(registerAgentCommands)
-registrations.push(registerInspectCommand)
+const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

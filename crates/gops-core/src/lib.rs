@@ -3,3 +3,6 @@
 
 pub mod pool;
 pub mod inspect;
+pub mod process;
+pub mod portfile;
+pub mod scanner;

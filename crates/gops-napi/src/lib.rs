@@ -2,6 +2,7 @@
 use napi_derive::napi;
 
 pub mod inspect;
+mod discover;
 
 #[napi]
 pub fn core_version() -> String {

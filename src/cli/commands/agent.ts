@@ -3,6 +3,9 @@
 import type { Command } from 'commander'
 import type { AgentCommandName } from '../agent-run'
 
+// A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
+const agentRun = () => require('../agent-run.js') as typeof import('../agent-run.js')
+
 interface AgentCommandSpec {
   name: AgentCommandName
   description: string
@@ -45,8 +48,7 @@ export function registerAgentCommands(program: Command): void {
       .action(async (...args: unknown[]) => {
         const self = args[args.length - 1] as Command
         const [target, percent] = self.args
-        const { runAgentCommand } = await import('../agent-run.js')
-        await runAgentCommand(spec.name, target, percent, self.opts())
+        await agentRun().runAgentCommand(spec.name, target, percent, self.opts())
       })
   }
 }

@@ -2,6 +2,9 @@
 // Go's reader gives up. Only registration lives here; the work is loaded when the command runs.
 import { type Command, InvalidArgumentError } from 'commander'
 
+// A lazy `require`, not `import()`, which would start Node's ESM loader.
+const inspectReport = () => require('../inspect-report.js') as typeof import('../inspect-report.js')
+
 function positiveInteger(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer')
@@ -19,7 +22,6 @@ export function registerInspectCommand(program: Command): void {
     .option('--json', 'print a JSON array, one object per file, in input order')
     .option('--concurrency <n>', 'how many files to inspect at once (default: the number of CPUs, at most 8)', positiveInteger)
     .action(async (files: string[], options: { json?: boolean; concurrency?: number }) => {
-      const { runInspect } = await import('../inspect-report.js')
-      process.exitCode = await runInspect(files, options)
+      process.exitCode = await inspectReport().runInspect(files, options)
     })
 }

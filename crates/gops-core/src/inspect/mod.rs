@@ -204,8 +204,18 @@ pub fn inspect_path(path: &Path) -> Result<GoBinaryInfo, InspectError> {
     if !metadata.is_file() {
         return Err(not_a_file(path, &metadata));
     }
-    let file = File::open(path).map_err(|e| InspectError::io(path, &e))?;
+    let file = open_without_blocking(path).map_err(|e| InspectError::io(path, &e))?;
     inspect_file(&file, path)
+}
+
+/// The path may be swapped for a FIFO between the type check and the open: open it
+/// non-blocking (harmless for regular files), and `inspect_file` checks the opened file's type.
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
 }
 
 /// Inspects an open file (e.g. `/proc/<pid>/exe`); `path` only names it in errors.

@@ -1,0 +1,257 @@
+// Discovery against real processes: Go binaries of several shapes, the real gops agent,
+// non-Go processes, port files fresh and stale, and the real gops CLI as the reference.
+import test from 'ava'
+import { execFile, execFileSync } from 'node:child_process'
+import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { Scanner, discover, discoverSync, watch, type GoProcess } from '../index'
+import { buildGo, goVersion, gopsCli } from './helpers/go'
+import { startProcess, stopProcess } from './helpers/processes'
+
+const execFileAsync = promisify(execFile)
+const configDir = mkdtempSync(join(tmpdir(), 'gops-discover-'))
+test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
+
+const hello = () => buildGo({ program: 'hello', name: 'hello' })
+
+function find(processes: GoProcess[], pid: number): GoProcess | undefined {
+  return processes.find((p) => p.pid === pid)
+}
+
+/** A copy of `binary` in a fresh temp dir (removed after the test). */
+function copyOf(t: { teardown(fn: () => void): void }, binary: string, name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gops-discover-bin-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const copy = join(dir, name)
+  copyFileSync(binary, copy)
+  chmodSync(copy, 0o755)
+  return copy
+}
+
+const shapes = [
+  { title: 'plain', build: () => hello() },
+  { title: 'stripped (-s -w)', build: () => buildGo({ program: 'hello', name: 'hello-stripped', flags: ['-ldflags=-s -w'] }) },
+  { title: 'PIE', build: () => buildGo({ program: 'hello', name: 'hello-pie', flags: ['-buildmode=pie'] }) },
+  { title: 'cgo', build: () => buildGo({ program: 'hello', name: 'hello-cgo', env: { CGO_ENABLED: '1' } }) },
+]
+
+for (const shape of shapes) {
+  test(`finds a ${shape.title} Go process with its version and build info`, async (t) => {
+    const binary = shape.build()
+    const child = await startProcess(t, binary, ['600'])
+    const found = find(await discover({ configDir }), child.pid)
+    t.truthy(found, `pid ${child.pid} not found`)
+    t.like(found, {
+      pid: child.pid,
+      ppid: process.pid,
+      name: binary.split('/').pop()!.slice(0, 15),
+      path: binary,
+      deleted: false,
+      runtime: 'go',
+      goVersion: goVersion(),
+      agent: false,
+      buildInfo: { path: 'example.com/gopsnative/hello', main: { path: 'example.com/gopsnative/hello', version: '(devel)' } },
+    })
+    t.true(Math.abs(found!.startedAt.getTime() - Date.now()) < 60_000)
+  })
+}
+
+test('finds a process whose binary was deleted after it started', async (t) => {
+  const binary = copyOf(t, hello(), 'doomed')
+  const child = await startProcess(t, binary, ['600'])
+  unlinkSync(binary)
+  const found = find((await new Scanner({ configDir }).scan()).processes, child.pid)
+  t.like(found, { runtime: 'go', deleted: true, path: binary, goVersion: goVersion() })
+})
+
+test('finds a Go process whose build-info magic was wiped, from the evidence left', async (t) => {
+  const binary = copyOf(t, hello(), 'wiped')
+  const bytes = readFileSync(binary)
+  const at = bytes.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'))
+  t.true(at > 0)
+  bytes.fill(0, at, at + 14)
+  writeFileSync(binary, bytes)
+  const child = await startProcess(t, binary, ['600'])
+  t.like(find(await discover({ configDir }), child.pid), { runtime: 'go', goVersion: goVersion() })
+})
+
+test('leaves out processes that are not Go', async (t) => {
+  const sleeper = await startProcess(t, 'sleep', ['600'])
+  const node = await startProcess(t, process.execPath, ['-e', 'setTimeout(() => {}, 600000)'])
+  const processes = discoverSync({ configDir })
+  t.is(find(processes, sleeper.pid), undefined)
+  t.is(find(processes, node.pid), undefined, 'a Node process without an agent is not listed')
+  t.false(processes.some((p) => p.pid === process.pid))
+})
+
+test('marks the real gops agent, found through its port file', async (t) => {
+  const binary = buildGo({ program: 'withagent', name: 'withagent' })
+  const child = await startProcess(t, binary, [], { env: { ...process.env, GOPS_CONFIG_DIR: configDir }, ready: 'ready' })
+  const found = find(await discover({ configDir }), child.pid)
+  t.like(found, { runtime: 'go', agent: true, name: 'withagent' })
+  t.false(find(await discover({ configDir: join(configDir, 'elsewhere') }), child.pid)!.agent)
+})
+
+// Needs root (as the tests run here) to make namespaces; elsewhere the test says why it skipped.
+test('a process in its own PID and mount namespaces: in-namespace PID, port file under its root', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
+  const binary = buildGo({ program: 'withagent', name: 'withagent' })
+  const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+  const unshare = await startProcess(t, 'unshare', ['--pid', '--fork', '--mount', '--mount-proc', '--kill-child', binary], { env, ready: 'ready' })
+  t.teardown(() => rmSync(join(configDir, '1'), { force: true }))
+  const found = (await discover({ configDir })).find((p) => p.ppid === unshare.pid)
+  t.like(found, { name: 'withagent', runtime: 'go', nsPid: 1, agent: true, goVersion: goVersion() })
+  t.is(typeof found?.container?.cgroup, 'string')
+})
+
+test('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+  const nobody = { uid: 65534, gid: 65534 }
+  const own = await startProcess(t, hello(), ['600'], { ...nobody })
+  const script = `const r = new (require('./index.ts').Scanner)({ configDir: '/nonexistent' }).scanSync();
+    process.stdout.write(JSON.stringify({ stats: r.stats, pids: r.processes.map((p) => p.pid) }))`
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], {
+    ...nobody,
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, HOME: tmpdir() },
+  })
+  const { stats, pids } = JSON.parse(stdout)
+  t.true(stats.denied > 0, JSON.stringify(stats))
+  t.true(pids.includes(own.pid), 'a process of the same user is found')
+})
+
+test('a port file older than the process is stale, a newer one marks an agent', async (t) => {
+  const child = await startProcess(t, hello(), ['600'])
+  const portFile = join(configDir, String(child.pid))
+  t.teardown(() => rmSync(portFile, { force: true }))
+  writeFileSync(portFile, '40000')
+  const hourAgo = new Date(Date.now() - 3_600_000)
+  utimesSync(portFile, hourAgo, hourAgo) // left behind by a dead process that had this PID
+  const scanner = new Scanner({ configDir })
+  const stale = find((await scanner.scan()).processes, child.pid)!
+  t.false(stale.agent)
+  const now = new Date()
+  utimesSync(portFile, now, now)
+  const fresh = find((await scanner.scan()).processes, child.pid)!
+  t.true(fresh.agent, 'the same scanner sees the agent appear')
+  t.like(fresh, { ...stale, agent: true, startedAt: stale.startedAt })
+})
+
+test('lists a Node process with a fresh port file as runtime node', async (t) => {
+  const node = await startProcess(t, process.execPath, ['-e', 'setTimeout(() => {}, 600000)'])
+  const portFile = join(configDir, String(node.pid))
+  t.teardown(() => rmSync(portFile, { force: true }))
+  writeFileSync(portFile, '40001')
+  t.like(find(await discover({ configDir }), node.pid), { runtime: 'node', agent: true, goVersion: null, buildInfo: null })
+  t.is(find(await discover({ configDir, includeNode: false }), node.pid), undefined)
+})
+
+test('a warm rescan opens no executable and reuses every identity', async (t) => {
+  const children = await Promise.all([1, 2, 3].map(() => startProcess(t, hello(), ['600'])))
+  const scanner = new Scanner({ configDir, concurrency: 2 })
+  const cold = await scanner.scan()
+  const warm = scanner.scanSync()
+  for (const child of children) {
+    t.truthy(find(warm.processes, child.pid))
+    t.is(find(warm.processes, child.pid), find(cold.processes, child.pid), 'an unchanged process is the same object')
+    t.true(Object.isFrozen(find(warm.processes, child.pid)))
+  }
+  // Other processes on the machine may start new binaries between the scans: the exact proof
+  // (an unchanged binary is never reopened) is the scanner's cargo test.
+  t.true(warm.stats.inspected < cold.stats.inspected, JSON.stringify({ cold: cold.stats, warm: warm.stats }))
+  t.true(warm.stats.cacheHits >= warm.stats.go, JSON.stringify(warm.stats))
+  t.true(warm.stats.go >= 3)
+})
+
+test('a process that exited is gone from the next scan', async (t) => {
+  const child = await startProcess(t, hello(), ['600'])
+  const scanner = new Scanner({ configDir })
+  t.truthy(find((await scanner.scan()).processes, child.pid))
+  await stopProcess(child)
+  t.is(find((await scanner.scan()).processes, child.pid), undefined)
+})
+
+test('watch reports starts and exits, and stops on abort', async (t) => {
+  const controller = new AbortController()
+  const events = watch({ configDir, intervalMs: 50, signal: controller.signal })
+  let child: Awaited<ReturnType<typeof startProcess>> | undefined
+  const seen: string[] = []
+  for await (const event of events) {
+    if (!child) child = await startProcess(t, hello(), ['600']) // after the first scan's events
+    if (event.process.pid !== child.pid) continue
+    seen.push(event.type)
+    if (event.type === 'start') await stopProcess(child)
+    else controller.abort()
+  }
+  t.deepEqual(seen, ['start', 'exit'])
+})
+
+test('watch leaves nothing behind after break or abort: the process exits', async (t) => {
+  await startProcess(t, hello(), ['600']) // so the first scan has an event to break on
+  const script = (body: string) =>
+    `const { watch } = require('./index.ts'); (async () => { ${body}; process.stdout.write('done') })()`
+  const run = (body: string) =>
+    execFileAsync(process.execPath, ['--import', 'tsx', '-e', script(body)], { cwd: join(__dirname, '..'), timeout: 60_000 })
+  // An hour between scans: a leftover timer would hold the process until the timeout kills it.
+  const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000 })) break`)
+  t.is(broke.stdout, 'done')
+  const aborted = await run(
+    `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal }));`,
+  )
+  t.is(aborted.stdout, 'done')
+})
+
+test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', async (t) => {
+  const scanner = new Scanner({ configDir })
+  const pending = [scanner.scan(), scanner.scan()]
+  t.throws(() => scanner.scanSync(), { code: 'SCAN_IN_PROGRESS' } as never)
+  const [a, b] = await Promise.all(pending)
+  t.true(a.stats.scanned > 0 && b.stats.scanned > 0)
+  t.notThrows(() => scanner.scanSync())
+})
+
+test('rejects a bad concurrency', (t) => {
+  t.throws(() => new Scanner({ concurrency: 0 }), { code: 'INVALID_OPTION' } as never)
+})
+
+test('every process the real gops lists, we list with the same version', async (t) => {
+  const gops = gopsCli()
+  const binary = buildGo({ program: 'withagent', name: 'withagent' })
+  const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+  const agent = await startProcess(t, binary, [], { env, ready: 'ready' })
+  const plain = await startProcess(t, hello(), ['600'])
+  const rows = execFileSync(gops, [], { env, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      // NAME is padded to the widest name, then `*` or a space: the star may touch the name.
+      const tokens = line.split(/\s+/)
+      const separateStar = tokens[3] === '*'
+      const agent = separateStar || tokens[2].endsWith('*')
+      const name = tokens[2].replace(/\*$/, '')
+      return { pid: Number(tokens[0]), name, version: tokens[separateStar ? 4 : 3], agent }
+    })
+  const ours = await discover({ configDir })
+  for (const pid of [agent.pid, plain.pid]) t.truthy(rows.find((r) => r.pid === pid), `gops did not list ${pid}`)
+  for (const row of rows) {
+    const mine = find(ours, row.pid)
+    if (!mine && !isAlive(row.pid)) continue // exited between the two scans
+    t.truthy(mine, `we missed ${JSON.stringify(row)}`)
+    t.is(mine?.goVersion, row.version, `version of ${row.pid}`)
+    t.is(mine?.name, row.name)
+  }
+  t.true(rows.find((r) => r.pid === agent.pid)!.agent)
+  t.true(find(ours, agent.pid)!.agent)
+  t.false(find(ours, plain.pid)!.agent)
+})
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,145 @@
+// The CLI's process views: gops's list, tree and process output, checked against formats
+// worked out from gops's code and against the real gops CLI on real processes.
+import test from 'ava'
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type { GoProcess } from '../index'
+import { formatGoDuration, parseGoDuration } from '../src/cli/duration'
+import { formatList, formatTree } from '../src/cli/list-views'
+import { formatElapsed } from '../src/cli/process-view'
+import { decodeAddress } from '../src/process-info'
+import { buildGo, goVersion, gopsCli } from './helpers/go'
+import { startProcess } from './helpers/processes'
+
+const run = promisify(execFile)
+const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))
+test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
+const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+
+/** Runs the CLI from source, as `gops-native ...args`. */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const script = "require('./src/cli/main.ts').main(process.argv.slice(1))"
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '-e', script, ...args], { env, cwd: join(__dirname, '..') })
+    return { stdout, stderr, code: 0 }
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number }
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code }
+  }
+}
+
+function goProcess(pid: number, ppid: number, name: string, goVersion: string | null, agent = false): GoProcess {
+  return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, startedAt: new Date(0) }
+}
+
+test('list pads every column to its widest value and stars agents, as gops does', (t) => {
+  const text = formatList([
+    goProcess(7, 1, 'a', 'go1.26.8', true),
+    goProcess(12345, 700, 'longer-name', 'devel +b1d4f2e Tue Jan 2 15:04:05 2024 +0000'),
+    goProcess(99, 7, 'mid', null),
+  ])
+  t.is(
+    text,
+    '7     1   a          * go1.26.8       /bin/a\n' +
+      '12345 700 longer-name  devel +b1d4f2e /bin/longer-name\n' +
+      '99    7   mid          unknown        /bin/mid\n',
+  )
+})
+
+test('tree follows gops: parents in PPID order, [*] for agents, versions in braces', (t) => {
+  const text = formatTree([
+    goProcess(20, 10, 'child', 'go1.26.8', true),
+    goProcess(10, 1, 'parent', 'go1.26.8'),
+    goProcess(30, 1, 'sibling', 'go1.25.0'),
+    goProcess(40, 5, 'other', 'go1.26.8'),
+  ])
+  t.is(
+    text,
+    '...\n' +
+      '├── 1\n' +
+      '│   ├── 10 (parent) {go1.26.8}\n' +
+      '│   │   └── [*]  20 (child) {go1.26.8}\n' +
+      '│   └── 30 (sibling) {go1.25.0}\n' +
+      '└── 5\n' +
+      '    └── 40 (other) {go1.26.8}\n',
+  )
+})
+
+test('elapsed time and periods use ps and Go formats', (t) => {
+  t.is(formatElapsed(5_000), '00:05')
+  t.is(formatElapsed(3_725_000), '01:02:05')
+  t.is(formatElapsed(2 * 86_400_000 + 3_600_000), '02-01:00:00')
+  t.is(parseGoDuration('1m30s'), 90_000)
+  t.is(parseGoDuration('250ms'), 250)
+  t.is(parseGoDuration('1.5h'), 5_400_000)
+  t.is(parseGoDuration('5'), null)
+  t.is(parseGoDuration('s'), null)
+  t.is(formatGoDuration(2_000), '2s')
+  t.is(formatGoDuration(90_000), '1m30s')
+  t.is(formatGoDuration(1_500), '1.5s')
+  t.is(formatGoDuration(250), '250ms')
+  t.is(formatGoDuration(3_600_000), '1h0m0s')
+})
+
+test('socket addresses decode from /proc/net hex as Go prints them', (t) => {
+  t.deepEqual(decodeAddress('0100007F:1F90'), { address: '127.0.0.1', port: 8080 })
+  t.deepEqual(decodeAddress('00000000000000000000000000000000:0016'), { address: '::', port: 22 })
+  t.deepEqual(decodeAddress('00000000000000000000000001000000:0050'), { address: '::1', port: 80 })
+  t.deepEqual(decodeAddress('0000000000000000FFFF00000100007F:0050'), { address: '127.0.0.1', port: 80 })
+  t.deepEqual(decodeAddress('B80D0120000000000000000001000000:0050'), { address: '2001:db8::1', port: 80 })
+  t.is(decodeAddress('zz:1'), null)
+})
+
+test('process <pid> prints what gops prints for the same process', async (t) => {
+  const child = await startProcess(t, buildGo({ program: 'withagent', name: 'withagent' }), [], { env, ready: 'ready' })
+  const gops = execFileSync(gopsCli(), [String(child.pid)], { env, encoding: 'utf8' })
+  const ours = await cli(String(child.pid))
+  t.is(ours.code, 0, ours.stderr)
+  const fields = (text: string) => text.trim().split('\n').map((line) => line.split('\t'))
+  const theirs = fields(gops)
+  const mine = fields(ours.stdout)
+  t.deepEqual(mine.map(([key]) => key), theirs.map(([key]) => key))
+  for (const [i, [key, value]] of mine.entries()) {
+    // Usage, age and the runtime's thread count move between the two runs.
+    if (/^(threads|memory usage|cpu usage|elapsed time):$/.test(key)) t.regex(value, /^(\d+|\d+\.\d{3}%|\d{2}:\d{2})$/)
+    else t.is(value, theirs[i][1], key)
+  }
+  t.true(mine.some(([key, value]) => key === 'local/remote:' && / \(LISTEN\)$/.test(value)), 'the agent listens')
+})
+
+test('process with a period samples CPU use, and --json carries the same facts', async (t) => {
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  const sampled = await cli('process', String(child.pid), '200ms')
+  t.regex(sampled.stdout, /^cpu usage \(200ms\):\t\d+\.\d{3}%$/m)
+  const json = JSON.parse((await cli('process', String(child.pid), '--json')).stdout)
+  t.like(json, { pid: child.pid, ppid: process.pid, args: [json.args[0], '600'] })
+  // Its only sockets are the stdio pipes Node made for it.
+  t.true(json.connections.every((c: { protocol: string }) => c.protocol === 'unix'))
+})
+
+test('list and tree show our processes in gops\'s format', async (t) => {
+  const binary = buildGo({ program: 'hello', name: 'hello' })
+  const child = await startProcess(t, binary, ['600'])
+  const list = await cli()
+  t.is(list.code, 0)
+  const row = list.stdout.split('\n').find((line) => line.startsWith(`${child.pid} `))
+  t.deepEqual(row?.split(/\s+/), [String(child.pid), String(process.pid), 'hello', goVersion(), binary])
+  const tree = await cli('tree')
+  const lines = tree.stdout.split('\n')
+  const parent = lines.findIndex((line) => line.endsWith(`── ${process.pid}`))
+  const own = lines.findIndex((line) => line.endsWith(`── ${child.pid} (hello) {${goVersion()}}`))
+  t.true(parent > 0 && own > parent, tree.stdout)
+  t.is(lines[own].indexOf('──'), lines[parent].indexOf('──') + 4, 'one level under its parent')
+  const json = JSON.parse((await cli('list', '--json')).stdout) as GoProcess[]
+  t.like(json.find((p) => p.pid === child.pid), { name: 'hello', runtime: 'go', agent: false })
+})
+
+test('a PID with no process is a plain error with exit code 1', async (t) => {
+  const result = await cli('process', '2147483646')
+  t.is(result.code, 1)
+  t.is(result.stderr, 'gops-native: no process with PID 2147483646\n')
+  t.is((await cli('12x')).code, 1)
+})

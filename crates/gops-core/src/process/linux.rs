@@ -1,0 +1,341 @@
+//! The Linux fast path: everything comes from `/proc`, one small read or `stat` at a time, and
+//! only for the processes that need it. The executable is reached through `/proc/<pid>/exe`, which
+//! works for deleted binaries and for binaries in other mount namespaces.
+
+use super::{container_id, Container, Details, ExeIdentity, Executable, Isolation, Skip};
+use std::fs::{self, File};
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// `/proc` reports times in USER_HZ ticks, which is 100 on every architecture Rust targets.
+const TICKS_PER_SECOND: u64 = 100;
+/// The kernel truncates a process's short name to 15 bytes (TASK_COMM_LEN - 1).
+const COMM_MAX: usize = 15;
+
+/// One pass over `/proc`: the PIDs that existed when it was taken, and lazily, the machine facts
+/// every process's details are relative to.
+pub struct Snapshot {
+    pids: Vec<u32>,
+    boot_time: OnceLock<Option<SystemTime>>,
+    own_namespaces: OnceLock<Namespaces>,
+}
+
+impl Snapshot {
+    pub fn capture() -> io::Result<Snapshot> {
+        let listing = fs::read_dir("/proc")
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot list /proc: {e}")))?;
+        let pids = listing
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        Ok(Snapshot {
+            pids,
+            boot_time: OnceLock::new(),
+            own_namespaces: OnceLock::new(),
+        })
+    }
+
+    pub fn pids(&self) -> &[u32] {
+        &self.pids
+    }
+
+    /// One `stat` through `/proc/<pid>/exe`: the identity of the file the process runs.
+    /// `had_none`: the process had no executable at the last look, so a missing one needs no
+    /// second look to tell a kernel thread (or zombie) from a process that has exited.
+    pub fn executable(&self, pid: u32, had_none: bool) -> Result<Executable, Skip> {
+        match fs::metadata(proc_path(pid, "exe")) {
+            Ok(meta) => Ok(Executable {
+                identity: ExeIdentity::of(&meta),
+                deleted: meta.nlink() == 0,
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if had_none || Path::new(&format!("/proc/{pid}")).exists() {
+                    Err(Skip::NoExecutable)
+                } else {
+                    Err(Skip::Vanished)
+                }
+            }
+            Err(e) => Err(Skip::from_io(&e)),
+        }
+    }
+
+    /// Parent, name and start time, from `/proc/<pid>/stat` (plus `cmdline` for long names).
+    pub fn details(&self, pid: u32) -> Result<Details, Skip> {
+        let text = fs::read(proc_path(pid, "stat")).map_err(|e| Skip::from_io(&e))?;
+        let stat = parse_stat(&text).ok_or(Skip::Vanished)?;
+        let boot = self.boot_time().ok_or(Skip::Denied)?;
+        let name = if stat.comm.len() >= COMM_MAX {
+            extend_name(
+                &stat.comm,
+                &fs::read(proc_path(pid, "cmdline")).unwrap_or_default(),
+            )
+        } else {
+            stat.comm
+        };
+        Ok(Details {
+            ppid: stat.ppid,
+            name,
+            started: boot + Duration::from_millis(stat.start_ticks * 1000 / TICKS_PER_SECOND),
+        })
+    }
+
+    /// The executable's path as the process sees it (without the kernel's " (deleted)" suffix).
+    pub fn exe_path(&self, pid: u32, deleted: bool) -> Result<PathBuf, Skip> {
+        let link = fs::read_link(proc_path(pid, "exe")).map_err(|e| Skip::from_io(&e))?;
+        if !deleted {
+            return Ok(link);
+        }
+        let text = link.to_string_lossy();
+        Ok(PathBuf::from(
+            text.strip_suffix(" (deleted)").unwrap_or(&text),
+        ))
+    }
+
+    /// Opens the running executable itself, wherever it lives (or lived).
+    pub fn open_executable(&self, pid: u32) -> Result<File, Skip> {
+        File::open(proc_path(pid, "exe")).map_err(|e| Skip::from_io(&e))
+    }
+
+    /// Compares the process's PID and mount namespaces with ours; reads its in-namespace PID and
+    /// cgroup only when one of them differs.
+    pub fn isolation(&self, pid: u32) -> Isolation {
+        let own = self.own_namespaces.get_or_init(|| Namespaces::of("self"));
+        let theirs = Namespaces::of(&pid.to_string());
+        let other_pid_ns = theirs.pid.is_some() && theirs.pid != own.pid;
+        let other_mount_ns = theirs.mount.is_some() && theirs.mount != own.mount;
+        if !other_pid_ns && !other_mount_ns {
+            return Isolation::default();
+        }
+        let ns_pid = if other_pid_ns {
+            fs::read_to_string(proc_path(pid, "status"))
+                .ok()
+                .and_then(|s| parse_ns_pid(&s))
+        } else {
+            None
+        };
+        let container = fs::read_to_string(proc_path(pid, "cgroup"))
+            .ok()
+            .map(|text| {
+                let cgroup = parse_cgroup(&text);
+                Container {
+                    id: container_id(&cgroup),
+                    cgroup,
+                }
+            });
+        Isolation {
+            ns_pid,
+            root: other_mount_ns.then(|| proc_path(pid, "root")),
+            container,
+        }
+    }
+
+    fn boot_time(&self) -> Option<SystemTime> {
+        *self.boot_time.get_or_init(|| {
+            let text = fs::read_to_string("/proc/stat").ok()?;
+            let seconds = text
+                .lines()
+                .find_map(|line| line.strip_prefix("btime "))?
+                .trim()
+                .parse()
+                .ok()?;
+            Some(UNIX_EPOCH + Duration::from_secs(seconds))
+        })
+    }
+}
+
+fn proc_path(pid: u32, file: &str) -> PathBuf {
+    PathBuf::from(format!("/proc/{pid}/{file}"))
+}
+
+/// Namespace identities: the inode numbers behind `/proc/<pid>/ns/{pid,mnt}`.
+struct Namespaces {
+    pid: Option<u64>,
+    mount: Option<u64>,
+}
+
+impl Namespaces {
+    fn of(process: &str) -> Namespaces {
+        let inode = |ns: &str| {
+            fs::metadata(format!("/proc/{process}/ns/{ns}"))
+                .ok()
+                .map(|m| m.ino())
+        };
+        Namespaces {
+            pid: inode("pid"),
+            mount: inode("mnt"),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Stat {
+    comm: String,
+    ppid: u32,
+    start_ticks: u64,
+}
+
+/// Parses `/proc/<pid>/stat`. The name sits in parentheses and may itself hold spaces and
+/// parentheses, so the fields resume after the *last* `)`.
+fn parse_stat(text: &[u8]) -> Option<Stat> {
+    let open = text.iter().position(|&b| b == b'(')?;
+    let close = text.iter().rposition(|&b| b == b')')?;
+    let comm = String::from_utf8_lossy(text.get(open + 1..close)?).into_owned();
+    let rest = std::str::from_utf8(text.get(close + 1..)?).ok()?;
+    // Fields after the name, numbered as in proc(5): 3 state, 4 ppid, ..., 22 starttime.
+    let mut fields = rest.split_ascii_whitespace();
+    let ppid = fields.nth(1)?.parse().ok()?;
+    let start_ticks = fields.nth(17)?.parse().ok()?;
+    Some(Stat {
+        comm,
+        ppid,
+        start_ticks,
+    })
+}
+
+/// gops (through gopsutil) shows argv[0]'s base name when the kernel's 15-byte name is a
+/// prefix of it, so long names are not cut off.
+fn extend_name(comm: &str, cmdline: &[u8]) -> String {
+    let argv0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
+    let argv0 = String::from_utf8_lossy(argv0);
+    let base = argv0.rsplit('/').next().unwrap_or_default();
+    if base.starts_with(comm) {
+        base.to_owned()
+    } else {
+        comm.to_owned()
+    }
+}
+
+/// The innermost PID from `/proc/<pid>/status`'s `NSpid:` line (its last number).
+fn parse_ns_pid(status: &str) -> Option<u32> {
+    let line = status
+        .lines()
+        .find_map(|line| line.strip_prefix("NSpid:"))?;
+    line.split_ascii_whitespace().last()?.parse().ok()
+}
+
+/// The cgroup v2 path (`0::<path>`) when there is one, else the first hierarchy's path.
+fn parse_cgroup(text: &str) -> String {
+    let path_of = |line: &str| line.splitn(3, ':').nth(2).map(str::to_owned);
+    text.lines()
+        .find(|line| line.starts_with("0::"))
+        .and_then(path_of)
+        .or_else(|| text.lines().next().and_then(path_of))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat_line(comm: &str) -> Vec<u8> {
+        format!("4242 ({comm}) S 77 4242 4242 0 -1 4194560 10 0 0 0 1 2 0 0 20 0 3 0 123456 1000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n")
+            .into_bytes()
+    }
+
+    #[test]
+    fn parses_stat_whatever_the_name_holds() {
+        for comm in ["plain", "with space", "a) S 1 2 (b", "))", ""] {
+            let stat = parse_stat(&stat_line(comm)).expect(comm);
+            assert_eq!(
+                stat,
+                Stat {
+                    comm: comm.to_owned(),
+                    ppid: 77,
+                    start_ticks: 123456
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_truncated_stat() {
+        assert_eq!(parse_stat(b"12 (x) S 1 2 3"), None);
+        assert_eq!(parse_stat(b"12 x S"), None);
+        assert_eq!(parse_stat(b""), None);
+    }
+
+    #[test]
+    fn extends_truncated_names_like_gopsutil() {
+        assert_eq!(
+            extend_name("averyverylongna", b"/opt/bin/averyverylongname\0--flag\0"),
+            "averyverylongname"
+        );
+        assert_eq!(
+            extend_name("averyverylongna", b"something-else\0"),
+            "averyverylongna"
+        );
+        assert_eq!(extend_name("averyverylongna", b""), "averyverylongna");
+    }
+
+    #[test]
+    fn reads_innermost_ns_pid_and_cgroup() {
+        assert_eq!(
+            parse_ns_pid("Name:\tx\nNSpid:\t4242\t17\t1\nNSpgid:\t1\n"),
+            Some(1)
+        );
+        assert_eq!(parse_ns_pid("Name:\tx\n"), None);
+        assert_eq!(
+            parse_cgroup("1:cpu:/a\n0::/system.slice/docker-x.scope\n"),
+            "/system.slice/docker-x.scope"
+        );
+        assert_eq!(parse_cgroup("9:name=systemd:/k8s/pod\n"), "/k8s/pod");
+    }
+
+    #[test]
+    fn reads_this_process() {
+        let snapshot = Snapshot::capture().unwrap();
+        let me = std::process::id();
+        assert!(snapshot.pids().contains(&me));
+        let exe = snapshot.executable(me, false).unwrap();
+        let path = snapshot.exe_path(me, exe.deleted).unwrap();
+        let meta = fs::metadata(&path).unwrap();
+        assert_eq!(
+            (exe.identity.device, exe.identity.inode),
+            (meta.dev(), meta.ino())
+        );
+        let details = snapshot.details(me).unwrap();
+        assert_eq!(details.ppid, std::os::unix::process::parent_id());
+        let age = SystemTime::now().duration_since(details.started).unwrap();
+        assert!(age < Duration::from_secs(3600), "started {age:?} ago");
+        assert_eq!(snapshot.isolation(me), Isolation::default());
+    }
+
+    #[test]
+    fn a_process_gone_after_the_listing_is_vanished() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("600")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let snapshot = Snapshot::capture().unwrap();
+        assert!(snapshot.pids().contains(&pid));
+        assert!(snapshot.executable(pid, false).is_ok());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(snapshot.executable(pid, false), Err(Skip::Vanished));
+        assert_eq!(snapshot.details(pid), Err(Skip::Vanished));
+        assert_eq!(snapshot.open_executable(pid).err(), Some(Skip::Vanished));
+    }
+
+    #[test]
+    fn classifies_missing_processes() {
+        let snapshot = Snapshot::capture().unwrap();
+        // PIDs above pid_max (at most 2^22) never exist.
+        assert_eq!(
+            snapshot.executable(u32::MAX - 1, false),
+            Err(Skip::Vanished)
+        );
+        assert_eq!(snapshot.details(u32::MAX - 1), Err(Skip::Vanished));
+        if let Some(&kthread) = snapshot.pids().iter().find(|&&pid| {
+            fs::read(proc_path(pid, "stat"))
+                .ok()
+                .and_then(|t| parse_stat(&t))
+                .is_some_and(|s| s.ppid == 2)
+        }) {
+            assert_eq!(snapshot.executable(kthread, false), Err(Skip::NoExecutable));
+            assert_eq!(snapshot.executable(kthread, true), Err(Skip::NoExecutable));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Process enumeration: which processes exist, which executable each runs, and the few facts
+//! the scanner needs about the interesting ones. Linux reads `/proc` directly (the fast path);
+//! macOS and Windows go through the `sysinfo` crate (compiled there, untested on those systems).
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+pub use linux::Snapshot;
+
+// Also compiled into Linux unit tests, so the portable path is at least exercised through
+// sysinfo's Linux backend.
+#[cfg(any(not(target_os = "linux"), test))]
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+mod portable;
+#[cfg(not(target_os = "linux"))]
+pub use portable::Snapshot;
+
+/// What identifies an executable file's content cheaply: if none of these changed, neither did
+/// the inspection result. An `exec` into another binary changes it too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExeIdentity {
+    pub device: u64,
+    pub inode: u64,
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl ExeIdentity {
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
+        use std::os::unix::fs::MetadataExt;
+        ExeIdentity {
+            device: meta.dev(),
+            inode: meta.ino(),
+            size: meta.size(),
+            modified: meta.modified().ok(),
+        }
+    }
+
+    /// Windows has no stable inode through std: size and modification time stand in.
+    #[cfg(not(unix))]
+    pub fn of(meta: &std::fs::Metadata) -> ExeIdentity {
+        ExeIdentity {
+            device: 0,
+            inode: 0,
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+/// The executable a process runs, as seen from a single cheap `stat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Executable {
+    pub identity: ExeIdentity,
+    /// The file was unlinked after the process started (it still runs and can still be read).
+    pub deleted: bool,
+}
+
+/// Why a process was passed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// It exited between being listed and being read.
+    Vanished,
+    /// We may not look at it (another user's process, without privileges).
+    Denied,
+    /// It has no executable: a kernel thread or a zombie.
+    NoExecutable,
+}
+
+impl Skip {
+    /// A process that is gone reads as ENOENT or ESRCH; any other failure means we could not
+    /// look at it.
+    pub fn from_io(error: &std::io::Error) -> Skip {
+        const ESRCH: i32 = 3;
+        match error.kind() {
+            std::io::ErrorKind::NotFound => Skip::Vanished,
+            _ if error.raw_os_error() == Some(ESRCH) => Skip::Vanished,
+            _ => Skip::Denied,
+        }
+    }
+}
+
+/// Facts read once per process (and again only when it may have changed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Details {
+    pub ppid: u32,
+    /// gops's name: the kernel's short name, extended from argv[0] when the kernel truncated it.
+    pub name: String,
+    pub started: SystemTime,
+}
+
+/// Where a process sits relative to us: its own PID and file-system view if it runs in a
+/// container (another PID or mount namespace).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Isolation {
+    /// The PID inside its own PID namespace, when that differs from ours.
+    pub ns_pid: Option<u32>,
+    /// Prefix that reaches the process's file system from ours (`/proc/<pid>/root`), when its
+    /// mount namespace differs from ours.
+    pub root: Option<PathBuf>,
+    pub container: Option<Container>,
+}
+
+/// Hints naming the container a process runs in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Container {
+    /// The process's cgroup path (cgroup v2 line, else the first line's path).
+    pub cgroup: String,
+    /// A container runtime's 64-hex-digit ID found in the cgroup path.
+    pub id: Option<String>,
+}
+
+/// Picks a container ID (64 hex digits, as docker, containerd and podman name them) out of a
+/// cgroup path such as `/system.slice/docker-<id>.scope` or `/kubepods/.../<id>`.
+pub(crate) fn container_id(cgroup: &str) -> Option<String> {
+    cgroup
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .find(|part| part.len() == 64)
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_io_errors_into_vanished_and_denied() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(
+            Skip::from_io(&Error::from(ErrorKind::NotFound)),
+            Skip::Vanished
+        );
+        assert_eq!(Skip::from_io(&Error::from_raw_os_error(3)), Skip::Vanished); // ESRCH on Linux
+        assert_eq!(
+            Skip::from_io(&Error::from(ErrorKind::PermissionDenied)),
+            Skip::Denied
+        );
+    }
+
+    #[test]
+    fn finds_container_ids_in_cgroup_paths() {
+        let id = "a".repeat(64);
+        assert_eq!(
+            container_id(&format!("/system.slice/docker-{id}.scope")),
+            Some(id.clone())
+        );
+        assert_eq!(
+            container_id(&format!("/kubepods/besteffort/pod1234/{id}")),
+            Some(id)
+        );
+        assert_eq!(
+            container_id("/user.slice/user-1000.slice/session-2.scope"),
+            None
+        );
+    }
+}

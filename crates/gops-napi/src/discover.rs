@@ -1,0 +1,191 @@
+//! `Scanner` for JavaScript: a gops-core scanner behind a mutex, scanned off the JS thread
+//! (`scan`) or on it (`scanSync`).
+use gops_core::scanner::{FoundProcess, Runtime, ScanOptions, ScanResult, Scanner};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::UNIX_EPOCH;
+
+#[napi(object)]
+pub struct NativeScannerOptions {
+    /// The gops config directory holding agents' port files.
+    pub config_dir: String,
+    pub concurrency: Option<u32>,
+    pub include_node: Option<bool>,
+}
+
+#[napi(object)]
+pub struct NativeModule {
+    pub path: String,
+    pub version: String,
+}
+
+#[napi(object)]
+pub struct NativeBuildInfo {
+    pub path: String,
+    pub main: Option<NativeModule>,
+}
+
+#[napi(object)]
+pub struct NativeContainer {
+    pub cgroup: String,
+    pub id: Option<String>,
+}
+
+#[napi(object)]
+pub struct NativeProcess {
+    pub pid: u32,
+    pub ppid: u32,
+    pub name: String,
+    pub path: String,
+    pub deleted: bool,
+    /// "go" or "node".
+    pub runtime: String,
+    pub go_version: Option<String>,
+    pub build_info: Option<NativeBuildInfo>,
+    pub agent: bool,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: f64,
+    pub ns_pid: Option<u32>,
+    pub container: Option<NativeContainer>,
+}
+
+#[napi(object)]
+pub struct NativeScanStats {
+    pub scanned: u32,
+    pub go: u32,
+    pub node: u32,
+    pub denied: u32,
+    pub vanished: u32,
+    pub cache_hits: u32,
+    pub inspected: u32,
+    pub duration_ms: f64,
+}
+
+#[napi(object)]
+pub struct NativeScanResult {
+    /// Processes new or changed since this scanner's previous scan.
+    pub processes: Vec<NativeProcess>,
+    /// PIDs reported exactly as by the previous scan: the caller reuses what it built then.
+    pub unchanged: Uint32Array,
+    pub stats: NativeScanStats,
+}
+
+#[napi(js_name = "Scanner")]
+pub struct JsScanner {
+    inner: Arc<Mutex<Scanner>>,
+}
+
+#[napi]
+impl JsScanner {
+    #[napi(constructor)]
+    pub fn new(options: NativeScannerOptions) -> Self {
+        let mut core = ScanOptions::new(PathBuf::from(options.config_dir));
+        if let Some(threads) = options.concurrency {
+            core.concurrency = threads.max(1) as usize;
+        }
+        if let Some(include_node) = options.include_node {
+            core.include_node = include_node;
+        }
+        JsScanner {
+            inner: Arc::new(Mutex::new(Scanner::new(core))),
+        }
+    }
+
+    /// Scans on libuv's pool (the per-process work then runs on the scanner's own threads).
+    #[napi(ts_return_type = "Promise<NativeScanResult>")]
+    pub fn scan(&self) -> AsyncTask<ScanTask> {
+        AsyncTask::new(ScanTask {
+            scanner: self.inner.clone(),
+        })
+    }
+
+    #[napi]
+    pub fn scan_sync(&self) -> Result<NativeScanResult> {
+        run_scan(&self.inner).map(convert)
+    }
+}
+
+pub struct ScanTask {
+    scanner: Arc<Mutex<Scanner>>,
+}
+
+impl Task for ScanTask {
+    type Output = ScanResult;
+    type JsValue = NativeScanResult;
+
+    fn compute(&mut self) -> Result<ScanResult> {
+        run_scan(&self.scanner)
+    }
+
+    fn resolve(&mut self, _env: Env, output: ScanResult) -> Result<NativeScanResult> {
+        Ok(convert(output))
+    }
+}
+
+/// Concurrent scans of one scanner take turns; a panic in an earlier scan leaves usable state.
+fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
+    let mut scanner = scanner
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    scanner
+        .scan()
+        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
+}
+
+fn convert(result: ScanResult) -> NativeScanResult {
+    let stats = result.stats;
+    let (unchanged, changed): (Vec<_>, Vec<_>) =
+        result.processes.into_iter().partition(|p| p.unchanged);
+    NativeScanResult {
+        processes: changed.into_iter().map(convert_process).collect(),
+        unchanged: Uint32Array::new(unchanged.iter().map(|p| p.pid).collect()),
+        stats: NativeScanStats {
+            scanned: stats.scanned as u32,
+            go: stats.go as u32,
+            node: stats.node as u32,
+            denied: stats.denied as u32,
+            vanished: stats.vanished as u32,
+            cache_hits: stats.cache_hits as u32,
+            inspected: stats.inspected as u32,
+            duration_ms: stats.duration.as_secs_f64() * 1000.0,
+        },
+    }
+}
+
+fn convert_process(process: FoundProcess) -> NativeProcess {
+    let go = process.go.as_deref();
+    NativeProcess {
+        pid: process.pid,
+        ppid: process.ppid,
+        name: process.name,
+        path: process.path.to_string_lossy().into_owned(),
+        deleted: process.deleted,
+        runtime: match process.runtime {
+            Runtime::Go => "go",
+            Runtime::Node => "node",
+        }
+        .to_owned(),
+        go_version: go.and_then(|go| go.version.clone()),
+        build_info: go.and_then(|go| {
+            Some(NativeBuildInfo {
+                path: go.package.clone()?,
+                main: go
+                    .main_module
+                    .clone()
+                    .map(|(path, version)| NativeModule { path, version }),
+            })
+        }),
+        agent: process.agent,
+        started_ms: process
+            .started
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        ns_pid: process.isolation.ns_pid,
+        container: process.isolation.container.map(|c| NativeContainer {
+            cgroup: c.cgroup,
+            id: c.id,
+        }),
+    }
+}
