@@ -49,6 +49,15 @@ test('a fat Mach-O prints every slice, labelled with its architecture', async (t
   const cli = await runCli(['inspect', file])
   const headers = cli.stdout.split('\n').filter((line) => !line.startsWith('\t') && line !== '')
   t.deepEqual(headers, [`${file} (amd64): ${goVersion()}`, `${file} (arm64): ${goVersion()}`])
+  const [entry] = JSON.parse((await runCli(['inspect', '--json', file])).stdout) as { format: string; slices: { arch: string; isGo: boolean }[] }[]
+  t.is(entry.format, 'macho-fat')
+  t.deepEqual(
+    entry.slices.map((s) => [s.arch, s.isGo]),
+    [
+      ['amd64', true],
+      ['arm64', true],
+    ],
+  )
 })
 
 test('--json: one object per file in input order; error only where the file could not be read; exit 1', async (t) => {
