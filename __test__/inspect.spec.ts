@@ -18,7 +18,6 @@ import {
   largeCBinary,
   nativeBuild,
   nonGoFixtures,
-  pre118Version,
 } from './helpers/fixtures'
 import { goVersion } from './helpers/go'
 import { type GoVersionReport, goToolBuildId, goVersionM } from './helpers/go-version-m'
@@ -67,13 +66,7 @@ for (const fixture of goFixtures) {
   }
 }
 
-test('the synthetic pre-1.18 blobs are read through their pointers', async (t) => {
-  const synthetic = goFixtures.filter((f) => f.title.startsWith('synthetic pre-1.18'))
-  t.is(synthetic.length, 2)
-  for (const fixture of synthetic) t.is((await inspect(fixture.file())).goVersion, pre118Version)
-})
-
-test('fat Mach-O: every slice is inspected, the first as go version -m reads it', async (t) => {
+test('fat Mach-O: the first slice equals go version -m, the second (which Go never reads) its thin build', async (t) => {
   const file = fatMachO()
   const info = await inspect(file)
   t.is(info.format, 'macho-fat')
@@ -89,13 +82,6 @@ test('fat Mach-O: every slice is inspected, the first as go version -m reads it'
     t.is(slice.source, 'buildinfo')
     assertSameAsGo(t, slice, thin)
   }
-})
-
-test('the fat Mach-O slice Go never looks at is still Go', async (t) => {
-  const second = (await inspect(fatMachO())).slices?.[1]
-  t.is(second?.arch, 'arm64')
-  t.true(second?.isGo)
-  t.is(second?.goVersion, goVersion())
 })
 
 for (const fixture of nonGoFixtures) {

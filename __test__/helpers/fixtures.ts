@@ -5,10 +5,9 @@ import { type ExecFileSyncOptions, execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildGo, derivedFile, type GoBuild, withCacheLock } from './go'
+import type { BinaryFormat, Evidence } from '../../src/inspect'
 import { elfSection, zeroSectionHeaderFields } from './elf'
 
-export type Format = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'wasm' | 'script' | 'archive' | 'unknown'
-export type Source = 'buildinfo' | 'buildid' | 'pclntab' | 'symbols' | 'strings'
 
 export interface GoFixture {
   title: string
@@ -20,7 +19,7 @@ export interface GoFixture {
    * Set when Go's own reader finds no build info in the file: the evidence inspect must
    * still recognise it from. Unset means `go version -m` reads it and every field is compared.
    */
-  recoveredFrom?: Source
+  recoveredFrom?: Evidence
   /** For a recovered fixture: the file before it was damaged, whose `go version -m` is the truth. */
   before?: () => string
 }
@@ -39,7 +38,7 @@ function withdeps(goos: string, goarch: string, variant = '', more: Omit<GoBuild
   )
 }
 
-export const crossTargets: [goos: string, goarch: string][] = [
+const crossTargets: [goos: string, goarch: string][] = [
   ['linux', 'amd64'],
   ['linux', '386'],
   ['linux', 'arm'],
@@ -57,21 +56,23 @@ export const crossTargets: [goos: string, goarch: string][] = [
   ['freebsd', 'amd64'],
 ]
 
-export function formatOf(goos: string): Format {
-  return ({ linux: 'elf', freebsd: 'elf', windows: 'pe', darwin: 'macho', aix: 'xcoff' } as const)[goos as 'linux'] ?? 'unknown'
-}
+const formatByGoos: Record<string, BinaryFormat> = { linux: 'elf', freebsd: 'elf', windows: 'pe', darwin: 'macho', aix: 'xcoff' }
+
+export const formatOf = (goos: string): BinaryFormat => formatByGoos[goos]
 
 /** The plain linux/amd64 build every damaged copy starts from. */
 export const nativeBuild = () => withdeps('linux', 'amd64')
 
 const cgo = { CGO_ENABLED: '1' }
 
-/** A copy of `input` changed by `edit`, cached. `recipe` names the change (and versions it). */
-function editedCopy(input: string, recipe: string, edit: (bytes: Buffer) => void): string {
+/**
+ * A copy of `input` changed by `edit` (in place, or by returning other bytes), cached.
+ * `recipe` names the change (and versions it).
+ */
+function editedCopy(input: string, recipe: string, edit: (bytes: Buffer) => Buffer | void): string {
   return derivedFile(`${program}-${recipe}`, [input, recipe], (out) => {
     const bytes = readFileSync(input)
-    edit(bytes)
-    writeFileSync(out, bytes)
+    writeFileSync(out, edit(bytes) ?? bytes)
   })
 }
 
@@ -144,7 +145,7 @@ export const goFixtures: GoFixture[] = [
 
 function recoveredFixtures(): GoFixture[] {
   const noBuildId = (ldflags: string) => () => withdeps('linux', 'amd64', `ldflags-${ldflags.replace(/\W+/g, '')}`, { flags: [`-ldflags=${ldflags}`] })
-  const fixtures: [title: string, goos: string, goarch: string, from: Source, before: () => string, damage: (file: string) => string][] = [
+  const fixtures: [title: string, goos: string, goarch: string, from: Evidence, before: () => string, damage: (file: string) => string][] = [
     ['strip --strip-all, blob magic wiped', 'linux', 'amd64', 'buildid', strippedAll, blobWiped],
     [
       'strip --strip-all, blob magic wiped, section headers removed',
@@ -180,7 +181,7 @@ function recoveredFixtures(): GoFixture[] {
 }
 
 /** The version the synthetic pre-1.18 blobs claim: distinct from the toolchain's, so it can only come from the blob. */
-export const pre118Version = 'go1.17.13'
+const pre118Version = 'go1.17.13'
 
 function uvarint(bytes: Buffer, at: number): [value: number, next: number] {
   let value = 0
@@ -200,9 +201,8 @@ function uvarint(bytes: Buffer, at: number): [value: number, next: number] {
 function writePre118Blob(elf: Buffer, ptrSize: 4 | 8, version: string): void {
   const { offset, addr } = elfSection(elf, '.go.buildinfo')
   const bigEndian = elf[5] === 2
-  const [, afterVersionLen] = uvarint(elf, offset + 32)
-  const [versionLen] = uvarint(elf, offset + 32)
-  const [modLen, modStart] = uvarint(elf, afterVersionLen + versionLen)
+  const [versionLen, versionStart] = uvarint(elf, offset + 32)
+  const [modLen, modStart] = uvarint(elf, versionStart + versionLen)
   const modText = Buffer.from(elf.subarray(modStart, modStart + modLen))
 
   const writePtr = (at: number, value: bigint) => {
@@ -232,9 +232,12 @@ const machoCpu = {
   arm64: { type: 0x0100000c, subtype: 0 },
 } as const
 
+/** The thin darwin builds inside fatMachO(), in slice order. */
+export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
+
 /** A universal Mach-O written by hand (big-endian fat header, slices 2^14 aligned) around the two darwin builds. */
 export const fatMachO = (): string => {
-  const slices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: withdeps('darwin', goarch) }))
+  const slices = fatSlices.map(({ goarch, file }) => ({ goarch, file: file() }))
   return derivedFile(`${program}-darwin-universal`, ['fat', ...slices.map((s) => s.file)], (out) => {
     const align = 14
     const bodies = slices.map((s) => readFileSync(s.file))
@@ -259,9 +262,6 @@ export const fatMachO = (): string => {
   })
 }
 
-/** The thin darwin builds inside fatMachO(), in slice order. */
-export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
-
 /** A Go wasm module (GOOS=wasip1): Go's reader does not handle wasm. */
 export const goWasm = () => withCacheLock(() => buildGo({ program, name: `${program}.wasm`, env: { GOOS: 'wasip1', GOARCH: 'wasm' } }))
 
@@ -279,7 +279,7 @@ function compiled(name: string, compiler: string, source: string, extension: str
 export interface NonGoFixture {
   title: string
   file: () => string
-  format: Format
+  format: BinaryFormat
 }
 
 export const cBinary = () => compiled('hello-c', 'gcc', cSource, '.c', (src, out) => ['-O2', '-o', out, src])
@@ -314,19 +314,12 @@ export const nonGoFixtures: NonGoFixture[] = [
   {
     title: 'truncated Go binary (ELF header only)',
     format: 'elf',
-    file: () => editedTruncation(nativeBuild(), 'header-only', () => 64),
+    file: () => editedCopy(nativeBuild(), 'truncated-header-only', (elf) => elf.subarray(0, 64)),
   },
 ]
 
 /** The first half of a Go binary: headers and text survive, section headers and data do not. */
-export const halfGoBinary = () => editedTruncation(nativeBuild(), 'half', (size) => Math.floor(size / 2))
-
-function editedTruncation(input: string, recipe: string, keep: (size: number) => number): string {
-  return derivedFile(`${program}-truncated-${recipe}`, [input, recipe], (out) => {
-    const bytes = readFileSync(input)
-    writeFileSync(out, bytes.subarray(0, keep(bytes.length)))
-  })
-}
+export const halfGoBinary = () => editedCopy(nativeBuild(), 'truncated-half', (elf) => elf.subarray(0, elf.length >> 1))
 
 /**
  * A real, large non-Go executable in `dir`: the C program linked with `mib` MiB of read-only

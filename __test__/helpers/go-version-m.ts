@@ -1,26 +1,13 @@
 // The oracle: what the Go toolchain itself says about a file. `go version -m` output is parsed
 // the way runtime/debug.ParseBuildInfo reads module text, so every field can be compared.
 import { spawnSync } from 'node:child_process'
-
-export interface GoModuleLine {
-  path: string
-  version: string
-  sum: string
-  replace?: GoModuleLine
-}
-
-export interface GoBuildInfo {
-  path: string
-  main: GoModuleLine | null
-  deps: GoModuleLine[]
-  settings: Record<string, string>
-}
+import type { BuildInfo, GoModule } from '../../src/inspect'
 
 export interface GoVersionReport {
   /** The raw stdout of `go version -m`, for byte-for-byte CLI comparisons. */
   text: string
   goVersion: string
-  buildInfo: GoBuildInfo
+  buildInfo: BuildInfo
 }
 
 /** Runs `go version -m file`; null when Go cannot read build info from it. Never pass a FIFO. */
@@ -43,12 +30,12 @@ export function parseGoVersionM(text: string, file: string): Omit<GoVersionRepor
   const [first, ...rest] = text.replace(/\n$/, '').split('\n')
   const header = `${file}: `
   if (!first.startsWith(header)) throw new Error(`unexpected go version header: ${first}`)
-  const buildInfo: GoBuildInfo = { path: '', main: null, deps: [], settings: {} }
-  let last: GoModuleLine | undefined
+  const buildInfo: BuildInfo = { path: '', main: null, deps: [], settings: {} }
+  let last: GoModule | undefined
   for (const line of rest) {
     if (!line.startsWith('\t')) throw new Error(`unexpected go version line: ${line}`)
     const [word, ...columns] = line.slice(1).split('\t')
-    const module = (): GoModuleLine => ({ path: columns[0], version: columns[1] ?? '', sum: columns[2] ?? '' })
+    const module = (): GoModule => ({ path: columns[0], version: columns[1] ?? '', sum: columns[2] ?? '' })
     switch (word) {
       case 'path':
         buildInfo.path = columns.join('\t')
