@@ -3,7 +3,7 @@
 // as whole processes (`gops-native inspect` vs `go version -m`), bytes read from each inspected
 // file (counted by strace on the file's own descriptors, for both tools alike), and peak RSS of
 // each process (GNU time's %M). Needs the release build (`npm run build`), Go, strace and GNU
-// time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 9).
+// time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 15).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -13,7 +13,7 @@ import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures
 import { buildGo } from '../__test__/helpers/go'
 import { packageRoot } from '../src/package-root'
 
-const runs = Number(process.env.BENCH_RUNS ?? 9)
+const runs = Number(process.env.BENCH_RUNS ?? 15)
 const cli = join(packageRoot, 'bin', 'gops-native.js')
 const scratch = mkdtempSync(join(tmpdir(), 'gops-native-bench-'))
 
@@ -112,16 +112,15 @@ function goReaderPasses(files: string[]): number[] {
   return JSON.parse(execFileSync(reader, [String(runs), ...files], { encoding: 'utf8', maxBuffer: 1 << 20 })) as number[]
 }
 
-function ourPasses(files: string[], pass: () => unknown): Promise<number[]> {
-  return (async () => {
-    const seconds: number[] = []
-    for (let i = 0; i < runs; i++) {
-      const start = process.hrtime.bigint()
-      await pass()
-      seconds.push(Number(process.hrtime.bigint() - start) / 1e9)
-    }
-    return seconds
-  })()
+/** Seconds per call of `pass`, `runs` times, in this process. */
+async function ourPasses(pass: () => unknown): Promise<number[]> {
+  const seconds: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint()
+    await pass()
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9)
+  }
+  return seconds
 }
 
 /** How many files `go version -m` prints a version for. */
@@ -147,10 +146,10 @@ async function main(): Promise<void> {
   const ours = (await inspectMany(fixtures)).filter((r) => r.isGo).length
   row(`fixtures recognised as Go (of ${n})`, String(ours), String(goRecognised(fixtures)))
 
-  const oursSync = median(await ourPasses(fixtures, () => fixtures.forEach((f) => inspectSync(f))))
+  const oursSync = median(await ourPasses(() => fixtures.forEach((f) => inspectSync(f))))
   const goInProcess = median(goReaderPasses(fixtures))
   row('fixtures, in-process, one thread, files/s (`inspectSync` loop vs `debug/buildinfo.ReadFile` loop)', perSecond(oursSync), perSecond(goInProcess), ratio(goInProcess, oursSync))
-  const oursMany = median(await ourPasses(fixtures, () => inspectMany(fixtures)))
+  const oursMany = median(await ourPasses(() => inspectMany(fixtures)))
   row(`fixtures, in-process \`inspectMany\` (pool of up to ${Math.min(cpus().length, 8)} threads), files/s`, perSecond(oursMany))
 
   const goAll = medianRuns('go', ['version', '-m', ...fixtures])
@@ -170,7 +169,7 @@ async function main(): Promise<void> {
 
   for (const file of largeFiles) {
     const name = `\`${file.split('/').pop()}\` (${mib(statSync(file).size)} MiB, not Go)`
-    const oursOne = median(await ourPasses([file], () => inspectSync(file)))
+    const oursOne = median(await ourPasses(() => inspectSync(file)))
     const goOne = median(goReaderPasses([file]))
     row(`${name}: in-process, µs`, us(oursOne), us(goOne), ratio(oursOne, goOne))
     const go = medianRuns('go', ['version', '-m', file])
