@@ -42,7 +42,8 @@ export function buildGo({ program, name, env = {}, flags = [] }: GoBuild): strin
   if (existsSync(out)) return out
   mkdirSync(dir, { recursive: true })
   const partial = `${out}.${process.pid}.partial`
-  execFileSync('go', ['build', '-o', partial, ...flags, '.'], {
+  // No VCS stamping: a fixture must not depend on the state of the checkout it is built in.
+  execFileSync('go', ['build', '-buildvcs=false', '-o', partial, ...flags, '.'], {
     cwd: source,
     env: { ...process.env, CGO_ENABLED: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -163,15 +163,19 @@ pub struct InspectError {
 
 impl InspectError {
     fn io(path: &Path, error: &io::Error) -> Self {
-        let code = match error.kind() {
-            io::ErrorKind::NotFound => ErrorCode::NotFound,
-            io::ErrorKind::PermissionDenied => ErrorCode::PermissionDenied,
-            _ => ErrorCode::IoError,
+        // Plain words for the common cases; Rust's "(os error N)" suffix helps nobody.
+        let (code, detail) = match error.kind() {
+            io::ErrorKind::NotFound => (ErrorCode::NotFound, "no such file".to_string()),
+            io::ErrorKind::PermissionDenied => (
+                ErrorCode::PermissionDenied,
+                "permission denied (run as the file's owner or root)".to_string(),
+            ),
+            _ => (ErrorCode::IoError, error.to_string()),
         };
         InspectError {
             code,
             path: path.to_path_buf(),
-            detail: error.to_string(),
+            detail,
         }
     }
 
