@@ -1,0 +1,33 @@
+// 0x08: records Node's trace events for traceSeconds and replies with them in the Chrome /
+// Perfetto JSON format ({"traceEvents":[...]}), which ui.perfetto.dev and chrome://tracing open.
+import { setTimeout as delay } from 'node:timers/promises'
+import { type CommandSpec, requireInspector } from './command'
+
+export const trace: CommandSpec = {
+  name: 'Trace',
+  exclusive: true,
+  async run(ctx) {
+    const inspector = requireInspector(ctx, 'the trace')
+    if (typeof inspector === 'string') return inspector
+    const events: unknown[] = []
+    const stopCollecting = inspector.on<{ value: unknown[] }>('NodeTracing.dataCollected', ({ value }) => events.push(...value))
+    let stopWaiting = (): void => {}
+    const complete = new Promise<void>((resolve) => {
+      stopWaiting = inspector.on('NodeTracing.tracingComplete', () => resolve())
+    })
+    try {
+      await inspector.post('NodeTracing.start', { traceConfig: { includedCategories: ctx.options.traceCategories } })
+      try {
+        await delay(ctx.options.traceSeconds * 1000, undefined, { signal: ctx.closing })
+      } finally {
+        // Always stop, even when closing: a tracing session left running outlives its reader.
+        await inspector.post('NodeTracing.stop')
+        await complete
+      }
+      return JSON.stringify({ traceEvents: events })
+    } finally {
+      stopCollecting()
+      stopWaiting()
+    }
+  },
+}
