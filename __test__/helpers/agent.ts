@@ -1,0 +1,98 @@
+// Starts Node processes running the gops-native agent (the fixture under __test__/fixtures) and
+// talks to them over raw sockets, for the agent tests.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { ExecutionContext } from 'ava'
+import type { AgentOptions } from '../../index'
+import { packageRoot } from '../../src/package-root'
+
+const fixture = join(packageRoot, '__test__', 'fixtures', 'agent-target.ts')
+
+export interface AgentTarget {
+  child: ChildProcess
+  pid: number
+  port: number
+  portFile: string | null
+  mode: string
+  /** The GOPS_CONFIG_DIR the agent (and any gops CLI run for it) uses. */
+  configDir: string
+  env: NodeJS.ProcessEnv
+  /** Everything the child wrote to stderr so far. */
+  stderr(): string
+  /** Resolves with how the child ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export interface TargetOptions {
+  behaviour: 'spin' | 'idle' | 'exit' | 'handled' | 'control'
+  options?: AgentOptions
+  nodeArgs?: string[]
+  /** Defaults to a fresh temporary directory, removed after the test. */
+  configDir?: string
+}
+
+/** A temporary directory removed when the test ends. */
+export function tempDir(t: ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gops-agent-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Starts the fixture and waits for its agent to listen; the child is killed when the test ends. */
+export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir }: TargetOptions): Promise<AgentTarget> {
+  configDir ??= join(tempDir(t), 'gops')
+  const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', fixture, behaviour, JSON.stringify(options)], {
+    cwd: packageRoot,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  t.teardown(() => {
+    child.kill('SIGKILL')
+  })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve)
+    exited.then(({ code, signal }) => reject(new Error(`fixture ended (${code ?? signal}) before listening: ${stderr}`)))
+  })
+  const ready = JSON.parse(firstLine) as { pid: number; port: number; portFile: string | null; mode: string; error?: string }
+  if (ready.error) throw new Error(`agent.listen failed: ${ready.error}`)
+  return { child, ...ready, configDir, env, stderr: () => stderr, exited }
+}
+
+/** Sends `bytes` to the agent and returns everything it replies until it closes the connection. */
+export function request(port: number, bytes: number[] | Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(bytes)))
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Buffer.concat(chunks)))
+  })
+}
+
+export interface GopsRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the real gops CLI with the agent's GOPS_CONFIG_DIR, feeding `input` on stdin. */
+export function runGops(gops: string, args: string[], target: AgentTarget, input = ''): Promise<GopsRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(gops, args, { env: target.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input)
+  })
+}
