@@ -33,6 +33,8 @@ export interface TargetOptions {
   nodeArgs?: string[]
   /** Defaults to a fresh temporary directory, removed after the test. */
   configDir?: string
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>
 }
 
 /** A temporary directory removed when the test ends. */
@@ -43,9 +45,9 @@ export function tempDir(t: ExecutionContext): string {
 }
 
 /** Starts the fixture and waits for its agent to listen; the child is killed when the test ends. */
-export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir }: TargetOptions): Promise<AgentTarget> {
+export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir, env: extraEnv = {} }: TargetOptions): Promise<AgentTarget> {
   configDir ??= join(tempDir(t), 'gops')
-  const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
+  const env = { ...process.env, ...extraEnv, GOPS_CONFIG_DIR: configDir }
   const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', fixture, behaviour, JSON.stringify(options)], {
     cwd: packageRoot,
     env,
