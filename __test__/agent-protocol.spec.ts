@@ -32,8 +32,8 @@ test('a short CPU profile is gzipped pprof that go tool pprof reads; a concurren
   t.regex(stderr + stdout, /^Type: cpu$/m)
 })
 
-test('a short trace is Chrome/Perfetto JSON with events, taken while main is blocked', async (t) => {
-  const target = await startTarget(t, { behaviour: 'spin', options: { traceSeconds: 0.5 } })
+test('a short trace is Chrome/Perfetto JSON holding the process events', async (t) => {
+  const target = await startTarget(t, { behaviour: 'tick', options: { traceSeconds: 0.5 } })
   const reply = await request(target.port, [Command.Trace])
   const { traceEvents } = JSON.parse(reply.toString()) as { traceEvents: Array<{ ph: string; name: string; pid: number }> }
   t.true(traceEvents.length > 0)

@@ -7,7 +7,7 @@ import { type AgentOptions, isLoopback, resolveOptions } from './options'
 import { removePortFile, writePortFile } from './portfile-writer'
 import { startSameThreadAgent } from './same-thread'
 import { warn } from './warn'
-import { type RunningAgent, startWorkerAgent } from './worker-host'
+import { type RunningAgent, startWorkerAgent, workerFailureCode } from './worker-host'
 
 export type { AgentOptions } from './options'
 
@@ -34,10 +34,11 @@ async function start(options: AgentOptions | undefined): Promise<AgentHandle> {
   let running: RunningAgent
   let mode: AgentHandle['mode'] = 'worker'
   try {
-    running = await startWorkerAgent(resolved, probe).catch((error: GopsError | NodeJS.ErrnoException) => {
-      if (!FALLBACK_CODES.has(error.code ?? '')) throw error
+    running = await startWorkerAgent(resolved, probe).catch((error: unknown) => {
+      const code = workerFailureCode(error)
+      if (!code || !FALLBACK_CODES.has(code)) throw error
       mode = 'same-thread'
-      return startSameThreadAgent(resolved, probe, error.code!)
+      return startSameThreadAgent(resolved, probe, code)
     })
   } catch (error) {
     probe.stop()

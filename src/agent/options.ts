@@ -71,7 +71,7 @@ export function resolveOptions(options: AgentOptions = {}): ResolvedOptions {
     throw new GopsError('AGENT_BAD_OPTION', `gops agent: option port must be an integer 0-65535, got ${String(resolved.port)}`)
   }
   for (const name of resolved.disable) {
-    if (!(name in Command)) throw new GopsError('AGENT_BAD_OPTION', `gops agent: cannot disable unknown command ${JSON.stringify(name)}`)
+    if (!Object.hasOwn(Command, name)) throw new GopsError('AGENT_BAD_OPTION', `gops agent: cannot disable unknown command ${JSON.stringify(name)}`)
   }
   if (!isLoopback(resolved.host) && !resolved.allowRemote) {
     throw new GopsError(

@@ -7,15 +7,7 @@ import { startServer } from './server'
 import type { RunningAgent } from './worker-host'
 
 export async function startSameThreadAgent(options: ResolvedOptions, probe: MainProbe, inspectorUnavailable: string): Promise<RunningAgent> {
-  const closing = new AbortController()
-  const ctx = {
-    options,
-    inspector: null,
-    inspectorUnavailable,
-    onMainThread: true,
-    askMain: probeInProcess(probe),
-    closing: closing.signal,
-  }
-  const server = await startServer(ctx, closing, false)
+  const ctx = { options, inspector: null, inspectorUnavailable, onMainThread: true, askMain: probeInProcess(probe) }
+  const server = await startServer(ctx, false)
   return { address: server.address.address, port: server.address.port, close: () => server.close() }
 }

@@ -24,7 +24,10 @@ interface Request {
   argument: number | null
 }
 
-export async function startServer(ctx: CommandContext, closeController: AbortController, keepsProcessAlive: boolean): Promise<RunningServer> {
+/** Starts listening with `base` (the context minus its closing signal, which the server owns). */
+export async function startServer(base: Omit<CommandContext, 'closing'>, keepsProcessAlive: boolean): Promise<RunningServer> {
+  const closeController = new AbortController()
+  const ctx: CommandContext = { ...base, closing: closeController.signal }
   const commands = commandTable(ctx.options.disable)
   const started: CommandSpec[] = []
   for (const spec of commands.values()) {

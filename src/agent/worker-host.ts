@@ -20,14 +20,26 @@ const CLOSE_GRACE_MS = 2000
 // The worker's entry sits next to this file: worker.js when built, worker.ts under a TS loader.
 const workerEntry = join(__dirname, `worker${extname(__filename)}`)
 
-/** Starts the agent's worker. Rejects with the worker's error code (e.g. ERR_ACCESS_DENIED) when it cannot run. */
+/** Node's error code behind a failed worker start (e.g. ERR_ACCESS_DENIED), for choosing a fallback. */
+export function workerFailureCode(error: unknown): string | undefined {
+  return error instanceof GopsError && error.code === 'AGENT_WORKER_FAILED' ? (error.cause as NodeJS.ErrnoException).code : undefined
+}
+
+function workerFailed(code: string, message: string): GopsError {
+  return new GopsError('AGENT_WORKER_FAILED', `gops agent could not start its worker (${code}): ${message}`, { cause: Object.assign(new Error(message), { code }) })
+}
+
+/** Starts the agent's worker; a failure is an AGENT_WORKER_FAILED GopsError (see workerFailureCode). */
 export async function startWorkerAgent(options: ResolvedOptions, probe: MainProbe): Promise<RunningAgent> {
   const { port1, port2 } = new MessageChannel()
   probe.serve(port1)
-  const worker = new Worker(workerEntry, {
-    workerData: { options, probePort: port2 } satisfies WorkerData,
-    transferList: [port2],
-  })
+  let worker: Worker
+  try {
+    worker = new Worker(workerEntry, { workerData: { options, probePort: port2 } satisfies WorkerData, transferList: [port2] })
+  } catch (error) {
+    const { code = 'ERR_AGENT_WORKER', message } = error as NodeJS.ErrnoException
+    throw workerFailed(code, message)
+  }
   worker.unref()
   const report = await new Promise<WorkerReport>((resolve) => {
     worker.once('message', resolve)
@@ -36,7 +48,7 @@ export async function startWorkerAgent(options: ResolvedOptions, probe: MainProb
   })
   if (report.type === 'failed') {
     await worker.terminate()
-    throw new GopsError(report.code, `gops agent could not start its worker: ${report.message}`)
+    throw workerFailed(report.code, report.message)
   }
   return {
     address: report.address,

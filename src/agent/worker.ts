@@ -5,7 +5,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { InspectorClient } from './inspector-client'
 import { probeOverPort } from './main-probe'
 import type { ResolvedOptions } from './options'
-import { startServer } from './server'
+import { type RunningServer, startServer } from './server'
 
 export interface WorkerData {
   options: ResolvedOptions
@@ -27,23 +27,24 @@ async function main(): Promise<void> {
     const { code = 'ERR_INSPECTOR', message } = error as NodeJS.ErrnoException
     return port.postMessage({ type: 'failed', code, message } satisfies WorkerReport)
   }
-  const closing = new AbortController()
   const ctx = {
     options,
     inspector,
     inspectorUnavailable: '',
     onMainThread: false,
     askMain: probeOverPort(probePort, options.mainThreadTimeoutMs),
-    closing: closing.signal,
   }
+  // Listening for the host's close message also keeps this thread alive while start-up awaits
+  // the inspector, which holds no reference on the event loop.
+  let server: RunningServer | undefined
+  port.once('message', async () => {
+    await server?.close()
+    inspector.disconnect()
+    probePort.close()
+    port.close()
+  })
   try {
-    const server = await startServer(ctx, closing, true)
-    port.once('message', async () => {
-      await server.close()
-      inspector.disconnect()
-      probePort.close()
-      port.close()
-    })
+    server = await startServer(ctx, true)
     port.postMessage({ type: 'listening', address: server.address.address, port: server.address.port } satisfies WorkerReport)
   } catch (error) {
     const { code = 'ERR_AGENT_LISTEN', message } = error as NodeJS.ErrnoException

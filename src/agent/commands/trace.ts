@@ -3,6 +3,11 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { type CommandSpec, requireInspector } from './command'
 
+// Trace data reaches a worker's session through the main thread and often arrives after
+// tracingComplete, so the reply waits until the data stops coming (bounded).
+const QUIET_MS = 200
+const MAX_SETTLE_MS = 2000
+
 export const trace: CommandSpec = {
   name: 'Trace',
   exclusive: true,
@@ -23,6 +28,7 @@ export const trace: CommandSpec = {
         // Always stop, even when closing: a tracing session left running outlives its reader.
         await inspector.post('NodeTracing.stop')
         await complete
+        await quiet(() => events.length)
       }
       return JSON.stringify({ traceEvents: events })
     } finally {
@@ -30,4 +36,14 @@ export const trace: CommandSpec = {
       stopWaiting()
     }
   },
+}
+
+/** Waits until `count()` holds still for QUIET_MS, or MAX_SETTLE_MS in all. */
+async function quiet(count: () => number): Promise<void> {
+  const deadline = Date.now() + MAX_SETTLE_MS
+  let seen = -1
+  while (count() !== seen && Date.now() < deadline) {
+    seen = count()
+    await delay(QUIET_MS)
+  }
 }
