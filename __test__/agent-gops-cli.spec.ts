@@ -28,6 +28,22 @@ test('stack shows the blocked main thread inside its function', async (t) => {
   t.regex(stdout, /^spinForever\(\)\n\t.*agent-target\.ts:\d+:\d+$/m)
 })
 
+test('stack reaches a main thread stuck in a native wait (Atomics.wait)', async (t) => {
+  const target = await startTarget(t, { behaviour: 'wait' })
+  const { code, stdout } = await runGops(gops, ['stack', String(target.pid)], target)
+  t.is(code, 0)
+  t.regex(stdout, /^thread main \[running\]:\nwaitForever\(\)\n/)
+})
+
+test('a main thread inside a synchronous native call is reported as blocked', async (t) => {
+  const target = await startTarget(t, { behaviour: 'read' })
+  const { code, stdout } = await runGops(gops, ['stack', String(target.pid)], target)
+  t.is(code, 0)
+  t.regex(stdout, /^thread main \[blocked\]:\nnot running JavaScript and not answering for 150ms/)
+  const memstats = await runGops(gops, ['memstats', String(target.pid)], target)
+  t.regex(memstats.stdout, /^main-thread: blocked .*\nrss: [\d.]+MB \(\d+ bytes\)\n$/)
+})
+
 test('stats and memstats answer while main is blocked, and say so', async (t) => {
   const target = await spinning(t)
   const stats = await runGops(gops, ['stats', String(target.pid)], target)

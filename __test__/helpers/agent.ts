@@ -28,7 +28,7 @@ export interface AgentTarget {
 }
 
 export interface TargetOptions {
-  behaviour: 'spin' | 'idle' | 'tick' | 'exit' | 'handled' | 'control'
+  behaviour: 'spin' | 'wait' | 'read' | 'idle' | 'tick' | 'exit' | 'handled' | 'control'
   options?: AgentOptions
   nodeArgs?: string[]
   /** Defaults to a fresh temporary directory, removed after the test. */

@@ -1,13 +1,31 @@
 // Promise-shaped access to an inspector session: the worker's session reaches the main thread,
 // so every domain used here (Debugger, Profiler, HeapProfiler, NodeTracing) acts on main.
 import type { Session } from 'node:inspector'
+import { GopsError } from '../errors'
+
+/**
+ * Main answers inspector calls between JavaScript instructions; inside a synchronous native call
+ * (sync I/O, a native addon) it answers nothing until the call returns. So every call has a
+ * deadline: QUICK for calls main answers at once whenever it runs JavaScript at all (generous,
+ * as Debugger.enable reports every script of a big app), DEFAULT for the heavier ones.
+ */
+export const QUICK_CALL_TIMEOUT_MS = 1000
+const DEFAULT_CALL_TIMEOUT_MS = 10_000
 
 export class InspectorClient {
   constructor(private readonly session: Session) {}
 
-  post<T = unknown>(method: string, params?: object): Promise<T> {
+  post<T = unknown>(method: string, params?: object, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T)))
+      const timer = setTimeout(
+        () => reject(new GopsError('AGENT_MAIN_BLOCKED', `the main thread did not answer ${method} within ${timeoutMs}ms`)),
+        timeoutMs,
+      ).unref()
+      this.session.post(method, params, (error, result) => {
+        clearTimeout(timer)
+        if (error) reject(error)
+        else resolve(result as T)
+      })
     })
   }
 

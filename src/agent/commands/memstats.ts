@@ -1,6 +1,7 @@
 // 0x03: main's memory and GC figures as `key: value` lines. When main is blocked it cannot read
 // its own V8 statistics, so the reply falls back to what the inspector and the process can tell.
 import { formatBytes, formatDuration, keyValueLines } from '../format'
+import { QUICK_CALL_TIMEOUT_MS } from '../inspector-client'
 import type { MainSnapshot } from '../main-probe'
 import type { CommandSpec } from './command'
 
@@ -9,11 +10,10 @@ export const memstats: CommandSpec = {
   async run(ctx) {
     const answer = await ctx.askMain()
     if (answer) return keyValueLines(snapshotLines(answer.snapshot))
-    const lines: Array<[string, string]> = [['main-thread', `blocked (no answer within ${ctx.options.mainThreadTimeoutMs}ms), figures from the inspector`]]
-    if (ctx.inspector) {
-      const usage = await ctx.inspector.post<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage')
-      lines.push(['heap-used', formatBytes(usage.usedSize)], ['heap-total', formatBytes(usage.totalSize)])
-    }
+    const lines: Array<[string, string]> = [['main-thread', `blocked (no answer within ${ctx.options.mainThreadTimeoutMs}ms)`]]
+    // Answered between JavaScript instructions; inside a native call main gives no heap figures at all.
+    const usage = await ctx.inspector?.post<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage', undefined, QUICK_CALL_TIMEOUT_MS).catch(() => null)
+    if (usage) lines.push(['heap-used', formatBytes(usage.usedSize)], ['heap-total', formatBytes(usage.totalSize)])
     lines.push(['rss', formatBytes(process.memoryUsage.rss())])
     return keyValueLines(lines)
   },

@@ -2,7 +2,7 @@
 // inspector session pauses main for a moment, reads the frames and resumes it.
 import { setTimeout as delay } from 'node:timers/promises'
 import { countByName } from '../format'
-import type { InspectorClient } from '../inspector-client'
+import { type InspectorClient, QUICK_CALL_TIMEOUT_MS } from '../inspector-client'
 import type { CommandContext, CommandSpec } from './command'
 
 interface PausedFrame {
@@ -25,7 +25,8 @@ export const stack: CommandSpec = {
 
 async function stackText(ctx: CommandContext): Promise<string> {
   if (ctx.inspector && !ctx.onMainThread) {
-    const frames = await pauseMain(ctx.inspector, ctx.options.mainThreadTimeoutMs)
+    // A main thread that cannot even take the pause request is inside a native call: say so below.
+    const frames = await pauseMain(ctx.inspector, ctx.options.mainThreadTimeoutMs).catch(() => null)
     if (frames) return `thread main [running]:\n${frames.join('')}\n`
   }
   const answer = await ctx.askMain()
@@ -50,11 +51,11 @@ async function pauseMain(inspector: InspectorClient, timeoutMs: number): Promise
     stopPaused = inspector.on<{ callFrames: PausedFrame[] }>('Debugger.paused', ({ callFrames }) => resolve(callFrames))
   })
   try {
-    await inspector.post('Debugger.enable')
-    await inspector.post('Debugger.pause')
+    await inspector.post('Debugger.enable', undefined, QUICK_CALL_TIMEOUT_MS)
+    await inspector.post('Debugger.pause', undefined, QUICK_CALL_TIMEOUT_MS)
     const frames = await Promise.race([paused, delay(timeoutMs, null)])
     if (!frames) return null
-    await inspector.post('Debugger.resume')
+    await inspector.post('Debugger.resume', undefined, QUICK_CALL_TIMEOUT_MS)
     return frames.map(({ functionName, url, location }) => {
       const file = url || urls.get(location.scriptId) || '<unknown>'
       return `${functionName || '(anonymous)'}()\n\t${file}:${location.lineNumber + 1}:${location.columnNumber + 1}\n`
@@ -62,7 +63,8 @@ async function pauseMain(inspector: InspectorClient, timeoutMs: number): Promise
   } finally {
     stopScripts()
     stopPaused()
-    // Disabling also drops a pause that main has not reached yet, so an idle main never stops later.
-    await inspector.post('Debugger.disable')
+    // Disabling also drops a pause that main has not reached yet, so an idle main never stops
+    // later; a main blocked in native code takes it, in order, once it is back.
+    await inspector.post('Debugger.disable', undefined, QUICK_CALL_TIMEOUT_MS).catch(() => undefined)
   }
 }

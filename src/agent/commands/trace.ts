@@ -4,7 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { type CommandSpec, requireInspector } from './command'
 
 // Trace data reaches a worker's session through the main thread and often arrives after
-// tracingComplete, so the reply waits until the data stops coming (bounded).
+// tracingComplete, so the reply waits until the data stops coming; a blocked main may send
+// neither, so every wait is bounded.
 const QUIET_MS = 200
 const MAX_SETTLE_MS = 2000
 
@@ -27,7 +28,7 @@ export const trace: CommandSpec = {
       } finally {
         // Always stop, even when closing: a tracing session left running outlives its reader.
         await inspector.post('NodeTracing.stop')
-        await complete
+        await Promise.race([complete, delay(MAX_SETTLE_MS)])
         await quiet(() => events.length)
       }
       return JSON.stringify({ traceEvents: events })
