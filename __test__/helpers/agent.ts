@@ -95,6 +95,7 @@ export function runGops(gops: string, args: string[], target: AgentTarget, input
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.on('error', () => {}) // gops need not read its stdin before it exits
     child.stdin.end(input)
   })
 }

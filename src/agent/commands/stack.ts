@@ -33,8 +33,8 @@ async function stackText(ctx: CommandContext): Promise<string> {
   if (!answer) {
     return (
       'thread main [blocked]:\n' +
-      `not running JavaScript and not answering for ${ctx.options.mainThreadTimeoutMs}ms: ` +
-      'it is inside a synchronous native call (sync I/O, Atomics.wait, a native addon)\n\n'
+      'not running JavaScript and not answering the agent: it is inside a synchronous native call ' +
+      '(synchronous I/O or child process, a native addon)\n\n'
     )
   }
   const resources = answer.snapshot.activeResources
