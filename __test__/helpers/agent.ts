@@ -12,6 +12,12 @@ import { packageRoot } from '../../src/package-root'
 
 const fixture = join(packageRoot, '__test__', 'fixtures', 'agent-target.ts')
 
+// Teardowns do not run when a test process dies of an uncaught error; its 'exit' event does.
+const running = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 export interface AgentTarget {
   child: ChildProcess
   pid: number
@@ -53,6 +59,8 @@ export async function startTarget(t: ExecutionContext, { behaviour, options = {}
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   t.teardown(() => {
     child.kill('SIGKILL')
   })
