@@ -54,7 +54,10 @@ export function tempDir(t: ExecutionContext): string {
 export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir, env: extraEnv = {} }: TargetOptions): Promise<AgentTarget> {
   configDir ??= join(tempDir(t), 'gops')
   const env = { ...process.env, ...extraEnv, GOPS_CONFIG_DIR: configDir }
-  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', fixture, behaviour, JSON.stringify(options)], {
+  // A loaded test machine can keep an idle main thread from answering within the default 150 ms:
+  // give it a second, so "idle" and "blocked" are told apart by what main does, not by load.
+  const agentOptions = { mainThreadTimeoutMs: 1000, ...options }
+  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', fixture, behaviour, JSON.stringify(agentOptions)], {
     cwd: packageRoot,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

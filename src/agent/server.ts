@@ -31,9 +31,14 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   const commands = commandTable(ctx.options.disable)
   const started: CommandSpec[] = []
   for (const spec of commands.values()) {
-    if (spec.start) {
+    if (!spec.start) continue
+    // e.g. another inspector client already runs the sampling heap profiler: the agent still
+    // serves, and the command reports the failure when asked.
+    try {
       await spec.start(ctx)
       started.push(spec)
+    } catch (error) {
+      warn(`${spec.name} will not work: ${(error as Error).message}`)
     }
   }
   const inFlight = new Set<Promise<void>>()
