@@ -31,3 +31,4 @@ export {
   type WatchEvent,
   type WatchOptions,
 } from './src/discover'
+export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'

@@ -1,0 +1,103 @@
+// The agent over raw sockets: the commands the gops CLI cannot drive with our options (short
+// profiles and traces), and how it treats junk, slow clients and disabled commands.
+import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { gunzipSync } from 'node:zlib'
+import test from 'ava'
+import { Profile } from 'pprof-format'
+import { Command, encodeVarint } from '../src/protocol/constants'
+import { request, startTarget, tempDir } from './helpers/agent'
+
+const execFileAsync = promisify(execFile)
+
+test('a short CPU profile is gzipped pprof that go tool pprof reads; a concurrent trace is told it is busy', async (t) => {
+  const target = await startTarget(t, { behaviour: 'spin', options: { cpuProfileSeconds: 1 } })
+  const profiling = request(target.port, [Command.CPUProfile])
+  // The trace is sent once the profile has surely begun; either way only one of them may run.
+  const busy = await new Promise<Buffer>((resolve) => setTimeout(() => resolve(request(target.port, [Command.Trace])), 300))
+  const gzipped = await profiling
+  t.regex(busy.toString(), /^busy: /)
+  t.deepEqual([...gzipped.subarray(0, 3)], [0x1f, 0x8b, 0x08])
+  const profile = Profile.decode(gunzipSync(gzipped))
+  const strings = profile.stringTable.strings
+  t.deepEqual(profile.sampleType.map((v) => [strings[Number(v.type)], strings[Number(v.unit)]]), [['samples', 'count'], ['cpu', 'nanoseconds']])
+  const cpuNanos = profile.sample.reduce((sum, s) => sum + Number(s.value[1]), 0)
+  t.true(cpuNanos > 0)
+  const file = join(tempDir(t), 'cpu.pb.gz')
+  writeFileSync(file, gzipped)
+  const { stdout, stderr } = await execFileAsync('go', ['tool', 'pprof', '-top', file])
+  t.regex(stderr + stdout, /^Type: cpu$/m)
+})
+
+test('a short trace is Chrome/Perfetto JSON holding the process events', async (t) => {
+  const target = await startTarget(t, { behaviour: 'tick', options: { traceSeconds: 0.5 } })
+  const reply = await request(target.port, [Command.Trace])
+  const { traceEvents } = JSON.parse(reply.toString()) as { traceEvents: Array<{ ph: string; name: string; pid: number }> }
+  t.true(traceEvents.length > 0)
+  t.true(traceEvents.every((e) => typeof e.ph === 'string' && typeof e.name === 'string'))
+  t.true(traceEvents.some((e) => e.pid === target.pid))
+})
+
+test('unknown bytes, an HTTP request, silence and a truncated setgc all get the connection closed with nothing', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 300 } })
+  for (const junk of [[0x00], [0x11], [0xff], [...Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')], [], [Command.SetGCPercent, 0x80]]) {
+    t.is((await request(target.port, junk)).length, 0, `reply to ${JSON.stringify(junk)}`)
+  }
+  // still serving afterwards
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+})
+
+test('setgc reads its varint and replies with text', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle' })
+  const reply = await request(target.port, [Command.SetGCPercent, ...encodeVarint(-1)])
+  t.regex(reply.toString(), /^setgc is not supported by Node: .*asked for -1/)
+})
+
+test('the binary dump is the running node executable', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle' })
+  const reply = await request(target.port, [Command.BinaryDump])
+  const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
+  t.is(sha(reply), sha(readFileSync(process.execPath)))
+})
+
+test('disabled commands are closed like unknown ones; the rest still answer', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['StackTrace', 'BinaryDump'] } })
+  t.is((await request(target.port, [Command.StackTrace])).length, 0)
+  t.is((await request(target.port, [Command.BinaryDump])).length, 0)
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+})
+
+test('no reply carries environment variables', async (t) => {
+  const secret = 'gops-agent-secret-4b1d'
+  const target = await startTarget(t, { behaviour: 'idle', options: { traceSeconds: 0.2 }, env: { GOPS_AGENT_TEST_SECRET: secret } })
+  for (const byte of [Command.StackTrace, Command.MemStats, Command.Version, Command.Stats, Command.Trace]) {
+    const reply = (await request(target.port, [byte])).toString()
+    t.true(reply.length > 0)
+    t.false(reply.includes(secret), `command 0x0${byte} leaks the environment`)
+  }
+})
+
+test('only loopback unless allowRemote; an exposed agent warns on stderr', async (t) => {
+  await t.throwsAsync(startTarget(t, { behaviour: 'idle', options: { host: '0.0.0.0' } }), { message: /AGENT_REMOTE_NOT_ALLOWED/ })
+  const exposed = await startTarget(t, { behaviour: 'idle', options: { host: '0.0.0.0', allowRemote: true } })
+  t.regex(exposed.stderr(), /gops-native agent: listening on 0\.0\.0\.0: anyone who can reach it/)
+  t.regex((await request(exposed.port, [Command.Version])).toString(), /^node v/)
+})
+
+const asRoot = process.getuid?.() === 0 && process.platform === 'linux'
+;(asRoot ? test : test.skip)('sameUserOnly refuses a client of another user (Linux, run as root)', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { sameUserOnly: true } })
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  const script = `const s=require('net').connect(${target.port},'127.0.0.1',()=>s.write(Buffer.from([4])));let n=0;s.on('data',d=>n+=d.length);s.on('close',()=>process.stdout.write(String(n)))`
+  const asNobody = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { uid: 65534, gid: 65534 })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d))
+    child.on('error', reject)
+    child.on('close', () => resolve(out))
+  })
+  t.is(asNobody, '0')
+})

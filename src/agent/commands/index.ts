@@ -1,0 +1,20 @@
+// Every command the agent answers, by protocol byte.
+import { Command, type CommandName } from '../../protocol/constants'
+import { binaryDump } from './binary-dump'
+import type { CommandSpec } from './command'
+import { cpuProfile } from './cpu-profile'
+import { gc } from './gc'
+import { heapProfile } from './heap-profile'
+import { memstats } from './memstats'
+import { setgc } from './setgc'
+import { stack } from './stack'
+import { stats } from './stats'
+import { trace } from './trace'
+import { version } from './version'
+
+const all: CommandSpec[] = [stack, gc, memstats, version, heapProfile, cpuProfile, stats, trace, binaryDump, setgc]
+
+/** The enabled commands keyed by their byte; a disabled one is as unknown as any other byte. */
+export function commandTable(disabled: CommandName[]): Map<number, CommandSpec> {
+  return new Map(all.filter((spec) => !disabled.includes(spec.name)).map((spec) => [Command[spec.name], spec]))
+}

@@ -1,0 +1,51 @@
+// Promise-shaped access to an inspector session: the worker's session reaches the main thread,
+// so every domain used here (Debugger, Profiler, HeapProfiler, NodeTracing) acts on main.
+import type { Session } from 'node:inspector'
+import { GopsError } from '../errors'
+
+/**
+ * Main answers inspector calls between JavaScript instructions; inside a synchronous native call
+ * (sync I/O, a native addon) it answers nothing until the call returns. So every call has a
+ * deadline: QUICK for calls main answers at once whenever it runs JavaScript at all (generous,
+ * as Debugger.enable reports every script of a big app), DEFAULT for the heavier ones.
+ */
+export const QUICK_CALL_TIMEOUT_MS = 1000
+const DEFAULT_CALL_TIMEOUT_MS = 10_000
+
+export class InspectorClient {
+  constructor(private readonly session: Session) {}
+
+  post<T = unknown>(method: string, params?: object, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new GopsError('AGENT_MAIN_BLOCKED', `the main thread did not answer ${method} within ${timeoutMs}ms`)),
+        timeoutMs,
+      ).unref()
+      this.session.post(method, params, (error, result) => {
+        clearTimeout(timer)
+        if (error) reject(error)
+        else resolve(result as T)
+      })
+    })
+  }
+
+  /** Subscribes to an inspector event; returns the unsubscribe function. */
+  on<T = unknown>(event: string, listener: (params: T) => void): () => void {
+    const handler = (message: { params: T }): void => listener(message.params)
+    this.session.on(event, handler)
+    return () => this.session.removeListener(event, handler)
+  }
+
+  disconnect(): void {
+    this.session.disconnect()
+  }
+}
+
+/** The main thread's V8 call frame, as Debugger.paused and the profilers describe it. */
+export interface CallFrame {
+  functionName: string
+  scriptId: string
+  url: string
+  lineNumber: number
+  columnNumber: number
+}

@@ -1,0 +1,86 @@
+// The agent's options, their defaults, and the checks that keep the defaults safe.
+import { isIPv4 } from 'node:net'
+import { GopsError } from '../errors'
+import { Command, type CommandName } from '../protocol/constants'
+import { gopsConfigDir } from '../protocol/portfile'
+
+export interface AgentOptions {
+  /** Address to listen on. Default `127.0.0.1`; anything but loopback also needs `allowRemote`. */
+  host?: string
+  /** TCP port; default 0 (any free port, published in the port file). */
+  port?: number
+  /** Permits a non-loopback `host`. The protocol has no authentication: anyone who can connect can read stacks and profiles. */
+  allowRemote?: boolean
+  /** Where the port file goes; default gops's rules ($GOPS_CONFIG_DIR, else the user config dir + /gops). */
+  configDir?: string
+  /** Publish the port in `<configDir>/<pid>` so gops tools find the process by PID. Default true. */
+  writePortFile?: boolean
+  /** Commands to switch off; the agent closes their connections at once, as for an unknown byte. */
+  disable?: CommandName[]
+  /** Length of a CPU profile (0x06). Default 10 s (Go's agent: 30 s). */
+  cpuProfileSeconds?: number
+  /** CPU sampling interval. Default 1000 µs. */
+  cpuSamplingIntervalMicros?: number
+  /** Length of a trace (0x08). Default 2 s (Go's agent: 5 s); Node traces are large. */
+  traceSeconds?: number
+  /** Trace event categories. Default Node's own default: v8, node, node.async_hooks. */
+  traceCategories?: string[]
+  /** Average bytes between heap samples for the heap profile (0x05). Default 512 KiB, Go's MemProfileRate. */
+  heapSamplingIntervalBytes?: number
+  /** Deadline for a client to send its command byte (and setgc's varint). Default 5000 ms. */
+  readTimeoutMs?: number
+  /** How long to wait for the main thread to pause or answer before calling it idle or blocked. Default 150 ms. */
+  mainThreadTimeoutMs?: number
+  /** Linux: accept connections only from processes of this process's user (or root). Default false. */
+  sameUserOnly?: boolean
+}
+
+export type ResolvedOptions = Required<AgentOptions>
+
+const loopbackNames = new Set(['localhost', '::1', '0:0:0:0:0:0:0:1'])
+
+export function isLoopback(host: string): boolean {
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host
+  return loopbackNames.has(host.toLowerCase()) || (isIPv4(v4) && v4.startsWith('127.'))
+}
+
+export function resolveOptions(options: AgentOptions = {}): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    allowRemote: options.allowRemote ?? false,
+    configDir: options.configDir ?? gopsConfigDir(),
+    writePortFile: options.writePortFile ?? true,
+    disable: options.disable ?? [],
+    cpuProfileSeconds: options.cpuProfileSeconds ?? 10,
+    cpuSamplingIntervalMicros: options.cpuSamplingIntervalMicros ?? 1000,
+    traceSeconds: options.traceSeconds ?? 2,
+    traceCategories: options.traceCategories ?? ['v8', 'node', 'node.async_hooks'],
+    heapSamplingIntervalBytes: options.heapSamplingIntervalBytes ?? 512 * 1024,
+    readTimeoutMs: options.readTimeoutMs ?? 5000,
+    mainThreadTimeoutMs: options.mainThreadTimeoutMs ?? 150,
+    sameUserOnly: options.sameUserOnly ?? false,
+  }
+  for (const key of ['cpuProfileSeconds', 'cpuSamplingIntervalMicros', 'traceSeconds', 'heapSamplingIntervalBytes', 'readTimeoutMs', 'mainThreadTimeoutMs'] as const) {
+    const value = resolved[key]
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new GopsError('AGENT_BAD_OPTION', `gops agent: option ${key} must be a positive number, got ${String(value)}`)
+    }
+  }
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new GopsError('AGENT_BAD_OPTION', `gops agent: option port must be an integer 0-65535, got ${String(resolved.port)}`)
+  }
+  for (const name of resolved.disable) {
+    if (!Object.hasOwn(Command, name)) throw new GopsError('AGENT_BAD_OPTION', `gops agent: cannot disable unknown command ${JSON.stringify(name)}`)
+  }
+  if (!isLoopback(resolved.host) && !resolved.allowRemote) {
+    throw new GopsError(
+      'AGENT_REMOTE_NOT_ALLOWED',
+      `gops agent: refusing to listen on ${resolved.host}: the protocol has no authentication; pass allowRemote: true to expose it`,
+    )
+  }
+  if (resolved.sameUserOnly && process.platform !== 'linux') {
+    throw new GopsError('AGENT_BAD_OPTION', `gops agent: sameUserOnly needs Linux's /proc/net/tcp, not available on ${process.platform}`)
+  }
+  return resolved
+}

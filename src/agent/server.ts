@@ -1,0 +1,132 @@
+// The TCP side of the agent, byte-compatible with Go's: read one command byte (setgc: plus a
+// varint), reply, close. Unlike Go's it serves clients concurrently, puts a deadline on reads,
+// and runs one profile or trace at a time.
+import { once } from 'node:events'
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
+import { decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
+import type { CommandContext, CommandSpec, Reply } from './commands/command'
+import { commandTable } from './commands/index'
+import { peerUid } from './peer-uid'
+import { warn } from './warn'
+
+/** Enough for a handful of concurrent tools; more would only queue work on the main thread. */
+const MAX_CONNECTIONS = 32
+
+export interface RunningServer {
+  address: AddressInfo
+  close(): Promise<void>
+}
+
+interface Request {
+  spec: CommandSpec
+  argument: number | null
+}
+
+/** Starts listening with `base` (the context minus its closing signal, which the server owns). */
+export async function startServer(base: Omit<CommandContext, 'closing'>, keepsProcessAlive: boolean): Promise<RunningServer> {
+  const closeController = new AbortController()
+  const ctx: CommandContext = { ...base, closing: closeController.signal }
+  const commands = commandTable(ctx.options.disable)
+  const started: CommandSpec[] = []
+  for (const spec of commands.values()) {
+    if (!spec.start) continue
+    // e.g. another inspector client already runs the sampling heap profiler: the agent still
+    // serves, and the command reports the failure when asked.
+    try {
+      await spec.start(ctx)
+      started.push(spec)
+    } catch (error) {
+      warn(`${spec.name} will not work: ${(error as Error).message}`)
+    }
+  }
+  const inFlight = new Set<Promise<void>>()
+  let exclusiveBusy = false
+
+  const serve = async (socket: Socket): Promise<void> => {
+    socket.on('error', () => {}) // a client vanishing mid-reply is its own business
+    if (ctx.options.sameUserOnly && !(await fromSameUser(socket))) return void socket.destroy()
+    const request = await readRequest(socket, commands, ctx.options.readTimeoutMs)
+    if (!request) return void socket.destroy()
+    const { spec, argument } = request
+    if (spec.exclusive && exclusiveBusy) return reply(socket, 'busy: another profile or trace is running; try again when it ends\n', ctx)
+    if (spec.exclusive) exclusiveBusy = true
+    try {
+      await reply(socket, await spec.run(ctx, argument), ctx)
+    } catch (error) {
+      if (!ctx.closing.aborted) await reply(socket, `gops agent: ${spec.name} failed: ${(error as Error).message}\n`, ctx)
+      socket.destroy()
+    } finally {
+      if (spec.exclusive) exclusiveBusy = false
+    }
+  }
+
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    const done = serve(socket).finally(() => inFlight.delete(done))
+    inFlight.add(done)
+  })
+  server.maxConnections = MAX_CONNECTIONS
+  server.listen(ctx.options.port, ctx.options.host)
+  await once(server, 'listening')
+  if (!keepsProcessAlive) server.unref()
+
+  return {
+    address: server.address() as AddressInfo,
+    async close() {
+      closeController.abort()
+      const closed = once(server, 'close')
+      server.close()
+      await Promise.allSettled(inFlight)
+      await closed
+      for (const spec of started) await spec.stop!(ctx).catch(() => undefined)
+    },
+  }
+}
+
+/** The command byte, and setgc's varint, under one deadline; null for anything else. */
+function readRequest(socket: Socket, commands: Map<number, CommandSpec>, timeoutMs: number): Promise<Request | null> {
+  return new Promise((resolve) => {
+    let received = Buffer.alloc(0)
+    const finish = (request: Request | null): void => {
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('timeout', onEnd)
+      socket.setTimeout(0)
+      socket.pause() // whatever else the client sends is ignored, as Go's agent does
+      resolve(request)
+    }
+    const onEnd = (): void => finish(null)
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]).subarray(0, 1 + MAX_VARINT_LEN)
+      const spec = commands.get(received[0])
+      if (!spec) return finish(null)
+      if (!spec.takesVarint) return finish({ spec, argument: null })
+      const argument = decodeVarint(received.subarray(1))
+      if (argument !== null) finish({ spec, argument })
+      else if (received.length === 1 + MAX_VARINT_LEN) finish(null)
+    }
+    socket.on('data', onData).once('end', onEnd).once('close', onEnd).once('timeout', onEnd)
+    socket.setTimeout(timeoutMs)
+  })
+}
+
+/** Writes the reply and closes; a client that stops reading is dropped after the read deadline. */
+async function reply(socket: Socket, body: Reply, ctx: CommandContext): Promise<void> {
+  socket.setTimeout(ctx.options.readTimeoutMs, () => socket.destroy())
+  if (body instanceof Readable) {
+    await pipeline(body, socket).catch(() => socket.destroy())
+    return
+  }
+  socket.end(body)
+  await once(socket, 'close').catch(() => undefined)
+}
+
+async function fromSameUser(socket: Socket): Promise<boolean> {
+  const uid = await peerUid(
+    { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+    { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+  ).catch((error: Error) => {
+    warn(`cannot tell which user connected (${error.message}); refusing the connection`)
+    return null
+  })
+  return uid !== null && (uid === 0 || uid === process.getuid?.())
+}
