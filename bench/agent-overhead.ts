@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { agent } from '../index'
+import { median } from './median'
 
 const workloads: Record<string, () => Promise<number>> = {
   /** CPU-bound JavaScript: recursive calls, no allocation to speak of. Wall ms. */
@@ -51,12 +52,6 @@ async function child(workload: string, withAgent: boolean): Promise<void> {
     const ms = await workloads[workload]()
     process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage.rss() }))
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 function parent(runs: number): void {

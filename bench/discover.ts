@@ -9,17 +9,12 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Scanner, discover } from '../index'
 import { buildGo, gopsCli } from '../__test__/helpers/go'
+import { median } from './median'
 
 const run = promisify(execFile)
 const ROUNDS = 21
 const WARM_PER_ROUND = 10
 const children: ChildProcess[] = []
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now()

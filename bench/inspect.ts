@@ -12,16 +12,11 @@ import { inspectMany, inspectSync } from '../index'
 import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../__test__/helpers/fixtures'
 import { buildGo } from '../__test__/helpers/go'
 import { packageRoot } from '../src/package-root'
+import { median } from './median'
 
 const runs = Number(process.env.BENCH_RUNS ?? 15)
 const cli = join(packageRoot, 'bin', 'gops-native.js')
 const scratch = mkdtempSync(join(tmpdir(), 'gops-native-bench-'))
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 interface ProcessRun {
   seconds: number
