@@ -4,6 +4,7 @@ export { Command, type CommandName, type CommandByte } from './src/protocol/cons
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 export * as client from './src/client/commands'
 export type { ClientOptions, MemStats, RuntimeStats, SetGCResult, AgentAddress, Target } from './src/client/commands'
+export type { NodeReply, VersionInfo } from './src/client/commands'
 export { resolveTarget } from './src/client/target'
 export {
   inspect,

@@ -1,13 +1,15 @@
-// What `gops-native <agent command>` does, printing what gops prints. Profiles and traces are
-// saved to a file whose path is printed; gops would then open `go tool pprof`/`trace`.
+// What `gops-native <agent command>` does, printing what gops prints (for Go agents byte for
+// byte; a Node agent's text replies are printed as sent too). Profiles and traces are saved to
+// a file whose path is printed; gops would then open `go tool pprof`/`trace`.
 import { randomInt } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { binaryDump, cpuProfile, gc, gcPercentParam, heapProfile, memStats, request, setGC, stats, trace, version, type ClientOptions } from '../client/commands'
+import { binaryDump, cpuProfile, gc, heapProfile, memStats, request, setGC, stats, trace, versionInfo, type ClientOptions, type Target } from '../client/commands'
 import { parseGoDuration } from '../client/go-values'
+import { formatSetGC } from '../client/replies'
 import { GopsError } from '../errors'
-import { Command } from '../protocol/constants'
+import { Command, CPU_PROFILE_SECONDS, TRACE_SECONDS } from '../protocol/constants'
 import { printJson } from './output'
 
 export type AgentCommandName =
@@ -40,27 +42,27 @@ export async function runAgentCommand(
       if (options.json) printJson({ ok: true })
       return
     case 'setgc': {
-      const percent = parsePercent(percentText ?? '')
-      if (options.json) return printJson(await setGC(target, percent, client))
-      return print(await request(target, Command.SetGCPercent, client, gcPercentParam(percent)))
+      // A Node agent's "not supported" becomes a NOT_SUPPORTED error here.
+      const result = await setGC(target, parsePercent(percentText ?? ''), client)
+      return options.json ? printJson(result) : void process.stdout.write(formatSetGC(result))
     }
     case 'memstats':
-      if (options.json) {
-        const { raw: _raw, ...parsed } = await memStats(target, client)
-        return printJson(parsed)
-      }
-      return print(await request(target, Command.MemStats, client))
+      return options.json ? printJson(withoutRaw(await memStats(target, client))) : print(await request(target, Command.MemStats, client))
     case 'stats':
-      return options.json ? printJson(await stats(target, client)) : print(await request(target, Command.Stats, client))
-    case 'version':
-      return options.json ? printJson({ version: await version(target, client) }) : print(await request(target, Command.Version, client))
+      return options.json ? printJson(withoutRaw(await stats(target, client))) : print(await request(target, Command.Stats, client))
+    case 'version': {
+      if (!options.json) return print(await request(target, Command.Version, client))
+      const { runtime, version, components } = await versionInfo(target, client)
+      // Go agents print as they always did; a Node agent adds what it runs on.
+      return printJson(runtime === 'node' ? { runtime, version, components } : { version })
+    }
     case 'trace':
-      console.log('Tracing now, will take 5 secs...')
+      console.log(await waitNotice(target, client, 'Tracing now', 'traceSeconds', TRACE_SECONDS))
       console.log(`Trace dump saved to: ${await save(await trace(target, client), options.output, 'trace')}`)
       return
     case 'pprof-heap':
     case 'pprof-cpu': {
-      if (name === 'pprof-cpu') console.log('Profiling CPU now, will take 30 secs...')
+      if (name === 'pprof-cpu') console.log(await waitNotice(target, client, 'Profiling CPU now', 'cpuProfileSeconds', CPU_PROFILE_SECONDS))
       const profile = await (name === 'pprof-cpu' ? cpuProfile : heapProfile)(target, client)
       const prefix = name === 'pprof-cpu' ? 'cpu_profile' : 'heap_profile'
       console.log(`Profile dump saved to: ${await save(profile, options.output, prefix)}`)
@@ -74,6 +76,21 @@ export async function runAgentCommand(
 
 function print(reply: Buffer): void {
   process.stdout.write(reply)
+}
+
+/** JSON carries the parsed values only. */
+function withoutRaw(result: object): object {
+  const { raw: _raw, ...parsed } = result as { raw?: string }
+  return parsed
+}
+
+/**
+ * gops's line before a profile or trace. A Go agent always takes `goSeconds`; a Node agent takes
+ * what its `option` says, which only it knows: its version reply tells which agent this is.
+ */
+async function waitNotice(target: Target, client: ClientOptions, doing: string, option: string, goSeconds: number): Promise<string> {
+  const runtime = await versionInfo(target, client).then(({ runtime }) => runtime, () => null)
+  return runtime === 'node' ? `${doing}, for the Node agent's ${option}...` : `${doing}, will take ${goSeconds} secs...`
 }
 
 /** gops accepts `off` in any case, or an integer. */

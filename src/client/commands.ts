@@ -1,14 +1,18 @@
-// The typed client: one function per gops command. Text replies come back parsed where they
-// have structure; profiles, traces and the binary come back as the agent's raw bytes.
+// The typed client: one function per gops command, for Go's agent and gops-native's Node agent.
+// Text replies come back parsed where they have structure (Go's typed fields, or the Node
+// agent's `key: value` lines, told apart by `runtime`); profiles, traces and the binary come
+// back as the agent's raw bytes.
 import { GopsError } from '../errors'
 import { Command, CPU_PROFILE_SECONDS, encodeVarint, TRACE_SECONDS } from '../protocol/constants'
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS, exchange, type ExchangeOptions } from './connection'
 import { parseMemStats, type MemStats } from './memstats'
-import { checkGCReply, parseSetGC, parseStats, type RuntimeStats, type SetGCResult } from './replies'
+import { nodeRefusal, nodeReply, type NodeReply } from './node-agent'
+import { checkGCReply, parseSetGC, parseStats, parseVersion, type RuntimeStats, type SetGCResult, type VersionInfo } from './replies'
 import { describeAddress, resolveTarget, type ResolveOptions, type Target } from './target'
 
 export type { MemStats } from './memstats'
-export type { RuntimeStats, SetGCResult } from './replies'
+export type { NodeReply } from './node-agent'
+export type { RuntimeStats, SetGCResult, VersionInfo } from './replies'
 export type { AgentAddress, Target } from './target'
 
 /** Where to find the agent and how long to wait for it. Unset deadlines default per command. */
@@ -43,6 +47,7 @@ async function ask(target: Target, command: number, options: ClientOptions, para
     throw new GopsError('BAD_ARGUMENT', `a gops command is one byte, not ${command}`)
   }
   const address = await resolveTarget(target, options)
+  const where = describeAddress(address)
   const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {
     connectTimeoutMs: options.connectTimeoutMs,
@@ -51,15 +56,20 @@ async function ask(target: Target, command: number, options: ClientOptions, para
     maxReplyBytes:
       options.maxReplyBytes ?? (command === Command.BinaryDump ? BINARY_DUMP_MAX_BYTES : DEFAULT_MAX_REPLY_BYTES),
   })
-  return { reply, source: `the ${name} reply from ${describeAddress(address)}` }
+  const refusal = nodeRefusal(reply, name, where)
+  if (refusal) throw refusal
+  return { reply, source: `the ${name} reply from ${where}` }
 }
 
-/** Sends one command byte (plus `params`) and resolves the reply as sent: what the gops CLI prints. */
+/**
+ * Sends one command byte (plus `params`) and resolves the reply as sent: what the gops CLI prints.
+ * A Node agent declining the command (busy, not supported) rejects with AGENT_BUSY or NOT_SUPPORTED.
+ */
 export async function request(target: Target, command: number, options: ClientOptions = {}, params?: Buffer): Promise<Buffer> {
   return (await ask(target, command, options, params)).reply
 }
 
-/** Every goroutine's stack, as Go prints them on a panic. */
+/** Every goroutine's stack, as Go prints them on a panic; from a Node agent, the main thread's. */
 export async function stack(target: Target, options: ClientOptions = {}): Promise<string> {
   return (await request(target, Command.StackTrace, options)).toString('utf8')
 }
@@ -70,7 +80,7 @@ export async function gc(target: Target, options: ClientOptions = {}): Promise<v
   checkGCReply(reply.toString('utf8'), source)
 }
 
-/** Sets GOGC in the target (`'off'` stops collection; it is sent as -1). */
+/** Sets GOGC in the target (`'off'` stops collection; it is sent as -1). A Node agent: NOT_SUPPORTED. */
 export async function setGC(target: Target, percent: number | 'off', options: ClientOptions = {}): Promise<SetGCResult> {
   const { reply, source } = await ask(target, Command.SetGCPercent, options, gcPercentParam(percent))
   return parseSetGC(reply.toString('utf8'), source)
@@ -85,19 +95,28 @@ export function gcPercentParam(percent: number | 'off'): Buffer {
   return encodeVarint(value)
 }
 
-export async function memStats(target: Target, options: ClientOptions = {}): Promise<MemStats> {
+/** Go's runtime.MemStats (`runtime: 'go'`), or the Node agent's memory figures (`runtime: 'node'`). */
+export async function memStats(target: Target, options: ClientOptions = {}): Promise<MemStats | NodeReply> {
   const { reply, source } = await ask(target, Command.MemStats, options)
-  return parseMemStats(reply.toString('utf8'), source)
+  const text = reply.toString('utf8')
+  return nodeReply(text, 'memstats') ?? parseMemStats(text, source)
 }
 
-/** The runtime version the target was built with, e.g. `go1.26.0`. */
+/** The runtime version of the target: `go1.26.0`, or `node v20.20.2` from a Node agent. */
 export async function version(target: Target, options: ClientOptions = {}): Promise<string> {
-  return (await request(target, Command.Version, options)).toString('utf8').trim()
+  return (await versionInfo(target, options)).version
 }
 
-export async function stats(target: Target, options: ClientOptions = {}): Promise<RuntimeStats> {
+/** The version reply, with the runtime it names and (Node) its engine and library versions. */
+export async function versionInfo(target: Target, options: ClientOptions = {}): Promise<VersionInfo> {
+  return parseVersion((await request(target, Command.Version, options)).toString('utf8'))
+}
+
+/** Go's goroutine and thread counts (`runtime: 'go'`), or the Node agent's event-loop figures (`runtime: 'node'`). */
+export async function stats(target: Target, options: ClientOptions = {}): Promise<RuntimeStats | NodeReply> {
   const { reply, source } = await ask(target, Command.Stats, options)
-  return parseStats(reply.toString('utf8'), source)
+  const text = reply.toString('utf8')
+  return nodeReply(text, 'stats') ?? parseStats(text, source)
 }
 
 /** A gzipped pprof heap profile. */
@@ -105,12 +124,12 @@ export function heapProfile(target: Target, options: ClientOptions = {}): Promis
   return request(target, Command.HeapProfile, options)
 }
 
-/** A gzipped pprof CPU profile; a Go agent profiles for 30 s before replying. */
+/** A gzipped pprof CPU profile; a Go agent profiles for 30 s before replying, a Node agent for its `cpuProfileSeconds`. */
 export function cpuProfile(target: Target, options: ClientOptions = {}): Promise<Buffer> {
   return request(target, Command.CPUProfile, options)
 }
 
-/** A runtime/trace recording; a Go agent traces for 5 s before replying. */
+/** A Go runtime/trace recording (5 s), or a Node agent's Chrome trace JSON (its `traceSeconds`). */
 export function trace(target: Target, options: ClientOptions = {}): Promise<Buffer> {
   return request(target, Command.Trace, options)
 }

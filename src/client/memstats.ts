@@ -5,6 +5,7 @@ import { badReply, numberField, parseKeyValues } from './replies'
 
 /** Go's runtime.MemStats as the agent reports them: sizes in bytes, durations in nanoseconds. */
 export interface MemStats {
+  runtime: 'go'
   alloc: number
   totalAlloc: number
   sys: number
@@ -64,6 +65,7 @@ export function parseMemStats(text: string, source = 'the memstats reply'): MemS
   const pauseEndNs = count('gc-pause-end')
 
   return {
+    runtime: 'go',
     alloc: bytes('alloc'),
     totalAlloc: bytes('total-alloc'),
     sys: bytes('sys'),

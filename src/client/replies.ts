@@ -1,4 +1,4 @@
-// Readers for the agents' small text replies: stats, setgc, gc.
+// Readers for the agents' small text replies: stats, version, setgc, gc.
 import { GopsError } from '../errors'
 
 /** The agent's `key: value` lines, keys in reply order. */
@@ -29,7 +29,9 @@ export function numberField(
   return value
 }
 
+/** Go's stats reply. */
 export interface RuntimeStats {
+  runtime: 'go'
   goroutines: number
   osThreads: number
   gomaxprocs: number
@@ -39,6 +41,7 @@ export interface RuntimeStats {
 export function parseStats(text: string, source = 'the stats reply'): RuntimeStats {
   const fields = parseKeyValues(text)
   return {
+    runtime: 'go',
     goroutines: numberField(fields, 'goroutines', source),
     osThreads: numberField(fields, 'OS threads', source),
     gomaxprocs: numberField(fields, 'GOMAXPROCS', source),
@@ -56,6 +59,27 @@ export function parseSetGC(text: string, source = 'the setgc reply'): SetGCResul
   const match = text.match(/^New GC percent set to (-?\d+)\. Previous value was (-?\d+)\.\n?$/)
   if (!match) throw badReply(source, `"${truncate(text)}"`)
   return { percent: Number(match[1]), previous: Number(match[2]) }
+}
+
+/** The line Go's agent sends for `result` (gops prints the reply as it is). */
+export function formatSetGC({ percent, previous }: SetGCResult): string {
+  return `New GC percent set to ${percent}. Previous value was ${previous}.\n`
+}
+
+export interface VersionInfo {
+  /** Told by the first line: `go1.26.0` (or `devel go1...`) is Go, `node v20.20.2` our Node agent; null for anything else. */
+  runtime: 'go' | 'node' | null
+  /** The first line: `go1.26.0`, `node v20.20.2`. */
+  version: string
+  /** The `key: value` lines after it: the Node agent's v8, uv and openssl versions. */
+  components: Record<string, string>
+  raw: string
+}
+
+export function parseVersion(text: string): VersionInfo {
+  const [version = '', ...rest] = text.trim().split('\n')
+  const runtime = /^node v\d/.test(version) ? 'node' : /^(go\d|devel\b)/.test(version) ? 'go' : null
+  return { runtime, version: version.trim(), components: Object.fromEntries(parseKeyValues(rest.join('\n'))), raw: text }
 }
 
 export function checkGCReply(text: string, source = 'the gc reply'): void {
