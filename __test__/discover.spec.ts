@@ -1,12 +1,15 @@
 // Discovery against real processes: Go binaries of several shapes, the real gops agent,
-// non-Go processes, port files fresh and stale, and the real gops CLI as the reference.
+// non-Go processes, Node processes running our agent, port files fresh and stale, and the real
+// gops CLI as the reference.
 import test from 'ava'
 import { execFile, execFileSync } from 'node:child_process'
-import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { copyFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { Scanner, discover, discoverSync, watch, type GoProcess } from '../index'
+import { startTarget } from './helpers/agent'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
 import { startProcess, stopProcess } from './helpers/processes'
 
@@ -139,14 +142,46 @@ test('a port file older than the process is stale, a newer one marks an agent', 
   t.like(fresh, { ...stale, agent: true, startedAt: stale.startedAt })
 })
 
-test('lists a Node process with a fresh port file as runtime node', async (t) => {
-  const node = await startProcess(t, process.execPath, ['-e', 'setTimeout(() => {}, 600000)'])
-  const portFile = join(configDir, String(node.pid))
-  t.teardown(() => rmSync(portFile, { force: true }))
-  writeFileSync(portFile, '40001')
-  t.like(find(await discover({ configDir }), node.pid), { runtime: 'node', agent: true, goVersion: null, buildInfo: null })
-  t.is(find(await discover({ configDir, includeNode: false }), node.pid), undefined)
+test('lists a Node process running the real agent as runtime node; after close() or SIGTERM it is gone', async (t) => {
+  const [closing, killed] = await Promise.all([
+    startTarget(t, { behaviour: 'control', configDir }),
+    startTarget(t, { behaviour: 'idle', configDir }),
+  ])
+  const scanner = new Scanner({ configDir })
+  const { processes, stats } = await scanner.scan()
+  for (const target of [closing, killed]) {
+    t.like(find(processes, target.pid), {
+      ppid: process.pid,
+      name: 'node',
+      path: realpathSync(process.execPath),
+      runtime: 'node',
+      agent: true,
+      goVersion: null,
+      buildInfo: null,
+    })
+  }
+  t.true(stats.node >= 2)
+  t.is(find(await discover({ configDir, includeNode: false }), closing.pid), undefined)
+
+  // close() removes the port file; the process lives on, and a node process without one is not listed.
+  const closed = new Promise((resolve) => closing.child.stdout!.on('data', (chunk: Buffer) => chunk.includes('closed') && resolve(null)))
+  closing.child.stdin!.write('close\n')
+  await closed
+  t.false(existsSync(closing.portFile!))
+  killed.child.kill('SIGTERM')
+  await killed.exited
+  t.true(await portFileGone(killed.portFile!))
+  const after = (await scanner.scan()).processes
+  t.is(closing.child.exitCode, null, 'still running')
+  t.is(find(after, closing.pid), undefined)
+  t.is(find(after, killed.pid), undefined)
 })
+
+/** The agent's watcher removes the file a moment after its process died. */
+async function portFileGone(path: string): Promise<boolean> {
+  for (let i = 0; i < 100 && existsSync(path); i++) await sleep(50)
+  return !existsSync(path)
+}
 
 test('a warm rescan opens no executable and reuses every identity', async (t) => {
   const children = await Promise.all([1, 2, 3].map(() => startProcess(t, hello(), ['600'])))
@@ -247,10 +282,11 @@ test('every process the real gops lists, we list with the same version', async (
   t.false(find(ours, plain.pid)!.agent)
 })
 
+/** Running, and not a zombie: a killed process not yet reaped has no executable to list. */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
   } catch {
     return false
   }

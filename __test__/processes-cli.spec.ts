@@ -2,7 +2,7 @@
 // worked out from gops's code and against the real gops CLI on real processes.
 import test from 'ava'
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -11,6 +11,7 @@ import { formatGoDuration, parseGoDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
 import { formatElapsed } from '../src/cli/process-view'
 import { decodeAddress } from '../src/process-info'
+import { startTarget } from './helpers/agent'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
 import { startProcess } from './helpers/processes'
 
@@ -135,6 +136,17 @@ test('list and tree show our processes in gops\'s format', async (t) => {
   t.is(lines[own].indexOf('──'), lines[parent].indexOf('──') + 4, 'one level under its parent')
   const json = JSON.parse((await cli('list', '--json')).stdout) as GoProcess[]
   t.like(json.find((p) => p.pid === child.pid), { name: 'hello', runtime: 'go', agent: false })
+})
+
+test('list and tree star a Node process running our agent, with node as its version', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', configDir })
+  const node = realpathSync(process.execPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const list = await cli('list')
+  t.regex(list.stdout, new RegExp(`^${target.pid} +${process.pid} +node *\\* node +${node}$`, 'm'))
+  const tree = await cli('tree')
+  t.regex(tree.stdout, new RegExp(`── \\[\\*\\]  ${target.pid} \\(node\\) \\{node\\}$`, 'm'))
+  const json = JSON.parse((await cli('list', '--json')).stdout) as GoProcess[]
+  t.like(json.find((p) => p.pid === target.pid), { name: 'node', runtime: 'node', agent: true, goVersion: null })
 })
 
 test('a PID with no process is a plain error with exit code 1', async (t) => {
