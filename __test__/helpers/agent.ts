@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { ExecutionContext } from 'ava'
 import type { AgentOptions } from '../../index'
@@ -24,7 +24,7 @@ export interface AgentTarget {
   port: number
   portFile: string | null
   mode: string
-  /** The GOPS_CONFIG_DIR the agent (and any gops CLI run for it) uses. */
+  /** The directory the agent writes its port file in (its GOPS_CONFIG_DIR, unless left to the default rules). */
   configDir: string
   env: NodeJS.ProcessEnv
   /** Everything the child wrote to stderr so far. */
@@ -37,8 +37,11 @@ export interface TargetOptions {
   behaviour: 'spin' | 'wait' | 'read' | 'idle' | 'tick' | 'exit' | 'handled' | 'control'
   options?: AgentOptions
   nodeArgs?: string[]
-  /** Defaults to a fresh temporary directory, removed after the test. */
-  configDir?: string
+  /**
+   * GOPS_CONFIG_DIR for the agent; defaults to a fresh temporary directory, removed after the
+   * test. null leaves it unset, so the agent follows gops's default rules for its environment.
+   */
+  configDir?: string | null
   /** Extra environment variables for the child. */
   env?: Record<string, string>
 }
@@ -52,8 +55,10 @@ export function tempDir(t: ExecutionContext): string {
 
 /** Starts the fixture and waits for its agent to listen; the child is killed when the test ends. */
 export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir, env: extraEnv = {} }: TargetOptions): Promise<AgentTarget> {
-  configDir ??= join(tempDir(t), 'gops')
-  const env = { ...process.env, ...extraEnv, GOPS_CONFIG_DIR: configDir }
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  if (configDir === null) delete env.GOPS_CONFIG_DIR
+  Object.assign(env, extraEnv)
+  if (configDir !== null) env.GOPS_CONFIG_DIR = configDir ??= join(tempDir(t), 'gops')
   // A loaded test machine can keep an idle main thread from answering within the default 150 ms:
   // give it a second, so "idle" and "blocked" are told apart by what main does, not by load.
   const agentOptions = { mainThreadTimeoutMs: 1000, ...options }
@@ -76,7 +81,7 @@ export async function startTarget(t: ExecutionContext, { behaviour, options = {}
   })
   const ready = JSON.parse(firstLine) as { pid: number; port: number; portFile: string | null; mode: string; error?: string }
   if (ready.error) throw new Error(`agent.listen failed: ${ready.error}`)
-  return { child, ...ready, configDir, env, stderr: () => stderr, exited }
+  return { child, ...ready, configDir: configDir ?? dirname(ready.portFile ?? ''), env, stderr: () => stderr, exited }
 }
 
 /** Sends `bytes` to the agent and returns everything it replies until it closes the connection. */

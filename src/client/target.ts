@@ -64,16 +64,16 @@ async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAd
 
 /**
  * gops's own rule first (our config dir, file named by the PID), then where the process itself
- * would have written it: its own config dir under its root, named by its in-namespace PID.
- * That second path finds agents in containers and agents started with their own GOPS_CONFIG_DIR.
+ * would have written it: its own config dir (ours when its environment is unreadable or names
+ * none) under its root, named by its in-namespace PID. That second path finds agents in
+ * containers and agents started with their own GOPS_CONFIG_DIR. Discovery looks in the same two
+ * places (crates/gops-core/src/portfile.rs).
  */
 async function portFileCandidates(pid: number, options: ResolveOptions): Promise<string[]> {
-  const paths = [portFilePath(pid, options.configDir ?? gopsConfigDir())]
+  const ourDir = options.configDir ?? gopsConfigDir()
   const [env, innerPid] = await Promise.all([environment(pid), namespacePid(pid)])
-  if (env && (env.GOPS_CONFIG_DIR || env.XDG_CONFIG_HOME || env.HOME)) {
-    paths.push(join(rootDir(pid), portFilePath(innerPid ?? pid, gopsConfigDir(env))))
-  }
-  return paths
+  const ownDir = env && (env.GOPS_CONFIG_DIR || env.XDG_CONFIG_HOME || env.HOME) ? gopsConfigDir(env) : ourDir
+  return [portFilePath(pid, ourDir), join(rootDir(pid), portFilePath(innerPid ?? pid, ownDir))]
 }
 
 async function rejectStale(pid: number, file: PortFile): Promise<void> {

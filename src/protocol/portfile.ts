@@ -5,7 +5,11 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { GopsError } from '../errors'
 
-/** gops's rules: $GOPS_CONFIG_DIR, else the OS user config dir + /gops, else $HOME/.config/gops. */
+/**
+ * gops's rules: $GOPS_CONFIG_DIR, else the OS user config dir + /gops, else $HOME/.config/gops.
+ * The agent writes here, the client and discovery look here; discovery's Rust reads another
+ * process's environment with the same rules (crates/gops-core/src/portfile.rs).
+ */
 export function gopsConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.GOPS_CONFIG_DIR) return env.GOPS_CONFIG_DIR
   const home = env.HOME || homedir()

@@ -1,43 +1,86 @@
 //! Agent detection through gops port files: a file named after the PID, in the gops config
 //! directory, holding the agent's port. Nothing cleans up after a killed agent, so a file only
 //! counts when it is not older than the process (a reused PID inherits a stale file otherwise).
+//!
+//! Where a file is looked for matches the TypeScript client's resolver (`src/client/target.ts`):
+//! our config directory under the host PID (gops's own rule), then the directory the process's
+//! own environment names, under its root and named by its in-namespace PID (where an agent in a
+//! container, or one given its own `GOPS_CONFIG_DIR`, wrote it).
 
 use crate::process::Isolation;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// The port files of one scan: our config directory is listed once, so processes without a
-/// file cost nothing; processes in other mount namespaces are looked up in their own root.
+/// gops's config directory on Linux, from an environment: `$GOPS_CONFIG_DIR`, else
+/// `$XDG_CONFIG_HOME/gops`, else `$HOME/.config/gops` (empty values count as unset). None when
+/// the environment names none of them. `src/protocol/portfile.ts` holds the same rules.
+pub fn config_dir_from_env<'a>(var: impl Fn(&str) -> Option<&'a OsStr>) -> Option<PathBuf> {
+    let set = |name: &str| var(name).filter(|value| !value.is_empty()).map(Path::new);
+    set("GOPS_CONFIG_DIR")
+        .map(Path::to_path_buf)
+        .or_else(|| set("XDG_CONFIG_HOME").map(|dir| dir.join("gops")))
+        .or_else(|| set("HOME").map(|home| home.join(".config/gops")))
+}
+
+/// The port files of one scan: each directory is listed once, so processes without a file
+/// cost nothing; processes in other mount namespaces are looked up in their own root.
 pub struct PortFiles<'a> {
     dir: &'a Path,
-    listed: HashSet<u32>,
+    listed: HashMap<PathBuf, HashSet<u32>>,
 }
 
 impl<'a> PortFiles<'a> {
     pub fn list(dir: &'a Path) -> PortFiles<'a> {
-        let listed = fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        PortFiles { dir, listed }
+        let mut files = PortFiles {
+            dir,
+            listed: HashMap::new(),
+        };
+        files.listing(dir);
+        files
     }
 
-    /// True when the process has a port file written since it started.
-    pub fn is_fresh(&self, pid: u32, isolation: &Isolation, started: SystemTime) -> bool {
-        let name = isolation.ns_pid.unwrap_or(pid);
-        let path = match &isolation.root {
-            Some(root) => root
-                .join(self.dir.strip_prefix("/").unwrap_or(self.dir))
-                .join(name.to_string()),
-            None if isolation.ns_pid.is_none() && !self.listed.contains(&pid) => return false,
-            None => self.dir.join(name.to_string()),
+    /// True when the process has a port file written since it started: in our directory, or
+    /// in `own_dir` (the one its environment names, as it sees the file system).
+    pub fn is_fresh(
+        &mut self,
+        pid: u32,
+        isolation: &Isolation,
+        own_dir: Option<&Path>,
+        started: SystemTime,
+    ) -> bool {
+        if self.listing(self.dir).contains(&pid)
+            && is_fresh_file(&self.dir.join(pid.to_string()), started)
+        {
+            return true;
+        }
+        let own_dir = own_dir.unwrap_or(self.dir);
+        let (dir, name) = match &isolation.root {
+            Some(root) => (
+                root.join(own_dir.strip_prefix("/").unwrap_or(own_dir)),
+                isolation.ns_pid.unwrap_or(pid),
+            ),
+            None if own_dir == self.dir && isolation.ns_pid.is_none() => return false,
+            None => (own_dir.to_path_buf(), isolation.ns_pid.unwrap_or(pid)),
         };
-        is_fresh_file(&path, started)
+        self.listing(&dir).contains(&name) && is_fresh_file(&dir.join(name.to_string()), started)
+    }
+
+    /// The PIDs with a file in `dir`, read once per scan.
+    fn listing(&mut self, dir: &Path) -> &HashSet<u32> {
+        if !self.listed.contains_key(dir) {
+            let pids = fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.listed.insert(dir.to_path_buf(), pids);
+        }
+        &self.listed[dir]
     }
 }
 
@@ -51,7 +94,6 @@ fn is_fresh_file(path: &Path, started: SystemTime) -> bool {
 mod tests {
     use super::*;
     use std::fs::File;
-    use std::path::PathBuf;
     use std::time::Duration;
 
     fn temp_dir(name: &str) -> PathBuf {
@@ -72,14 +114,17 @@ mod tests {
         let started = SystemTime::now() - Duration::from_secs(60);
         write_port_file(&dir.join("100"), started + Duration::from_secs(1));
         write_port_file(&dir.join("200"), started - Duration::from_secs(3600));
-        let files = PortFiles::list(&dir);
+        let mut files = PortFiles::list(&dir);
         let host = Isolation::default();
-        assert!(files.is_fresh(100, &host, started));
+        assert!(files.is_fresh(100, &host, None, started));
         assert!(
-            !files.is_fresh(200, &host, started),
+            !files.is_fresh(200, &host, None, started),
             "a file older than the process is stale"
         );
-        assert!(!files.is_fresh(300, &host, started), "no file, no agent");
+        assert!(
+            !files.is_fresh(300, &host, None, started),
+            "no file, no agent"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -91,18 +136,73 @@ mod tests {
         fs::create_dir_all(&inside).unwrap();
         let started = SystemTime::now() - Duration::from_secs(5);
         write_port_file(&inside.join("7"), SystemTime::now());
-        let files = PortFiles::list(dir);
+        let mut files = PortFiles::list(dir);
         let container = Isolation {
             ns_pid: Some(7),
             root: Some(root.clone()),
             container: None,
         };
-        assert!(files.is_fresh(4242, &container, started));
+        assert!(files.is_fresh(4242, &container, None, started));
         let elsewhere = Isolation {
             ns_pid: Some(8),
+            ..container.clone()
+        };
+        assert!(!files.is_fresh(4242, &elsewhere, None, started));
+        // A container whose user has another home: its own environment names the directory.
+        let app = root.join("home/app/.config/gops");
+        fs::create_dir_all(&app).unwrap();
+        write_port_file(&app.join("9"), SystemTime::now());
+        let other_home = Isolation {
+            ns_pid: Some(9),
             ..container
         };
-        assert!(!files.is_fresh(4242, &elsewhere, started));
+        let own = Path::new("/home/app/.config/gops");
+        assert!(!files.is_fresh(4243, &other_home, None, started));
+        assert!(files.is_fresh(4243, &other_home, Some(own), started));
         fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn looks_where_the_processs_own_environment_says() {
+        let ours = temp_dir("ours");
+        let theirs = temp_dir("theirs");
+        let started = SystemTime::now() - Duration::from_secs(5);
+        write_port_file(&theirs.join("500"), SystemTime::now());
+        let mut files = PortFiles::list(&ours);
+        let host = Isolation::default();
+        assert!(!files.is_fresh(500, &host, None, started));
+        assert!(files.is_fresh(500, &host, Some(&theirs), started));
+        fs::remove_dir_all(ours).unwrap();
+        fs::remove_dir_all(theirs).unwrap();
+    }
+
+    #[test]
+    fn follows_gops_rules_for_the_config_dir() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            config_dir_from_env(move |name| {
+                vars.iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| OsStr::new(*value))
+            })
+        };
+        let all = &[
+            ("GOPS_CONFIG_DIR", "/g"),
+            ("XDG_CONFIG_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(env(all), Some(PathBuf::from("/g")));
+        assert_eq!(
+            env(&[
+                ("GOPS_CONFIG_DIR", ""),
+                ("XDG_CONFIG_HOME", "/x"),
+                ("HOME", "/h")
+            ]),
+            Some(PathBuf::from("/x/gops"))
+        );
+        assert_eq!(
+            env(&[("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/gops"))
+        );
+        assert_eq!(env(&[]), None);
     }
 }

@@ -140,6 +140,8 @@ struct Facts {
     details: Details,
     path: PathBuf,
     isolation: Isolation,
+    /// The gops config directory its environment names: its agent's port file goes there.
+    config_dir: Option<PathBuf>,
 }
 
 struct Known {
@@ -302,7 +304,7 @@ impl Scanner {
         mut facts: HashMap<u32, (Arc<Facts>, bool)>,
         stats: &mut ScanStats,
     ) -> Vec<FoundProcess> {
-        let port_files = PortFiles::list(&self.options.config_dir);
+        let mut port_files = PortFiles::list(&self.options.config_dir);
         let mut processes = Vec::new();
         let mut known = HashMap::with_capacity(running.len());
         for (pid, exe) in running {
@@ -320,7 +322,12 @@ impl Scanner {
                 }
                 continue; // a Go or Node process whose details could not be read: counted
             };
-            let agent = port_files.is_fresh(pid, &facts.isolation, facts.details.started);
+            let agent = port_files.is_fresh(
+                pid,
+                &facts.isolation,
+                facts.config_dir.as_deref(),
+                facts.details.started,
+            );
             let (runtime, go) = match verdict {
                 Verdict::Go(go) => (Runtime::Go, Some(go.clone())),
                 Verdict::NodeRuntime if agent && self.options.include_node => (Runtime::Node, None),
@@ -430,6 +437,7 @@ fn read_facts(snapshot: &Snapshot, pid: u32, exe: Executable) -> Result<Facts, S
         details: snapshot.details(pid)?,
         path: snapshot.exe_path(pid, exe.deleted)?,
         isolation: snapshot.isolation(pid),
+        config_dir: snapshot.own_config_dir(pid),
     })
 }
 

@@ -131,6 +131,20 @@ impl Snapshot {
         }
     }
 
+    /// The gops config directory the process's own environment names (where an agent in it
+    /// writes its port file, as the process sees the file system); None when unreadable.
+    pub fn own_config_dir(&self, pid: u32) -> Option<PathBuf> {
+        use std::os::unix::ffi::OsStrExt;
+        let environ = fs::read(proc_path(pid, "environ")).ok()?;
+        let var = |name: &str| {
+            environ.split(|&b| b == 0).find_map(|entry| {
+                let value = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
+                Some(std::ffi::OsStr::from_bytes(value))
+            })
+        };
+        crate::portfile::config_dir_from_env(var)
+    }
+
     fn boot_time(&self) -> Option<SystemTime> {
         *self.boot_time.get_or_init(|| {
             let text = fs::read_to_string("/proc/stat").ok()?;

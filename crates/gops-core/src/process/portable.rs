@@ -61,6 +61,11 @@ impl Snapshot {
         Isolation::default()
     }
 
+    /// Only our own config directory is searched here: processes' environments are read on Linux.
+    pub fn own_config_dir(&self, _pid: u32) -> Option<PathBuf> {
+        None
+    }
+
     fn process(&self, pid: u32) -> Result<&Process, Skip> {
         self.system
             .process(Pid::from_u32(pid))
