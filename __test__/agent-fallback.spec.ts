@@ -3,9 +3,10 @@
 import test from 'ava'
 import { Command } from '../src/protocol/constants'
 import { gopsCli } from './helpers/go'
-import { request, runGops, startTarget } from './helpers/agent'
+import { request, runGops, startTarget, transpileFixture } from './helpers/agent'
 
 const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
+test.before(transpileFixture)
 
 test('under the permission model the agent falls back to the main thread and gops still reads it', async (t) => {
   const gops = gopsCli()

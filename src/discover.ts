@@ -83,7 +83,7 @@ export class Scanner {
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       throw new GopsError('INVALID_OPTION', `concurrency must be an integer from 1 to 64, got ${concurrency}`)
     }
-    this.#native = new native.Scanner({
+    this.#native = new (native().Scanner)({
       configDir: options.configDir ?? gopsConfigDir(),
       concurrency,
       includeNode: options.includeNode,

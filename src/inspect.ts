@@ -116,7 +116,7 @@ function rethrow(error: unknown): never {
 /** Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read. */
 export async function inspect(path: string): Promise<GoBinaryInfo> {
   try {
-    return toInfo(await native.inspect(path))
+    return toInfo(await native().inspect(path))
   } catch (error) {
     rethrow(error)
   }
@@ -125,7 +125,7 @@ export async function inspect(path: string): Promise<GoBinaryInfo> {
 /** `inspect` on the calling thread. */
 export function inspectSync(path: string): GoBinaryInfo {
   try {
-    return toInfo(native.inspectSync(path))
+    return toInfo(native().inspectSync(path))
   } catch (error) {
     rethrow(error)
   }
@@ -133,7 +133,7 @@ export function inspectSync(path: string): GoBinaryInfo {
 
 /** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
 export async function inspectMany(paths: readonly string[], options: InspectManyOptions = {}): Promise<InspectResult[]> {
-  const outcomes = await native.inspectMany([...paths], options.concurrency)
+  const outcomes = await native().inspectMany([...paths], options.concurrency)
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map((outcome): InspectResult => {
     if (!outcome.error) return toInfo(outcome.info!)

@@ -19,4 +19,12 @@ function load(): Binding {
   }
 }
 
-export const native: Binding = load()
+let loaded: Binding | undefined
+
+/**
+ * The addon, loaded on first use: importing the package for the agent or the client alone needs
+ * no addon (Node's permission model refuses addons without --allow-addons).
+ */
+export function native(): Binding {
+  return (loaded ??= load())
+}

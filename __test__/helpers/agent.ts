@@ -1,6 +1,6 @@
 // Starts Node processes running the gops-native agent (the fixture under __test__/fixtures) and
 // talks to them over raw sockets, for the agent tests.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -51,6 +51,23 @@ export function tempDir(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'gops-agent-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
+}
+
+/**
+ * Runs the fixture once as usual, so tsx's cache holds every file transpiled: under Node's
+ * permission model tsx cannot start the worker thread its transpiler (esbuild) needs.
+ */
+export function transpileFixture(): void {
+  const configDir = mkdtempSync(join(tmpdir(), 'gops-agent-'))
+  try {
+    execFileSync(process.execPath, ['--require', 'tsx/cjs', fixture, 'exit'], {
+      cwd: packageRoot,
+      env: { ...process.env, GOPS_CONFIG_DIR: configDir },
+      stdio: 'ignore',
+    })
+  } finally {
+    rmSync(configDir, { recursive: true, force: true })
+  }
 }
 
 /** Starts the fixture and waits for its agent to listen; the child is killed when the test ends. */

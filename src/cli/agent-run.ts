@@ -84,12 +84,16 @@ function withoutRaw(result: object): object {
   return parsed
 }
 
+const NOTICE_PROBE_MS = 2000
+
 /**
  * gops's line before a profile or trace. A Go agent always takes `goSeconds`; a Node agent takes
  * what its `option` says, which only it knows: its version reply tells which agent this is.
  */
 async function waitNotice(target: Target, client: ClientOptions, doing: string, option: string, goSeconds: number): Promise<string> {
-  const runtime = await versionInfo(target, client).then(({ runtime }) => runtime, () => null)
+  // Briefly: a Go agent busy with another client's 30 s profile answers nothing meanwhile.
+  const probe = { ...client, timeoutMs: Math.min(client.timeoutMs ?? NOTICE_PROBE_MS, NOTICE_PROBE_MS) }
+  const runtime = await versionInfo(target, probe).then(({ runtime }) => runtime, () => null)
   return runtime === 'node' ? `${doing}, for the Node agent's ${option}...` : `${doing}, will take ${goSeconds} secs...`
 }
 
