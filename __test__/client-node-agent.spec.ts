@@ -2,7 +2,7 @@
 // (port file in the target's own GOPS_CONFIG_DIR) and by host:port.
 import test, { type ExecutionContext } from 'ava'
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -100,15 +100,18 @@ test('stack shows the blocked main thread inside its function', async (t) => {
   t.regex((await cli(target, 'stack', address(target))).stdout, expected)
 })
 
-test('pprof-heap: the API and the CLI fetch a profile that go tool pprof reads', async (t) => {
+test('pprof-heap: the API and the CLI fetch a profile that go tool pprof reads, and the node binary', async (t) => {
   const target = await spinning(t)
   const dir = tempDir(t)
   const viaApi = join(dir, 'api-heap.pb.gz')
   writeFileSync(viaApi, await client.heapProfile(...byPid(target)))
   t.regex(await pprofTop(viaApi), /^Type: inuse_space$(.*\n)*.*\bretainAllocations$/m)
-  const viaCli = join(dir, 'cli-heap.pb.gz')
-  t.like(await cli(target, 'pprof-heap', address(target), '-o', viaCli), { code: 0, stdout: `Profile dump saved to: ${viaCli}\n` })
+  const [viaCli, binary] = [join(dir, 'cli-heap.pb.gz'), join(dir, 'node')]
+  const run = await cli(target, 'pprof-heap', address(target), '-o', viaCli, '--binary', binary)
+  t.is(run.stdout, `Profile dump saved to: ${viaCli}\nBinary file saved to: ${binary}\n`, run.stderr)
   t.regex(await pprofTop(viaCli), /\bretainAllocations$/m)
+  // The binary dump is the node executable the target runs.
+  t.is(statSync(binary).size, statSync(process.execPath).size)
 })
 
 test('pprof-cpu: a short profile through the API and the CLI; a trace meanwhile is AGENT_BUSY', async (t) => {
