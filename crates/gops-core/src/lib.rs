@@ -1,8 +1,8 @@
 //! gops-core: decides whether an executable is Go (and what built it) and finds Go processes.
 //! Pure Rust; the Node binding lives in `gops-napi`.
 
-pub mod pool;
 pub mod inspect;
-pub mod process;
+pub mod pool;
 pub mod portfile;
+pub mod process;
 pub mod scanner;

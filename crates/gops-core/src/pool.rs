@@ -7,7 +7,9 @@ use std::thread;
 
 /// Threads a batch may use when the caller does not say: the cores we have, at most 8.
 pub fn default_parallelism() -> usize {
-    thread::available_parallelism().map_or(2, |n| n.get()).min(8)
+    thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8)
 }
 
 /// Applies `work` to every item on at most `max_threads` threads; results keep the input order.
@@ -35,7 +37,11 @@ where
     });
     slots
         .into_iter()
-        .map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every slot is filled"))
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every slot is filled")
+        })
         .collect()
 }
 

@@ -1,8 +1,8 @@
 //! Thin N-API binding over gops-core: type conversion, error codes, off-thread tasks.
 use napi_derive::napi;
 
-pub mod inspect;
 mod discover;
+pub mod inspect;
 
 #[napi]
 pub fn core_version() -> String {
