@@ -162,14 +162,19 @@ fn expected_build_info() -> BuildInfo {
     }
 }
 
-#[test]
-fn decodes_the_inline_blob() {
+/// A Go >= 1.18 blob: the header with inline strings, `version`, then the framed module text.
+fn inline_blob(version: &[u8]) -> Vec<u8> {
     let mut blob = blob_header(8, 0x2);
-    uvarint_string(&mut blob, b"go1.22.3");
+    uvarint_string(&mut blob, version);
     uvarint_string(&mut blob, &framed(MODINFO));
-    let tmp = elf(
-        "inline",
-        0x3000,
+    blob
+}
+
+/// An ELF of `file_size` bytes whose `.go.buildinfo` section (at 0x402000, file offset 0x2000) holds `blob`.
+fn elf_with_buildinfo(name: &str, file_size: u64, blob: Vec<u8>) -> TempFile {
+    elf(
+        name,
+        file_size,
         &[sect(
             ".go.buildinfo",
             SHF_ALLOC | SHF_WRITE,
@@ -178,7 +183,13 @@ fn decodes_the_inline_blob() {
             blob,
         )],
         &[],
-    );
+    )
+}
+
+#[test]
+fn decodes_the_inline_blob() {
+    let blob = inline_blob(b"go1.22.3");
+    let tmp = elf_with_buildinfo("inline", 0x3000, blob);
     let info = inspect_path(&tmp.0).unwrap();
     assert_eq!(
         (info.is_go, info.source, info.format),
@@ -440,9 +451,7 @@ fn hostile_counts_and_sizes_are_bounded() {
 
 /// A minimal Mach-O 64 slice for `cputype` with a `__go_buildinfo` section at slice offset 0x200.
 fn macho_slice(cputype: u32, version: &str) -> Vec<u8> {
-    let mut blob = blob_header(8, 0x2);
-    uvarint_string(&mut blob, version.as_bytes());
-    uvarint_string(&mut blob, &framed(MODINFO));
+    let blob = inline_blob(version.as_bytes());
     let mut out = Vec::new();
     for v in [0xfeed_facfu32, cputype, 0, 2, 1, 152, 0, 0] {
         out.extend_from_slice(&v.to_le_bytes());
@@ -531,21 +540,8 @@ fn a_java_class_file_is_not_a_fat_mach_o() {
 
 #[test]
 fn every_truncation_is_an_answer_not_an_error() {
-    let mut blob = blob_header(8, 0x2);
-    uvarint_string(&mut blob, b"go1.22.3");
-    uvarint_string(&mut blob, &framed(MODINFO));
-    let whole = elf(
-        "whole",
-        0x2100,
-        &[sect(
-            ".go.buildinfo",
-            SHF_ALLOC | SHF_WRITE,
-            0x402000,
-            0x2000,
-            blob,
-        )],
-        &[],
-    );
+    let blob = inline_blob(b"go1.22.3");
+    let whole = elf_with_buildinfo("whole", 0x2100, blob);
     let files = [
         std::fs::read(&whole.0).unwrap(),
         fat(&[macho_slice(0x0100_000c, "go1.22.3")]),
