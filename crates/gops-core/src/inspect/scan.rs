@@ -8,7 +8,7 @@ use super::source::{Source, MAX_READ};
 
 /// First chunk size: marks usually sit near the start of their region, so chunks start small
 /// and double up to `MAX_READ`.
-const FIRST_CHUNK: usize = 4 << 10;
+pub(crate) const FIRST_CHUNK: usize = 4 << 10;
 
 /// Calls `visit(start, chunk, fresh)` over the first `limit` bytes of `region`, in chunks that
 /// overlap by `overlap` bytes (less than `FIRST_CHUNK`) so a match spanning two chunks is seen

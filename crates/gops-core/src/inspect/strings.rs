@@ -36,8 +36,9 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
             VERSION_OVERLAP,
             u64::MAX,
             |start, chunk, fresh| {
+                // Searched in the whole chunk: a sentinel starting just before `fresh` ends past it.
                 if modinfo_at.is_none() {
-                    if let Some(i) = memmem::find(&chunk[..fresh], &INFO_START) {
+                    if let Some(i) = memmem::find(chunk, &INFO_START).filter(|&i| i < fresh) {
                         modinfo_at = Some(region.at(start + i as u64));
                     }
                 }
@@ -140,6 +141,34 @@ mod tests {
         assert_eq!(text(b"go1.26.8x"), None);
         assert_eq!(text(b"go1.x"), None);
         assert_eq!(text(b"go1.26."), None);
+    }
+
+    #[test]
+    fn finds_module_text_whose_start_sentinel_straddles_a_chunk_edge() {
+        use crate::inspect::source::tests::TempFile;
+        use crate::inspect::scan::FIRST_CHUNK;
+        use crate::inspect::source::{Meter, FILE_BUDGET};
+        let text = "path\texample.com/app\n";
+        // The first chunk is 4 KiB and the next one starts `VERSION_OVERLAP` bytes before its
+        // end: put the sentinel across that point, and across the end of the first chunk.
+        for at in [FIRST_CHUNK - VERSION_OVERLAP - 8, FIRST_CHUNK - 8] {
+            let mut bytes = vec![0u8; at];
+            bytes.extend_from_slice(&INFO_START);
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.extend_from_slice(&INFO_END);
+            bytes.resize(3 * FIRST_CHUNK, 0);
+            let tmp = TempFile::new("strings-edge", &bytes);
+            let file = std::fs::File::open(&tmp.0).unwrap();
+            let meter = Meter::new(FILE_BUDGET);
+            let src = Source::new(&file, &meter, bytes.len() as u64);
+            let region = Region {
+                vaddr: 0x1000,
+                offset: 0,
+                size: bytes.len() as u64,
+            };
+            let found = scan(src, &[region]).unwrap();
+            assert_eq!(found.modinfo.as_deref(), Some(text), "sentinel at {at}");
+        }
     }
 
     #[test]
