@@ -9,9 +9,11 @@ use super::symbols::{Layout, SymbolTable};
 
 const SECTION_SIZE: usize = 40;
 const MAX_SECTIONS: usize = 1024;
-/// `.data`: initialized data, readable and writable, whatever its alignment nibble.
+/// `.data`: initialized data, readable and writable.
 const DATA: u32 = 0xc000_0040;
-const ALIGN_MASK: u32 = 0x00f0_0000;
+/// The alignment bits Go's reader ignores (`IMAGE_SCN_ALIGN_32BYTES`, not the whole nibble):
+/// the same mask picks the same section Go does when several look like data.
+const ALIGN_IGNORED: u32 = 0x0060_0000;
 const SYMBOL_SIZE: u64 = 18;
 /// Where the optional header starts, after `PE\0\0` and the COFF header.
 const OPTIONAL_HEADER: usize = 24;
@@ -82,7 +84,7 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
             size: size.into(),
         };
         image.segments.push(region);
-        if image.blob.is_none() && va != 0 && raw_size != 0 && flags & !ALIGN_MASK == DATA {
+        if image.blob.is_none() && va != 0 && raw_size != 0 && flags & !ALIGN_IGNORED == DATA {
             image.blob = Some(BlobSpot {
                 region,
                 dedicated: false,
@@ -140,35 +142,44 @@ mod tests {
     use crate::inspect::source::tests::TempFile;
     use crate::inspect::source::{Meter, FILE_BUDGET};
 
-    /// MZ stub, PE32+ headers with image base 0x140000000, and one `.data` section.
-    fn pe64() -> Vec<u8> {
+    /// MZ stub, PE32+ headers with image base 0x140000000, and `sections` as (name,
+    /// virtual address, characteristics), each with 0x200 bytes of file data from 0x400 on.
+    fn pe64(sections: &[(&[u8; 8], u32, u32)]) -> Vec<u8> {
         let mut out = vec![0u8; 0x40];
         out[..2].copy_from_slice(b"MZ");
         out[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
         out.extend_from_slice(b"PE\0\0");
-        for v in [0x8664u16, 1, 0, 0, 0, 0, 0, 0, 240, 0x22] {
+        let count = sections.len() as u16;
+        for v in [0x8664u16, count, 0, 0, 0, 0, 0, 0, 240, 0x22] {
             out.extend_from_slice(&v.to_le_bytes());
         }
         let mut optional = vec![0u8; 240];
         optional[..2].copy_from_slice(&0x20bu16.to_le_bytes());
         optional[24..32].copy_from_slice(&0x1_4000_0000u64.to_le_bytes());
         out.extend_from_slice(&optional);
-        out.extend_from_slice(b".data\0\0\0");
-        for v in [0x800u32, 0x3000, 0x200, 0x400, 0, 0, 0, DATA] {
-            out.extend_from_slice(&v.to_le_bytes());
+        for (i, &(name, va, flags)) in sections.iter().enumerate() {
+            out.extend_from_slice(name);
+            let raw_at = 0x400 + 0x200 * i as u32;
+            for v in [0x800u32, va, 0x200, raw_at, 0, 0, 0, flags] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
         }
-        out.resize(0x600, 0);
+        out.resize(0x400 + 0x200 * sections.len(), 0);
         out
+    }
+
+    fn parsed(name: &str, bytes: &[u8]) -> Image {
+        let tmp = TempFile::new(name, bytes);
+        let file = std::fs::File::open(&tmp.0).unwrap();
+        let meter = Meter::new(FILE_BUDGET);
+        let src = Source::new(&file, &meter, bytes.len() as u64);
+        let head = src.read(0, 64).unwrap();
+        parse(src, &head).unwrap().unwrap()
     }
 
     #[test]
     fn sections_are_mapped_at_the_image_base() {
-        let tmp = TempFile::new("pe64", &pe64());
-        let file = std::fs::File::open(&tmp.0).unwrap();
-        let meter = Meter::new(FILE_BUDGET);
-        let src = Source::new(&file, &meter, 0x600);
-        let head = src.read(0, 64).unwrap();
-        let image = parse(src, &head).unwrap().unwrap();
+        let image = parsed("pe64", &pe64(&[(b".data\0\0\0", 0x3000, DATA)]));
         let data = Region {
             vaddr: 0x1_4000_3000,
             offset: 0x400,
@@ -182,5 +193,19 @@ mod tests {
             image.blob.map(|b| (b.region, b.dedicated)),
             Some((data, false))
         );
+    }
+
+    #[test]
+    fn the_blob_section_is_the_one_gos_reader_picks() {
+        // IMAGE_SCN_ALIGN_1BYTES (0x00100000) is not among the bits Go's reader ignores, so a
+        // section carrying it is passed over for the next plain `.data`-like one.
+        let image = parsed(
+            "pe64-align",
+            &pe64(&[
+                (b".tls\0\0\0\0", 0x3000, DATA | 0x0010_0000),
+                (b".data\0\0\0", 0x4000, DATA | 0x0060_0000),
+            ]),
+        );
+        assert_eq!(image.blob.map(|b| b.region.vaddr), Some(0x1_4000_4000));
     }
 }
