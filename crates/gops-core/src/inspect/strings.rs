@@ -145,8 +145,8 @@ mod tests {
 
     #[test]
     fn finds_module_text_whose_start_sentinel_straddles_a_chunk_edge() {
-        use crate::inspect::source::tests::TempFile;
         use crate::inspect::scan::FIRST_CHUNK;
+        use crate::inspect::source::tests::TempFile;
         use crate::inspect::source::{Meter, FILE_BUDGET};
         let text = "path\texample.com/app\n";
         // The first chunk is 4 KiB and the next one starts `VERSION_OVERLAP` bytes before its
