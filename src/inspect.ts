@@ -101,8 +101,9 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
   return result
 }
 
-/** The stable codes of files that cannot be inspected; the addon sets them as the error's `code`. */
-const INSPECT_ERROR_CODES = new Set(['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR'])
+/** The stable codes of files that cannot be inspected; the addon sets them as the error's `code`
+ * (INTERNAL_ERROR: the inspector failed on this file, a bug to report, never a crash). */
+const INSPECT_ERROR_CODES = new Set(['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'])
 
 /** Turns the addon's coded errors into `GopsError`s; anything else (a bug) is rethrown as is. */
 function rethrow(error: unknown): never {

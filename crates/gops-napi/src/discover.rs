@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
+use crate::panics::contained;
+
 #[napi(object)]
 pub struct NativeScannerOptions {
     /// The gops config directory holding agents' port files.
@@ -124,14 +126,19 @@ impl Task for ScanTask {
     }
 }
 
-/// Concurrent scans of one scanner take turns; a panic in an earlier scan leaves usable state.
+/// Concurrent scans of one scanner take turns. A panic fails this scan only: whatever it left
+/// in the scanner's caches is still true of its process or executable, so later scans go on.
 fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
     let mut scanner = scanner
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    scanner
-        .scan()
-        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
+    match contained(|| scanner.scan()) {
+        Ok(result) => result.map_err(|e| Error::new(Status::GenericFailure, e.to_string())),
+        Err(panic) => Err(Error::new(
+            Status::GenericFailure,
+            format!("scan failed: internal error: {panic}"),
+        )),
+    }
 }
 
 fn convert(result: ScanResult) -> NativeScanResult {

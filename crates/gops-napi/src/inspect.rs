@@ -9,6 +9,8 @@ use napi::bindgen_prelude::{AsyncTask, JsObjectValue, JsValue};
 use napi::{Env, Task};
 use napi_derive::napi;
 
+use crate::panics::contained;
+
 #[napi(string_enum = "kebab-case")]
 pub enum BinaryFormat {
     Elf,
@@ -175,12 +177,17 @@ fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
     }
 }
 
+/// A bug in the inspector (a panic) fails this one file with `INTERNAL_ERROR`, never the process.
 fn inspect_one(path: String) -> Result<GoBinaryInfo, InspectFailure> {
-    match core::inspect_path(Path::new(&path)) {
-        Ok(info) => Ok(binary_info(path, info)),
-        Err(e) => Err(InspectFailure {
+    match contained(|| core::inspect_path(Path::new(&path))) {
+        Ok(Ok(info)) => Ok(binary_info(path, info)),
+        Ok(Err(e)) => Err(InspectFailure {
             code: e.code().to_string(),
             message: e.to_string(),
+        }),
+        Err(panic) => Err(InspectFailure {
+            code: "INTERNAL_ERROR".to_string(),
+            message: format!("cannot inspect {path}: internal error: {panic}"),
         }),
     }
 }

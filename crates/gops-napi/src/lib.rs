@@ -3,6 +3,7 @@ use napi_derive::napi;
 
 mod discover;
 pub mod inspect;
+mod panics;
 
 #[napi]
 pub fn core_version() -> String {
