@@ -6,7 +6,7 @@
 use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
 use crate::pool::{default_parallelism, parallel_map};
 use crate::portfile::PortFiles;
-use crate::process::{Details, ExeIdentity, Executable, Isolation, Skip, Snapshot};
+use crate::process::{Details, ExeIdentity, Executable, Incarnation, Isolation, Skip, Snapshot};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
@@ -137,6 +137,8 @@ pub struct ScanResult {
 /// What was read about an interesting (Go or Node) process; kept while it runs the same binary.
 #[derive(Debug)]
 struct Facts {
+    /// Which process the PID named when these facts were read.
+    incarnation: Incarnation,
     details: Details,
     path: PathBuf,
     isolation: Isolation,
@@ -255,7 +257,8 @@ impl Scanner {
     }
 
     /// Details of the Go and Node processes: read once per process, again only when its parent
-    /// is gone (it was re-parented). The flag tells facts kept from the last scan.
+    /// is gone (it was re-parented) or its PID now names another process running the same
+    /// binary. The flag tells facts kept from the last scan.
     fn gather_facts(
         &self,
         snapshot: &Snapshot,
@@ -275,7 +278,8 @@ impl Scanner {
                     facts: Some(kept),
                     ..
                 }) if *known == exe
-                    && (kept.details.ppid == 0 || alive.contains(&kept.details.ppid)) =>
+                    && (kept.details.ppid == 0 || alive.contains(&kept.details.ppid))
+                    && snapshot.incarnation(pid) == Ok(kept.incarnation) =>
                 {
                     facts.insert(pid, (kept.clone(), true));
                 }
@@ -434,6 +438,8 @@ fn inspect_through(
 
 fn read_facts(snapshot: &Snapshot, pid: u32, exe: Executable) -> Result<Facts, Skip> {
     Ok(Facts {
+        // Taken first: a process replaced while its facts are read shows up at the next scan.
+        incarnation: snapshot.incarnation(pid)?,
         details: snapshot.details(pid)?,
         path: snapshot.exe_path(pid, exe.deleted)?,
         isolation: snapshot.isolation(pid),
@@ -553,16 +559,19 @@ mod tests {
     }
 
     /// A real Go program that waits: `gofmt` reading its stdin (Go is needed to run the tests).
-    fn start_gofmt() -> Child {
+    fn gofmt() -> Command {
         let goroot = Command::new("go")
             .args(["env", "GOROOT"])
             .output()
             .expect("the tests need Go on PATH");
         let gofmt = Path::new(String::from_utf8(goroot.stdout).unwrap().trim()).join("bin/gofmt");
-        Command::new(gofmt)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
+        let mut command = Command::new(gofmt);
+        command.stdin(std::process::Stdio::piped());
+        command
+    }
+
+    fn start_gofmt() -> Child {
+        gofmt().spawn().unwrap()
     }
 
     #[test]
@@ -615,6 +624,53 @@ mod tests {
         let _ = gofmt.kill();
         let _ = gofmt.wait();
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Starts gofmt under the PID `pid` by setting the kernel's last-allocated PID just below it
+    /// (root only; other processes forking at the same moment can take it, hence the retries).
+    fn start_gofmt_as(pid: u32) -> Option<Child> {
+        let mut gofmt = gofmt();
+        for _ in 0..50 {
+            std::fs::write("/proc/sys/kernel/ns_last_pid", (pid - 1).to_string()).ok()?;
+            let mut child = gofmt.spawn().unwrap();
+            if child.id() == pid {
+                return Some(child);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        None
+    }
+
+    #[test]
+    fn a_reused_pid_running_the_same_binary_is_read_afresh() {
+        let _turn = take_turn();
+        let mut old = start_gofmt();
+        let pid = old.id();
+        let mut scanner = scanner();
+        let first = scanner.scan().unwrap();
+        let old_start = first
+            .processes
+            .iter()
+            .find(|p| p.pid == pid)
+            .unwrap()
+            .started;
+        let _ = old.kill();
+        let _ = old.wait();
+        // Start-time ticks are 10 ms: the new process must start visibly later.
+        std::thread::sleep(Duration::from_millis(50));
+        let Some(mut new) = start_gofmt_as(pid) else {
+            eprintln!("skipped: cannot reuse PID {pid} (needs root to write ns_last_pid)");
+            return;
+        };
+        let second = scanner.scan().unwrap();
+        let _ = new.kill();
+        let _ = new.wait();
+        let found = second.processes.iter().find(|p| p.pid == pid).unwrap();
+        assert!(
+            found.started > old_start && !found.unchanged,
+            "PID {pid} reported with the facts of the process that had it before"
+        );
     }
 
     #[test]

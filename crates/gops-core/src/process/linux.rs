@@ -2,7 +2,9 @@
 //! only for the processes that need it. The executable is reached through `/proc/<pid>/exe`, which
 //! works for deleted binaries and for binaries in other mount namespaces.
 
-use super::{container_id, Container, Details, ExeIdentity, Executable, Isolation, Skip};
+use super::{
+    container_id, Container, Details, ExeIdentity, Executable, Incarnation, Isolation, Skip,
+};
 use std::fs::{self, File};
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -59,6 +61,17 @@ impl Snapshot {
             }
             Err(e) => Err(Skip::from_io(&e)),
         }
+    }
+
+    /// One `stat` of `/proc/<pid>`: procfs makes a new inode for each process, so a PID taken
+    /// over by another process shows another inode (or at least another creation time). The
+    /// kernel may also drop and remake the inode of a live process: that only costs a re-read.
+    pub fn incarnation(&self, pid: u32) -> Result<Incarnation, Skip> {
+        let meta = fs::metadata(format!("/proc/{pid}")).map_err(|e| Skip::from_io(&e))?;
+        Ok(Incarnation {
+            inode: meta.ino(),
+            since: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+        })
     }
 
     /// Parent, name and start time, from `/proc/<pid>/stat` (plus `cmdline` for long names).

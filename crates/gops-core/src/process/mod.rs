@@ -84,6 +84,17 @@ impl Skip {
     }
 }
 
+/// Tells a process from a later one given the same PID (the kernel hands PIDs out again once it
+/// wraps around `pid_max`, which can be as low as 32768): when it differs from the one taken
+/// with a PID's facts, those facts belong to a process that is gone. Only compared for equality.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Incarnation {
+    /// Linux: the inode number of `/proc/<pid>`, new for each process; elsewhere 0.
+    pub inode: u64,
+    /// Linux: when that inode was made (ns since the epoch); elsewhere the start time (s).
+    pub since: i64,
+}
+
 /// Facts read once per process (and again only when it may have changed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Details {

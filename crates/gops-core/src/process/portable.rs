@@ -2,7 +2,7 @@
 //! identified by its path's metadata. Compiled for macOS and Windows, where it is untested;
 //! on Linux it is only built for unit tests, which run it through sysinfo's Linux backend.
 
-use super::{Details, ExeIdentity, Executable, Isolation, Skip};
+use super::{Details, ExeIdentity, Executable, Incarnation, Isolation, Skip};
 use std::fs::{self, File};
 use std::io;
 use std::path::PathBuf;
@@ -36,6 +36,15 @@ impl Snapshot {
         Ok(Executable {
             identity: ExeIdentity::of(&meta),
             deleted: false,
+        })
+    }
+
+    /// The start time (whole seconds): a PID reused within the same second goes unnoticed.
+    pub fn incarnation(&self, pid: u32) -> Result<Incarnation, Skip> {
+        let started = self.process(pid)?.start_time();
+        Ok(Incarnation {
+            inode: 0,
+            since: i64::try_from(started).unwrap_or(i64::MAX),
         })
     }
 
