@@ -5,6 +5,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread;
 
+/// The most threads one batch ever gets, whatever the caller asks for: the limit reaches
+/// JavaScript unchecked (`inspectMany`'s `concurrency`), and a thread per item of a large batch
+/// would exhaust the process (a failed spawn panics).
+pub const MAX_THREADS: usize = 64;
+
 /// Threads a batch may use when the caller does not say: the cores we have, at most 8.
 pub fn default_parallelism() -> usize {
     thread::available_parallelism()
@@ -12,14 +17,15 @@ pub fn default_parallelism() -> usize {
         .min(8)
 }
 
-/// Applies `work` to every item on at most `max_threads` threads; results keep the input order.
+/// Applies `work` to every item on at most `max_threads` threads (and never more than
+/// `MAX_THREADS`); results keep the input order.
 pub fn parallel_map<T, R, F>(items: &[T], max_threads: usize, work: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = max_threads.max(1).min(items.len());
+    let threads = max_threads.clamp(1, MAX_THREADS).min(items.len());
     if threads <= 1 {
         return items.iter().map(&work).collect();
     }
@@ -54,6 +60,19 @@ mod tests {
         let items: Vec<u32> = (0..1000).collect();
         let doubled = parallel_map(&items, 4, |n| n * 2);
         assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn never_runs_more_than_max_threads_at_once() {
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let items: Vec<u32> = (0..1000).collect();
+        parallel_map(&items, usize::MAX, |_| {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            running.fetch_sub(1, Ordering::SeqCst);
+        });
+        assert!(most.load(Ordering::SeqCst) <= MAX_THREADS);
     }
 
     #[test]
