@@ -32,14 +32,20 @@ where
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(index) else { break };
-                let result = work(item);
-                *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            });
+        let drain = || loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            let result = work(item);
+            *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        };
+        // The calling thread drains too, so a helper the system refuses to start (out of
+        // threads) costs parallelism, not a panic.
+        for _ in 1..threads {
+            if thread::Builder::new().spawn_scoped(scope, drain).is_err() {
+                break;
+            }
         }
+        drain();
     });
     slots
         .into_iter()
