@@ -14,7 +14,6 @@ const DATA: u32 = 0xc000_0040;
 /// The alignment bits Go's reader ignores (`IMAGE_SCN_ALIGN_32BYTES`, not the whole nibble):
 /// the same mask picks the same section Go does when several look like data.
 const ALIGN_IGNORED: u32 = 0x0060_0000;
-const SYMBOL_SIZE: u64 = 18;
 /// Where the optional header starts, after `PE\0\0` and the COFF header.
 const OPTIONAL_HEADER: usize = 24;
 
@@ -105,21 +104,15 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
         image.build_id = BuildIdSpot::TextStart(text);
     }
     if symptr != 0 && nsyms != 0 {
-        let strings_offset = u64::from(symptr) + u64::from(nsyms) * SYMBOL_SIZE;
-        let strings_size = src
-            .read_exact(strings_offset, 4)?
-            .and_then(|b| e.u32(&b, 0))
-            .unwrap_or(0);
-        image.symbols = Some(SymbolTable {
-            layout: Layout::Coff,
-            endian: e,
-            offset: symptr.into(),
-            count: nsyms.into(),
-            strings_offset,
-            strings_size: strings_size.into(),
-            prefix: b"",
-            section_addrs: image.segments.iter().map(|s| s.vaddr).collect(),
-        });
+        let section_addrs = image.segments.iter().map(|s| s.vaddr).collect();
+        image.symbols = Some(SymbolTable::coff_style(
+            src,
+            Layout::Coff,
+            e,
+            symptr.into(),
+            nsyms.into(),
+            section_addrs,
+        )?);
     }
     Ok(Some(image))
 }

@@ -51,6 +51,35 @@ pub(crate) struct SymbolTable {
     pub section_addrs: Vec<u64>,
 }
 
+impl SymbolTable {
+    /// A COFF-style table (PE, XCOFF): `count` 18-byte entries at `offset`, followed by the
+    /// string table, whose first 4 bytes give its size.
+    pub(crate) fn coff_style(
+        src: Source<'_>,
+        layout: Layout,
+        endian: Endian,
+        offset: u64,
+        count: u64,
+        section_addrs: Vec<u64>,
+    ) -> io::Result<SymbolTable> {
+        let strings_offset = offset.saturating_add(count * layout.entry_size() as u64);
+        let strings_size = src
+            .read_exact(strings_offset, 4)?
+            .and_then(|b| endian.u32(&b, 0))
+            .unwrap_or(0);
+        Ok(SymbolTable {
+            layout,
+            endian,
+            offset,
+            count,
+            strings_offset,
+            strings_size: strings_size.into(),
+            prefix: b"",
+            section_addrs,
+        })
+    }
+}
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Found {
     pub runtime_main: bool,

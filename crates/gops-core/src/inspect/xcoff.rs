@@ -11,7 +11,6 @@ const XCOFF64: u16 = 0x01f7;
 const STYP_TEXT: u32 = 0x20;
 const STYP_DATA: u32 = 0x40;
 const MAX_SECTIONS: usize = 1024;
-const SYMBOL_SIZE: u64 = 18;
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let e = Endian::Big;
@@ -82,21 +81,14 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
         }
     }
     if is64 && symptr != 0 && nsyms != 0 {
-        let strings_offset = symptr.saturating_add(u64::from(nsyms) * SYMBOL_SIZE);
-        let strings_size = src
-            .read_exact(strings_offset, 4)?
-            .and_then(|b| e.u32(&b, 0))
-            .unwrap_or(0);
-        image.symbols = Some(SymbolTable {
-            layout: Layout::Xcoff64,
-            endian: e,
-            offset: symptr,
-            count: nsyms.into(),
-            strings_offset,
-            strings_size: strings_size.into(),
-            prefix: b"",
-            section_addrs: Vec::new(),
-        });
+        image.symbols = Some(SymbolTable::coff_style(
+            src,
+            Layout::Xcoff64,
+            e,
+            symptr,
+            nsyms.into(),
+            Vec::new(),
+        )?);
     }
     Ok(Some(image))
 }
