@@ -3,8 +3,10 @@
 import test from 'ava'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import { createServer, type Server, type Socket } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
+import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
 import { client, GopsError, type ClientOptions } from '../index'
 import { runCli } from './helpers/cli'
@@ -25,6 +27,8 @@ test.before(async () => {
 })
 test.after.always(() => {
   live?.kill('SIGKILL')
+  for (const child of unresponsive) child.kill('SIGKILL')
+  for (const socket of fillers) socket.destroy()
   for (const server of servers) server.close()
   if (configDir) rmSync(configDir, { recursive: true, force: true })
 })
@@ -41,6 +45,35 @@ async function peer(behave: (socket: Socket) => void): Promise<{ address: string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
   return { address: `127.0.0.1:${port}`, connections: () => connections }
+}
+
+const unresponsive: ChildProcess[] = []
+const fillers: Socket[] = []
+
+// A listener with a one-connection backlog in a process whose event loop is blocked, so it never accepts.
+const NEVER_ACCEPTS = `
+const server = require('node:net').createServer()
+server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () =>
+  process.stdout.write(server.address().port + '\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)))
+`
+
+/**
+ * An address whose connects never complete: Linux drops SYNs once a listener's accept queue is
+ * full, so fill the queue of a listener that never accepts until a connect stalls.
+ */
+async function stalledAddress(): Promise<string> {
+  const child = spawn(process.execPath, ['-e', NEVER_ACCEPTS], { stdio: ['ignore', 'pipe', 'inherit'] })
+  unresponsive.push(child)
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+  const port = Number(line.toString().trim())
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const socket = connect(port, '127.0.0.1')
+    fillers.push(socket)
+    socket.on('error', () => {})
+    const connected = await Promise.race([once(socket, 'connect').then(() => true), delay(500).then(() => false)])
+    if (!connected) return `127.0.0.1:${port}`
+  }
+  throw new Error(`connects to port ${port} kept completing: this kernel does not drop SYNs on a full accept queue`)
 }
 
 /** A port nothing listens on (bound, then closed). */
@@ -117,6 +150,14 @@ test('a listener that never replies: TIMEOUT after the deadline, in the API and 
   const cli = await runCli(['memstats', listener.address, '--timeout', '300ms'])
   t.is(cli.code, 1)
   t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
+})
+
+test('a connect that never completes: TIMEOUT naming the address, in the API and the CLI', async (t) => {
+  const address = await stalledAddress()
+  await rejects(t, client.version(address, { connectTimeoutMs: 300 }), 'TIMEOUT', new RegExp(`^timed out after 300 ms connecting to the agent at ${escape(address)}$`))
+  const cli = await runCli(['version', address, '--connect-timeout', '300ms'])
+  t.is(cli.code, 1)
+  t.is(cli.stderr, `gops-native: timed out after 300 ms connecting to the agent at ${address}\n`)
 })
 
 test('an exchange can be abandoned through an AbortSignal: ABORTED', async (t) => {
