@@ -2,7 +2,7 @@
 // a stable code and a message naming the port file, PID or address; nothing hangs.
 import test from 'ava'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -102,6 +102,24 @@ test('a live process without a port file: NO_AGENT naming the port file looked f
   const cli = await runCli(['stack', String(process.pid)], { GOPS_CONFIG_DIR: options.configDir! })
   t.is(cli.code, 1)
   t.regex(cli.stderr, new RegExp(`^gops-native: process ${process.pid} runs no gops agent: no port file at ${escape(portFile)}.*\n$`))
+})
+
+// Another user's process: its /proc/<pid>/root, where its own port file would be, is closed to us
+// (and so is its environment, so we look there under our own config dir).
+const asRoot = process.getuid?.() === 0 ? test : test.skip
+asRoot('a process whose port file this user may not read: NO_AGENT naming both paths, not a permission error', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'gops-native-nobody-'))
+  t.teardown(() => rmSync(home, { recursive: true, force: true }))
+  chmodSync(home, 0o777)
+  const nobody = { uid: 65534, gid: 65534 }
+  const cli = await runCli(['stack', String(live.pid)], { HOME: home, GOPS_CONFIG_DIR: '', XDG_CONFIG_HOME: '' }, nobody)
+  const ours = join(home, '.config', 'gops', String(live.pid))
+  t.is(cli.code, 1, cli.stderr)
+  t.is(
+    cli.stderr,
+    `gops-native: no gops agent found for process ${live.pid}: no port file at ${ours}, and no permission to read ` +
+      `/proc/${live.pid}/root${ours} (run as the process's user or root)\n`,
+  )
 })
 
 test('a PID that does not exist and has no port file: NO_PROCESS', async (t) => {

@@ -50,16 +50,33 @@ function checkedPort(port: number, text: string): number {
 
 async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAddress> {
   if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${pid}" is not a valid PID`)
-  const paths = await portFileCandidates(pid, options)
+  const paths = [...new Set(await portFileCandidates(pid, options))]
+  const denied: string[] = []
   for (const path of paths) {
-    const file = await readPortFile(path)
+    const file = await readPortFile(path).catch((error: GopsError) => {
+      if (!isPermissionDenied(error.cause)) throw error
+      denied.push(path)
+      return null
+    })
     if (file) {
       await rejectStale(pid, file)
       return { host: '127.0.0.1', port: file.port, pid, portFile: file.path }
     }
   }
   if (!(await isRunning(pid))) throw new GopsError('NO_PROCESS', `no process with PID ${pid}`)
-  throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${[...new Set(paths)].join(' or ')}`)
+  const missing = paths.filter((path) => !denied.includes(path))
+  if (denied.length === 0) throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${missing.join(' or ')}`)
+  // Typically another user's process: its root (and so its port file) is closed to us.
+  throw new GopsError(
+    'NO_AGENT',
+    `no gops agent found for process ${pid}: ${missing.length > 0 ? `no port file at ${missing.join(' or ')}, and ` : ''}` +
+      `no permission to read ${denied.join(' or ')} (run as the process's user or root)`,
+  )
+}
+
+function isPermissionDenied(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  return code === 'EACCES' || code === 'EPERM'
 }
 
 /**
