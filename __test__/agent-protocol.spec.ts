@@ -3,7 +3,10 @@
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { gunzipSync } from 'node:zlib'
 import test from 'ava'
@@ -48,6 +51,28 @@ test('unknown bytes, an HTTP request, silence and a truncated setgc all get the 
   }
   // still serving afterwards
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+})
+
+test('a request trickled byte by byte is cut off at the read deadline, which each byte does not extend', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 400 } })
+  // Answering first means the agent is up and accepting, so the bytes below arrive one at a time.
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  // A whole setgc request, one byte every 250 ms: 2.75 s if each byte restarted the deadline.
+  const bytes = [Command.SetGCPercent, ...encodeVarint(100)]
+  const socket = connect(target.port, '127.0.0.1')
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk) => chunks.push(chunk)).on('error', () => {})
+  let closed = false
+  const ended = once(socket, 'close').then(() => (closed = true))
+  await once(socket, 'connect')
+  let sent = 0
+  while (!closed && sent < bytes.length) {
+    socket.write(Buffer.of(bytes[sent++]))
+    await delay(250)
+  }
+  await ended
+  t.true(sent < bytes.length, `the agent waited for all ${sent} bytes`)
+  t.is(Buffer.concat(chunks).length, 0)
 })
 
 test('setgc reads its varint and replies with text', async (t) => {
