@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { gunzipSync } from 'node:zlib'
 import test from 'ava'
 import { Profile } from 'pprof-format'
+import { MAX_CONNECTIONS } from '../src/agent/server'
 import { Command, encodeVarint } from '../src/protocol/constants'
 import { request, startTarget, tempDir } from './helpers/agent'
 
@@ -73,6 +74,27 @@ test('a request trickled byte by byte is cut off at the read deadline, which eac
   await ended
   t.true(sent < bytes.length, `the agent waited for all ${sent} bytes`)
   t.is(Buffer.concat(chunks).length, 0)
+})
+
+test(`the agent serves at most ${MAX_CONNECTIONS} connections; more are closed at once, and it recovers`, async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 2000 } })
+  const silent = await Promise.all(
+    Array.from({ length: MAX_CONNECTIONS }, async () => {
+      const socket = connect(target.port, '127.0.0.1').on('error', () => {})
+      t.teardown(() => socket.destroy())
+      await once(socket, 'connect')
+      return { closed: once(socket, 'close') }
+    }),
+  )
+  // Closed unread, so the kernel may answer the request byte with a reset.
+  const over = await request(target.port, [Command.Version]).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') throw error
+    return Buffer.alloc(0)
+  })
+  t.is(over.length, 0, 'a connection over the cap was served')
+  // The agent drops the silent ones at its read deadline, then answers again.
+  await Promise.all(silent.map(({ closed }) => closed))
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
 })
 
 test('setgc reads its varint and replies with text', async (t) => {

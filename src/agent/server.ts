@@ -12,7 +12,7 @@ import { peerUid } from './peer-uid'
 import { warn } from './warn'
 
 /** Enough for a handful of concurrent tools; more would only queue work on the main thread. */
-const MAX_CONNECTIONS = 32
+export const MAX_CONNECTIONS = 32
 
 export interface RunningServer {
   address: AddressInfo
