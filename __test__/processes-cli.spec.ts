@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { GoProcess } from '../index'
-import { formatGoDuration, parseGoDuration } from '../src/cli/duration'
+import { formatGoDuration, parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
 import { formatElapsed } from '../src/cli/process-view'
 import { decodeAddress } from '../src/process-info'
@@ -73,11 +73,13 @@ test('elapsed time and periods use ps and Go formats', (t) => {
   t.is(formatElapsed(5_000), '00:05')
   t.is(formatElapsed(3_725_000), '01:02:05')
   t.is(formatElapsed(2 * 86_400_000 + 3_600_000), '02-01:00:00')
-  t.is(parseGoDuration('1m30s'), 90_000)
-  t.is(parseGoDuration('250ms'), 250)
-  t.is(parseGoDuration('1.5h'), 5_400_000)
-  t.is(parseGoDuration('5'), null)
-  t.is(parseGoDuration('s'), null)
+  t.is(parseCliDuration('1m30s'), 90_000)
+  t.is(parseCliDuration('250ms'), 250)
+  t.is(parseCliDuration('1.5h'), 5_400_000)
+  t.is(parseCliDuration('5'), 5_000)
+  t.is(parseCliDuration('0.5'), 500)
+  t.is(parseCliDuration('s'), null)
+  t.is(parseCliDuration('-5s'), null)
   t.is(formatGoDuration(2_000), '2s')
   t.is(formatGoDuration(90_000), '1m30s')
   t.is(formatGoDuration(1_500), '1.5s')
