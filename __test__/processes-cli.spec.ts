@@ -1,7 +1,8 @@
 // The CLI's process views: gops's list, tree and process output, checked against formats
 // worked out from gops's code and against the real gops CLI on real processes.
 import test from 'ava'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,11 +21,12 @@ const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))
 test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
 const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
 
+const cliFromSource = (...args: string[]) => ['--import', 'tsx', '-e', "require('./src/cli/main.ts').main(process.argv.slice(1))", ...args]
+
 /** Runs the CLI from source, as `gops-native ...args`. */
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const script = "require('./src/cli/main.ts').main(process.argv.slice(1))"
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '-e', script, ...args], { env, cwd: join(__dirname, '..') })
+    const { stdout, stderr } = await run(process.execPath, cliFromSource(...args), { env, cwd: join(__dirname, '..') })
     return { stdout, stderr, code: 0 }
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number }
@@ -67,6 +69,16 @@ test('tree follows gops: parents in PPID order, [*] for agents, versions in brac
       '└── 5\n' +
       '    └── 40 (other) {go1.26.8}\n',
   )
+})
+
+test('a reader that stops early (| head) ends the CLI quietly: no EPIPE stack, exit code 0', async (t) => {
+  const child = spawn(process.execPath, cliFromSource('list', '--json'), { env, cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.destroy()
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const [code] = (await once(child, 'close')) as [number | null]
+  t.is(stderr, '')
+  t.is(code, 0)
 })
 
 test('elapsed time and periods use ps and Go formats', (t) => {
