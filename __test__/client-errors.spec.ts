@@ -217,6 +217,7 @@ test('targets that are neither a PID nor host:port: BAD_TARGET', async (t) => {
   for (const target of ['abc', '127.0.0.1:0', 'localhost:70000', '0', '[::1]']) {
     await rejects(t, client.version(target), 'BAD_TARGET', /PID|port/)
   }
+  await rejects(t, client.version('99999999999999999999'), 'BAD_TARGET', /^"99999999999999999999" is not a valid PID$/)
 })
 
 test('a port file that holds no port, or is a FIFO, is rejected without hanging: BAD_PORT_FILE', async (t) => {

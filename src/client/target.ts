@@ -30,7 +30,7 @@ const CLOCK_SLACK_MS = 1000
 export async function resolveTarget(target: Target, options: ResolveOptions = {}): Promise<AgentAddress> {
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
   const text = String(target).trim()
-  if (/^\d+$/.test(text)) return resolvePid(Number(text), options)
+  if (/^\d+$/.test(text)) return resolvePid(checkedPid(text), options)
   const address = text.match(/^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/)
   if (!address) throw new GopsError('BAD_TARGET', `"${text}" is neither a PID nor host:port`)
   const host = address[1] ?? address[2]
@@ -43,13 +43,19 @@ export function describeAddress(address: AgentAddress): string {
   return address.pid === undefined ? hostPort : `pid ${address.pid} (${hostPort})`
 }
 
+/** Named as typed: a PID too long for a number would otherwise be shown rounded. */
+function checkedPid(text: string): number {
+  const pid = Number(text)
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${text}" is not a valid PID`)
+  return pid
+}
+
 function checkedPort(port: number, text: string): number {
   if (parsePort(String(port)) === null) throw new GopsError('BAD_TARGET', `"${text}" does not name a TCP port (1-65535)`)
   return port
 }
 
 async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAddress> {
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${pid}" is not a valid PID`)
   const paths = [...new Set(await portFileCandidates(pid, options))]
   const denied: string[] = []
   for (const path of paths) {
