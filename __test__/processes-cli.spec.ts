@@ -81,6 +81,14 @@ test('a reader that stops early (| head) ends the CLI quietly: no EPIPE stack, e
   t.is(code, 0)
 })
 
+test('process <pid> <period> on a process that exits meanwhile says so, exit code 1', async (t) => {
+  // Lives long enough for the CLI to start on a loaded machine, and ends well within the period.
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['5'])
+  const result = await cli('process', String(child.pid), '30s')
+  t.is(result.code, 1)
+  t.is(result.stderr, `gops-native: process ${child.pid} exited while its CPU use was being sampled\n`)
+})
+
 test('elapsed time and periods use ps and Go formats', (t) => {
   t.is(formatElapsed(5_000), '00:05')
   t.is(formatElapsed(3_725_000), '01:02:05')
