@@ -1,9 +1,10 @@
 // The port file: where and how it is written, and that it goes away with the agent however the
 // process ends, without changing how it ends.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import test from 'ava'
+import { writePortFile } from '../src/agent/portfile-writer'
 import { Command } from '../src/protocol/constants'
 import { request, startTarget, tempDir } from './helpers/agent'
 
@@ -82,4 +83,18 @@ test('a directory other users may write to is refused', async (t) => {
   const target = await startTarget(t, { behaviour: 'idle', configDir: dir })
   t.is(target.portFile, null)
   t.regex(target.stderr(), /it is writable by other users/)
+})
+
+test('a symlink planted at the port file path is replaced, never written through', (t) => {
+  const dir = tempDir(t)
+  const configDir = join(dir, 'gops')
+  mkdirSync(configDir, { mode: 0o700 })
+  const victim = join(dir, 'victim')
+  writeFileSync(victim, 'precious')
+  symlinkSync(victim, join(configDir, '4242'))
+  t.is(writePortFile(configDir, 4242, 5678), join(configDir, '4242'))
+  t.is(readFileSync(victim, 'utf8'), 'precious')
+  t.true(lstatSync(join(configDir, '4242')).isFile())
+  t.is(readFileSync(join(configDir, '4242'), 'utf8'), '5678')
+  t.deepEqual(readdirSync(configDir), ['4242'], 'no temporary file left behind')
 })

@@ -3,11 +3,15 @@
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { gunzipSync } from 'node:zlib'
 import test from 'ava'
 import { Profile } from 'pprof-format'
+import { MAX_CONNECTIONS } from '../src/agent/server'
 import { Command, encodeVarint } from '../src/protocol/constants'
 import { request, startTarget, tempDir } from './helpers/agent'
 
@@ -47,6 +51,49 @@ test('unknown bytes, an HTTP request, silence and a truncated setgc all get the 
     t.is((await request(target.port, junk)).length, 0, `reply to ${JSON.stringify(junk)}`)
   }
   // still serving afterwards
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+})
+
+test('a request trickled byte by byte is cut off at the read deadline, which each byte does not extend', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 400 } })
+  // Answering first means the agent is up and accepting, so the bytes below arrive one at a time.
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  // A whole setgc request, one byte every 250 ms: 2.75 s if each byte restarted the deadline.
+  const bytes = [Command.SetGCPercent, ...encodeVarint(100)]
+  const socket = connect(target.port, '127.0.0.1')
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk) => chunks.push(chunk)).on('error', () => {})
+  let closed = false
+  const ended = once(socket, 'close').then(() => (closed = true))
+  await once(socket, 'connect')
+  let sent = 0
+  while (!closed && sent < bytes.length) {
+    socket.write(Buffer.of(bytes[sent++]))
+    await delay(250)
+  }
+  await ended
+  t.true(sent < bytes.length, `the agent waited for all ${sent} bytes`)
+  t.is(Buffer.concat(chunks).length, 0)
+})
+
+test(`the agent serves at most ${MAX_CONNECTIONS} connections; more are closed at once, and it recovers`, async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 2000 } })
+  const silent = await Promise.all(
+    Array.from({ length: MAX_CONNECTIONS }, async () => {
+      const socket = connect(target.port, '127.0.0.1').on('error', () => {})
+      t.teardown(() => socket.destroy())
+      await once(socket, 'connect')
+      return { closed: once(socket, 'close') }
+    }),
+  )
+  // Closed unread, so the kernel may answer the request byte with a reset.
+  const over = await request(target.port, [Command.Version]).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') throw error
+    return Buffer.alloc(0)
+  })
+  t.is(over.length, 0, 'a connection over the cap was served')
+  // The agent drops the silent ones at its read deadline, then answers again.
+  await Promise.all(silent.map(({ closed }) => closed))
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
 })
 

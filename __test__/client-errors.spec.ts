@@ -2,9 +2,11 @@
 // a stable code and a message naming the port file, PID or address; nothing hangs.
 import test from 'ava'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import { createServer, type Server, type Socket } from 'node:net'
+import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
+import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
 import { client, GopsError, type ClientOptions } from '../index'
 import { runCli } from './helpers/cli'
@@ -25,6 +27,8 @@ test.before(async () => {
 })
 test.after.always(() => {
   live?.kill('SIGKILL')
+  for (const child of unresponsive) child.kill('SIGKILL')
+  for (const socket of fillers) socket.destroy()
   for (const server of servers) server.close()
   if (configDir) rmSync(configDir, { recursive: true, force: true })
 })
@@ -41,6 +45,35 @@ async function peer(behave: (socket: Socket) => void): Promise<{ address: string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
   return { address: `127.0.0.1:${port}`, connections: () => connections }
+}
+
+const unresponsive: ChildProcess[] = []
+const fillers: Socket[] = []
+
+// A listener with a one-connection backlog in a process whose event loop is blocked, so it never accepts.
+const NEVER_ACCEPTS = `
+const server = require('node:net').createServer()
+server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () =>
+  process.stdout.write(server.address().port + '\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)))
+`
+
+/**
+ * An address whose connects never complete: Linux drops SYNs once a listener's accept queue is
+ * full, so fill the queue of a listener that never accepts until a connect stalls.
+ */
+async function stalledAddress(): Promise<string> {
+  const child = spawn(process.execPath, ['-e', NEVER_ACCEPTS], { stdio: ['ignore', 'pipe', 'inherit'] })
+  unresponsive.push(child)
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+  const port = Number(line.toString().trim())
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const socket = connect(port, '127.0.0.1')
+    fillers.push(socket)
+    socket.on('error', () => {})
+    const connected = await Promise.race([once(socket, 'connect').then(() => true), delay(500).then(() => false)])
+    if (!connected) return `127.0.0.1:${port}`
+  }
+  throw new Error(`connects to port ${port} kept completing: this kernel does not drop SYNs on a full accept queue`)
 }
 
 /** A port nothing listens on (bound, then closed). */
@@ -69,6 +102,24 @@ test('a live process without a port file: NO_AGENT naming the port file looked f
   const cli = await runCli(['stack', String(process.pid)], { GOPS_CONFIG_DIR: options.configDir! })
   t.is(cli.code, 1)
   t.regex(cli.stderr, new RegExp(`^gops-native: process ${process.pid} runs no gops agent: no port file at ${escape(portFile)}.*\n$`))
+})
+
+// Another user's process: its /proc/<pid>/root, where its own port file would be, is closed to us
+// (and so is its environment, so we look there under our own config dir).
+const asRoot = process.getuid?.() === 0 ? test : test.skip
+asRoot('a process whose port file this user may not read: NO_AGENT naming both paths, not a permission error', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'gops-native-nobody-'))
+  t.teardown(() => rmSync(home, { recursive: true, force: true }))
+  chmodSync(home, 0o777)
+  const nobody = { uid: 65534, gid: 65534 }
+  const cli = await runCli(['stack', String(live.pid)], { HOME: home, GOPS_CONFIG_DIR: '', XDG_CONFIG_HOME: '' }, nobody)
+  const ours = join(home, '.config', 'gops', String(live.pid))
+  t.is(cli.code, 1, cli.stderr)
+  t.is(
+    cli.stderr,
+    `gops-native: no gops agent found for process ${live.pid}: no port file at ${ours}, and no permission to read ` +
+      `/proc/${live.pid}/root${ours} (run as the process's user or root)\n`,
+  )
 })
 
 test('a PID that does not exist and has no port file: NO_PROCESS', async (t) => {
@@ -119,6 +170,14 @@ test('a listener that never replies: TIMEOUT after the deadline, in the API and 
   t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
 })
 
+test('a connect that never completes: TIMEOUT naming the address, in the API and the CLI', async (t) => {
+  const address = await stalledAddress()
+  await rejects(t, client.version(address, { connectTimeoutMs: 300 }), 'TIMEOUT', new RegExp(`^timed out after 300 ms connecting to the agent at ${escape(address)}$`))
+  const cli = await runCli(['version', address, '--connect-timeout', '300ms'])
+  t.is(cli.code, 1)
+  t.is(cli.stderr, `gops-native: timed out after 300 ms connecting to the agent at ${address}\n`)
+})
+
 test('an exchange can be abandoned through an AbortSignal: ABORTED', async (t) => {
   const listener = await peer(() => {})
   const controller = new AbortController()
@@ -158,6 +217,7 @@ test('targets that are neither a PID nor host:port: BAD_TARGET', async (t) => {
   for (const target of ['abc', '127.0.0.1:0', 'localhost:70000', '0', '[::1]']) {
     await rejects(t, client.version(target), 'BAD_TARGET', /PID|port/)
   }
+  await rejects(t, client.version('99999999999999999999'), 'BAD_TARGET', /^"99999999999999999999" is not a valid PID$/)
 })
 
 test('a port file that holds no port, or is a FIFO, is rejected without hanging: BAD_PORT_FILE', async (t) => {

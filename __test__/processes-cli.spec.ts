@@ -1,13 +1,14 @@
 // The CLI's process views: gops's list, tree and process output, checked against formats
 // worked out from gops's code and against the real gops CLI on real processes.
 import test from 'ava'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { GoProcess } from '../index'
-import { formatGoDuration, parseGoDuration } from '../src/cli/duration'
+import { formatGoDuration, parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
 import { formatElapsed } from '../src/cli/process-view'
 import { decodeAddress } from '../src/process-info'
@@ -20,11 +21,12 @@ const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))
 test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
 const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
 
+const cliFromSource = (...args: string[]) => ['--import', 'tsx', '-e', "require('./src/cli/main.ts').main(process.argv.slice(1))", ...args]
+
 /** Runs the CLI from source, as `gops-native ...args`. */
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const script = "require('./src/cli/main.ts').main(process.argv.slice(1))"
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '-e', script, ...args], { env, cwd: join(__dirname, '..') })
+    const { stdout, stderr } = await run(process.execPath, cliFromSource(...args), { env, cwd: join(__dirname, '..') })
     return { stdout, stderr, code: 0 }
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number }
@@ -69,15 +71,35 @@ test('tree follows gops: parents in PPID order, [*] for agents, versions in brac
   )
 })
 
+test('a reader that stops early (| head) ends the CLI quietly: no EPIPE stack, exit code 0', async (t) => {
+  const child = spawn(process.execPath, cliFromSource('list', '--json'), { env, cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.destroy()
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const [code] = (await once(child, 'close')) as [number | null]
+  t.is(stderr, '')
+  t.is(code, 0)
+})
+
+test('process <pid> <period> on a process that exits meanwhile says so, exit code 1', async (t) => {
+  // Lives long enough for the CLI to start on a loaded machine, and ends well within the period.
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['5'])
+  const result = await cli('process', String(child.pid), '30s')
+  t.is(result.code, 1)
+  t.is(result.stderr, `gops-native: process ${child.pid} exited while its CPU use was being sampled\n`)
+})
+
 test('elapsed time and periods use ps and Go formats', (t) => {
   t.is(formatElapsed(5_000), '00:05')
   t.is(formatElapsed(3_725_000), '01:02:05')
   t.is(formatElapsed(2 * 86_400_000 + 3_600_000), '02-01:00:00')
-  t.is(parseGoDuration('1m30s'), 90_000)
-  t.is(parseGoDuration('250ms'), 250)
-  t.is(parseGoDuration('1.5h'), 5_400_000)
-  t.is(parseGoDuration('5'), null)
-  t.is(parseGoDuration('s'), null)
+  t.is(parseCliDuration('1m30s'), 90_000)
+  t.is(parseCliDuration('250ms'), 250)
+  t.is(parseCliDuration('1.5h'), 5_400_000)
+  t.is(parseCliDuration('5'), 5_000)
+  t.is(parseCliDuration('0.5'), 500)
+  t.is(parseCliDuration('s'), null)
+  t.is(parseCliDuration('-5s'), null)
   t.is(formatGoDuration(2_000), '2s')
   t.is(formatGoDuration(90_000), '1m30s')
   t.is(formatGoDuration(1_500), '1.5s')

@@ -81,7 +81,10 @@ export async function processInfo(pid: number, options: { periodMs?: number } = 
   }
   if (options.periodMs !== undefined && options.periodMs > 0) {
     await sleep(Math.max(0, options.periodMs - (Date.now() - sampleStart)))
-    const second = await readStat(pid)
+    const second = await readStat(pid).catch((error: GopsError) => {
+      if (error.code !== 'PROCESS_NOT_FOUND') throw error
+      throw new GopsError('PROCESS_NOT_FOUND', `process ${pid} exited while its CPU use was being sampled`, { cause: error })
+    })
     info.cpuPercentOverPeriod = (100 * (second.cpuSeconds - first.cpuSeconds)) / (options.periodMs / 1000)
   }
   return info

@@ -12,7 +12,7 @@ import { peerUid } from './peer-uid'
 import { warn } from './warn'
 
 /** Enough for a handful of concurrent tools; more would only queue work on the main thread. */
-const MAX_CONNECTIONS = 32
+export const MAX_CONNECTIONS = 32
 
 export interface RunningServer {
   address: AddressInfo
@@ -84,13 +84,16 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   }
 }
 
-/** The command byte, and setgc's varint, under one deadline; null for anything else. */
+/**
+ * The command byte, and setgc's varint, under one deadline for the whole request (not per byte,
+ * so trickling bytes cannot hold a connection longer); null for anything else.
+ */
 function readRequest(socket: Socket, commands: Map<number, CommandSpec>, timeoutMs: number): Promise<Request | null> {
   return new Promise((resolve) => {
     let received = Buffer.alloc(0)
     const finish = (request: Request | null): void => {
-      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('timeout', onEnd)
-      socket.setTimeout(0)
+      clearTimeout(deadline)
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd)
       socket.pause() // whatever else the client sends is ignored, as Go's agent does
       resolve(request)
     }
@@ -104,8 +107,8 @@ function readRequest(socket: Socket, commands: Map<number, CommandSpec>, timeout
       if (argument !== null) finish({ spec, argument })
       else if (received.length === 1 + MAX_VARINT_LEN) finish(null)
     }
-    socket.on('data', onData).once('end', onEnd).once('close', onEnd).once('timeout', onEnd)
-    socket.setTimeout(timeoutMs)
+    socket.on('data', onData).once('end', onEnd).once('close', onEnd)
+    const deadline = setTimeout(onEnd, timeoutMs)
   })
 }
 

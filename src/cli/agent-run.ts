@@ -6,10 +6,10 @@ import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { binaryDump, cpuProfile, gc, heapProfile, memStats, request, setGC, stats, trace, versionInfo, type ClientOptions, type Target } from '../client/commands'
-import { parseGoDuration } from '../client/go-values'
 import { formatSetGC } from '../client/replies'
 import { GopsError } from '../errors'
 import { Command, CPU_PROFILE_SECONDS, TRACE_SECONDS } from '../protocol/constants'
+import { parseCliDuration } from './duration'
 import { printJson } from './output'
 
 export type AgentCommandName =
@@ -104,11 +104,10 @@ function parsePercent(text: string): number | 'off' {
   return Number(text)
 }
 
-/** A Go-style duration ("1m30s", "500ms") or plain seconds. */
 function durationMs(text: string, flag: string): number {
-  const ns = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1e9 : parseGoDuration(text)
-  if (ns === null || !(ns > 0)) throw new GopsError('BAD_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
-  return Math.ceil(ns / 1e6)
+  const ms = parseCliDuration(text)
+  if (ms === null || !(ms > 0)) throw new GopsError('BAD_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
+  return Math.ceil(ms)
 }
 
 /** Writes to `path`, or to a new file in the temp dir named like gops's (`heap_profile123456`). */

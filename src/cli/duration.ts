@@ -1,16 +1,10 @@
 // Go's time.Duration text, which gops reads and prints for periods ("5s", "1m30s", "500ms").
+import { parseGoDuration } from '../client/go-values'
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** Go's time.ParseDuration, in milliseconds; null when the text is not a duration. */
-export function parseGoDuration(text: string): number | null {
-  if (text === '0') return 0
-  const parts = /^[+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(text) ? text.match(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g) : null
-  if (!parts) return null
-  return parts.reduce((sum, part) => {
-    const [, value, unit] = part.match(/^([\d.]+)(.+)$/)!
-    return sum + Number(value) * UNIT_MS[unit]
-  }, 0)
+/** How CLI options and arguments take a duration: Go's form, or plain seconds ("5", "0.5"). In ms; null when neither or negative. */
+export function parseCliDuration(text: string): number | null {
+  const ns = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1e9 : parseGoDuration(text)
+  return ns === null || ns < 0 ? null : ns / 1e6
 }
 
 /** Go's Duration.String() for a duration in milliseconds. */

@@ -1,6 +1,7 @@
 // The `gops-native` command line. Each command module registers itself and loads its
 // implementation lazily, so a command pays start-up only for what it uses.
 import { Command, CommanderError } from 'commander'
+import { GopsError } from '../errors'
 import { packageVersion } from '../package-root'
 import { reportError } from './output'
 import { registerAgentCommands } from './commands/agent'
@@ -31,7 +32,19 @@ export function buildProgram(): Command {
   return program
 }
 
+/**
+ * A reader that stops early (`gops-native list | head -1`) is not an error: stop quietly, as a Go
+ * program dies of SIGPIPE. Any other failure to write output is one plain line.
+ */
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') {
+    process.exitCode = reportError(new GopsError('OUTPUT_FAILED', `cannot write to standard output: ${error.message}`, { cause: error }))
+  }
+  process.exit()
+}
+
 export async function main(args: string[]): Promise<void> {
+  process.stdout.on('error', onStdoutError)
   const program = buildProgram()
   try {
     await program.parseAsync(expandShorthand(args), { from: 'user' })

@@ -1,7 +1,7 @@
 // gops's process view (`gops <pid> [period]`), byte for byte, plus --json.
 import { GopsError } from '../errors'
 import { processInfo } from '../process-info'
-import { formatGoDuration, parseGoDuration } from './duration'
+import { formatGoDuration, parseCliDuration } from './duration'
 import { printJson } from './output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
@@ -26,9 +26,8 @@ export async function processView(pidText: string, period: string | undefined, o
   process.stdout.write(lines.join('\n') + '\n')
 }
 
-/** gops accepts a Go duration, or a bare number of seconds. */
 function parsePeriod(text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text)
+  const ms = parseCliDuration(text)
   if (ms === null) throw new GopsError('INVALID_PERIOD', `not a duration: ${text} (use e.g. 5s, 500ms or 5)`)
   return ms
 }

@@ -30,7 +30,7 @@ const CLOCK_SLACK_MS = 1000
 export async function resolveTarget(target: Target, options: ResolveOptions = {}): Promise<AgentAddress> {
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
   const text = String(target).trim()
-  if (/^\d+$/.test(text)) return resolvePid(Number(text), options)
+  if (/^\d+$/.test(text)) return resolvePid(checkedPid(text), options)
   const address = text.match(/^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/)
   if (!address) throw new GopsError('BAD_TARGET', `"${text}" is neither a PID nor host:port`)
   const host = address[1] ?? address[2]
@@ -43,23 +43,46 @@ export function describeAddress(address: AgentAddress): string {
   return address.pid === undefined ? hostPort : `pid ${address.pid} (${hostPort})`
 }
 
+/** Named as typed: a PID too long for a number would otherwise be shown rounded. */
+function checkedPid(text: string): number {
+  const pid = Number(text)
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${text}" is not a valid PID`)
+  return pid
+}
+
 function checkedPort(port: number, text: string): number {
   if (parsePort(String(port)) === null) throw new GopsError('BAD_TARGET', `"${text}" does not name a TCP port (1-65535)`)
   return port
 }
 
 async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAddress> {
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${pid}" is not a valid PID`)
-  const paths = await portFileCandidates(pid, options)
+  const paths = [...new Set(await portFileCandidates(pid, options))]
+  const denied: string[] = []
   for (const path of paths) {
-    const file = await readPortFile(path)
+    const file = await readPortFile(path).catch((error: GopsError) => {
+      if (!isPermissionDenied(error.cause)) throw error
+      denied.push(path)
+      return null
+    })
     if (file) {
       await rejectStale(pid, file)
       return { host: '127.0.0.1', port: file.port, pid, portFile: file.path }
     }
   }
   if (!(await isRunning(pid))) throw new GopsError('NO_PROCESS', `no process with PID ${pid}`)
-  throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${[...new Set(paths)].join(' or ')}`)
+  const missing = paths.filter((path) => !denied.includes(path))
+  if (denied.length === 0) throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${missing.join(' or ')}`)
+  // Typically another user's process: its root (and so its port file) is closed to us.
+  throw new GopsError(
+    'NO_AGENT',
+    `no gops agent found for process ${pid}: ${missing.length > 0 ? `no port file at ${missing.join(' or ')}, and ` : ''}` +
+      `no permission to read ${denied.join(' or ')} (run as the process's user or root)`,
+  )
+}
+
+function isPermissionDenied(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  return code === 'EACCES' || code === 'EPERM'
 }
 
 /**
