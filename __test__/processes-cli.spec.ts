@@ -1,38 +1,26 @@
 // The CLI's process views: gops's list, tree and process output, checked against formats
 // worked out from gops's code and against the real gops CLI on real processes.
 import test from 'ava'
-import { execFile, execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { GoProcess } from '../index'
 import { formatGoDuration, parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
 import { formatElapsed } from '../src/cli/process-view'
 import { decodeAddress } from '../src/process-info'
 import { startTarget } from './helpers/agent'
+import { cliArgs, runCli } from './helpers/cli'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
 import { startProcess } from './helpers/processes'
 
-const run = promisify(execFile)
 const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))
 test.after.always(() => rmSync(configDir, { recursive: true, force: true }))
 const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
 
-const cliFromSource = (...args: string[]) => ['--import', 'tsx', '-e', "require('./src/cli/main.ts').main(process.argv.slice(1))", ...args]
-
-/** Runs the CLI from source, as `gops-native ...args`. */
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, cliFromSource(...args), { env, cwd: join(__dirname, '..') })
-    return { stdout, stderr, code: 0 }
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number }
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code }
-  }
-}
+const cli = (...args: string[]) => runCli(args, { GOPS_CONFIG_DIR: configDir })
 
 function goProcess(pid: number, ppid: number, name: string, goVersion: string | null, agent = false): GoProcess {
   return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, startedAt: new Date(0) }
@@ -72,7 +60,7 @@ test('tree follows gops: parents in PPID order, [*] for agents, versions in brac
 })
 
 test('a reader that stops early (| head) ends the CLI quietly: no EPIPE stack, exit code 0', async (t) => {
-  const child = spawn(process.execPath, cliFromSource('list', '--json'), { env, cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, cliArgs('list', '--json'), { env, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.destroy()
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))

@@ -9,12 +9,17 @@ export interface CliResult {
   stderr: string
 }
 
+/** Node's arguments that run `gops-native ...args` from source. */
+export function cliArgs(...args: string[]): string[] {
+  return ['--import', 'tsx', join(packageRoot, '__test__', 'helpers', 'cli-entry.ts'), ...args]
+}
+
 /** `user` runs it as another user (the tests must run as root for that). */
 export function runCli(args: string[], env: Record<string, string> = {}, user?: { uid: number; gid: number }): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(packageRoot, '__test__', 'helpers', 'cli-entry.ts'), ...args],
+      cliArgs(...args),
       { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...user },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
