@@ -5,8 +5,10 @@
 use super::{
     container_id, Container, Details, ExeIdentity, Executable, Incarnation, Isolation, Skip,
 };
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io;
+use std::os::unix::fs::DirEntryExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -21,6 +23,9 @@ const COMM_MAX: usize = 15;
 /// every process's details are relative to.
 pub struct Snapshot {
     pids: Vec<u32>,
+    /// The inode of each `/proc/<pid>` from the listing itself: tells a reused PID apart
+    /// without a `stat` per process.
+    inodes: HashMap<u32, u64>,
     boot_time: OnceLock<Option<SystemTime>>,
     own_namespaces: OnceLock<Namespaces>,
 }
@@ -29,11 +34,15 @@ impl Snapshot {
     pub fn capture() -> io::Result<Snapshot> {
         let listing = fs::read_dir("/proc")
             .map_err(|e| io::Error::new(e.kind(), format!("cannot list /proc: {e}")))?;
-        let pids = listing
-            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        let listed: Vec<(u32, u64)> = listing
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                Some((entry.file_name().to_str()?.parse().ok()?, entry.ino()))
+            })
             .collect();
         Ok(Snapshot {
-            pids,
+            pids: listed.iter().map(|&(pid, _)| pid).collect(),
+            inodes: listed.into_iter().collect(),
             boot_time: OnceLock::new(),
             own_namespaces: OnceLock::new(),
         })
@@ -63,15 +72,12 @@ impl Snapshot {
         }
     }
 
-    /// One `stat` of `/proc/<pid>`: procfs makes a new inode for each process, so a PID taken
-    /// over by another process shows another inode (or at least another creation time). The
-    /// kernel may also drop and remake the inode of a live process: that only costs a re-read.
+    /// The inode the listing gave for `/proc/<pid>`: procfs makes a new one for each process, so a
+    /// PID taken over by another process shows another inode. The kernel may also drop and remake
+    /// the inode of a live process: that only costs a re-read of its facts.
     pub fn incarnation(&self, pid: u32) -> Result<Incarnation, Skip> {
-        let meta = fs::metadata(format!("/proc/{pid}")).map_err(|e| Skip::from_io(&e))?;
-        Ok(Incarnation {
-            inode: meta.ino(),
-            since: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
-        })
+        let inode = *self.inodes.get(&pid).ok_or(Skip::Vanished)?;
+        Ok(Incarnation { inode, since: 0 })
     }
 
     /// Parent, name and start time, from `/proc/<pid>/stat` (plus `cmdline` for long names).

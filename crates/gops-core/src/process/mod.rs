@@ -91,7 +91,7 @@ impl Skip {
 pub struct Incarnation {
     /// Linux: the inode number of `/proc/<pid>`, new for each process; elsewhere 0.
     pub inode: u64,
-    /// Linux: when that inode was made (ns since the epoch); elsewhere the start time (s).
+    /// Linux: 0; elsewhere the start time (s).
     pub since: i64,
 }
 
