@@ -38,14 +38,15 @@ where
             let result = work(item);
             *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         };
-        // The calling thread drains too, so a helper the system refuses to start (out of
-        // threads) costs parallelism, not a panic.
-        for _ in 1..threads {
-            if thread::Builder::new().spawn_scoped(scope, drain).is_err() {
-                break;
-            }
+        // The calling thread only waits (it may be one of libuv's few shared threads, and
+        // measured slower at this work), unless the system refuses to start a helper (out of
+        // threads): then it drains too, so that costs parallelism, not a panic.
+        let started = (0..threads)
+            .take_while(|_| thread::Builder::new().spawn_scoped(scope, drain).is_ok())
+            .count();
+        if started < threads {
+            drain();
         }
-        drain();
     });
     slots
         .into_iter()
