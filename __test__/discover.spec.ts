@@ -123,6 +123,7 @@ test('as an unprivileged user: other users\' processes are counted as denied, it
   })
   const { stats, pids } = JSON.parse(stdout)
   t.true(stats.denied > 0, JSON.stringify(stats))
+  t.is(stats.unreadable, 0, 'a refusal is counted as denied, not as a failure of ours')
   t.true(pids.includes(own.pid), 'a process of the same user is found')
 })
 

@@ -55,6 +55,8 @@ export interface ScanStats {
   denied: number
   /** Skipped: exited during the scan. */
   vanished: number
+  /** Skipped: reading them failed on our side (e.g. out of file descriptors); the result may be incomplete. */
+  unreadable: number
   /** Processes whose executable was known from an earlier scan (not opened again). */
   cacheHits: number
   /** Executables opened and inspected by this scan. */

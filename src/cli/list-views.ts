@@ -1,15 +1,28 @@
 // gops's list and tree output, byte for byte, plus --json.
-import { discover, type GoProcess } from '../discover'
+import { Scanner, type GoProcess } from '../discover'
 import { printJson } from './output'
 
+/** Scans once; processes we failed to read (not denied, not gone) make the exit code 1. */
+async function scanProcesses(): Promise<GoProcess[]> {
+  const { processes, stats } = await new Scanner().scan()
+  if (stats.unreadable > 0) {
+    process.stderr.write(
+      `gops-native: ${stats.unreadable} process(es) could not be read (out of file descriptors or memory?), ` +
+        'so this list may be incomplete: raise the open-file limit (ulimit -n) and run it again\n',
+    )
+    process.exitCode = 1
+  }
+  return processes
+}
+
 export async function list(options: { json?: boolean }): Promise<void> {
-  const processes = await discover()
+  const processes = await scanProcesses()
   if (options.json) return printJson(processes)
   process.stdout.write(formatList(processes))
 }
 
 export async function tree(options: { json?: boolean }): Promise<void> {
-  const processes = await discover()
+  const processes = await scanProcesses()
   if (options.json) return printJson(nest(processes))
   // gops prints the tree with Println, after its own trailing newline.
   process.stdout.write(formatTree(processes) + '\n')

@@ -120,6 +120,9 @@ pub struct ScanStats {
     pub denied: usize,
     /// Passed over: they exited during the scan.
     pub vanished: usize,
+    /// Passed over: reading them failed on our side (e.g. out of file descriptors), so the
+    /// result may be incomplete.
+    pub unreadable: usize,
     /// Processes whose executable was already known from an earlier scan.
     pub cache_hits: usize,
     /// Executables opened and inspected by this scan.
@@ -413,6 +416,7 @@ impl ScanStats {
         match skip {
             Skip::Vanished => self.vanished += 1,
             Skip::Denied => self.denied += 1,
+            Skip::Unreadable => self.unreadable += 1,
             Skip::NoExecutable => {}
         }
     }

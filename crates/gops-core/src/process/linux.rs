@@ -84,7 +84,7 @@ impl Snapshot {
     pub fn details(&self, pid: u32) -> Result<Details, Skip> {
         let text = fs::read(proc_path(pid, "stat")).map_err(|e| Skip::from_io(&e))?;
         let stat = parse_stat(&text).ok_or(Skip::Vanished)?;
-        let boot = self.boot_time().ok_or(Skip::Denied)?;
+        let boot = self.boot_time().ok_or(Skip::Unreadable)?;
         let name = if stat.comm.len() >= COMM_MAX {
             extend_name(
                 &stat.comm,

@@ -69,17 +69,21 @@ pub enum Skip {
     Denied,
     /// It has no executable: a kernel thread or a zombie.
     NoExecutable,
+    /// Reading it failed for another reason, most often a limit of ours (out of file descriptors
+    /// or memory): it is not the process's doing, so it is not counted as denied.
+    Unreadable,
 }
 
 impl Skip {
-    /// A process that is gone reads as ENOENT or ESRCH; any other failure means we could not
-    /// look at it.
+    /// A process that is gone reads as ENOENT or ESRCH, one we may not look at as EACCES or
+    /// EPERM; anything else (EMFILE, ENOMEM, EIO…) is a failure of ours.
     pub fn from_io(error: &std::io::Error) -> Skip {
         const ESRCH: i32 = 3;
         match error.kind() {
             std::io::ErrorKind::NotFound => Skip::Vanished,
             _ if error.raw_os_error() == Some(ESRCH) => Skip::Vanished,
-            _ => Skip::Denied,
+            std::io::ErrorKind::PermissionDenied => Skip::Denied,
+            _ => Skip::Unreadable,
         }
     }
 }
@@ -139,7 +143,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sorts_io_errors_into_vanished_and_denied() {
+    fn sorts_io_errors_into_vanished_denied_and_unreadable() {
         use std::io::{Error, ErrorKind};
         assert_eq!(
             Skip::from_io(&Error::from(ErrorKind::NotFound)),
@@ -149,6 +153,15 @@ mod tests {
         assert_eq!(
             Skip::from_io(&Error::from(ErrorKind::PermissionDenied)),
             Skip::Denied
+        );
+        // Out of file descriptors (EMFILE) or memory (ENOMEM) is our failure, not the process's.
+        assert_eq!(
+            Skip::from_io(&Error::from_raw_os_error(24)),
+            Skip::Unreadable
+        );
+        assert_eq!(
+            Skip::from_io(&Error::from_raw_os_error(12)),
+            Skip::Unreadable
         );
     }
 
