@@ -257,18 +257,7 @@ fn blob_lengths_past_the_section_or_bad_versions_are_rejected() {
     let mut devel = blob_header(8, 0x2);
     uvarint_string(&mut devel, b"1.22");
     for (name, blob) in [("long", long), ("badversion", devel)] {
-        let tmp = elf(
-            name,
-            0x3000,
-            &[sect(
-                ".go.buildinfo",
-                SHF_ALLOC | SHF_WRITE,
-                0x402000,
-                0x2000,
-                blob,
-            )],
-            &[],
-        );
+        let tmp = elf_with_buildinfo(name, 0x3000, blob);
         let info = inspect_path(&tmp.0).unwrap();
         assert_ne!(info.source, Some(Evidence::Buildinfo), "{name}");
         assert_eq!(info.build_info, None);
