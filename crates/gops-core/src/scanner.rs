@@ -190,35 +190,24 @@ impl Scanner {
             scanned: snapshot.pids().len(),
             ..ScanStats::default()
         };
-        let (mut running, incarnations) = self.probe(&snapshot, &mut stats);
+        let mut running = self.probe(&snapshot, &mut stats);
         self.inspect_new(&snapshot, &mut running, &mut stats);
-        let facts = self.gather_facts(&snapshot, &running, &incarnations, &mut stats);
+        let facts = self.gather_facts(&snapshot, &running, &mut stats);
         let processes = self.report(running, facts, &mut stats);
         stats.duration = began.elapsed();
         Ok(ScanResult { processes, stats })
     }
 
-    /// One `stat` per process: which executable does it run? And, on the same threads, one
-    /// more for each process whose facts were kept: is the PID still that process?
-    fn probe(
-        &mut self,
-        snapshot: &Snapshot,
-        stats: &mut ScanStats,
-    ) -> (Vec<(u32, Executable)>, HashMap<u32, Incarnation>) {
+    /// One `stat` per process: which executable does it run?
+    fn probe(&mut self, snapshot: &Snapshot, stats: &mut ScanStats) -> Vec<(u32, Executable)> {
         let pids = snapshot.pids();
         let threads = threads_for(pids.len(), self.options.concurrency);
         let probes = parallel_map(pids, threads, |&pid| {
-            let exe = snapshot.executable(pid, self.without_executable.contains(&pid));
-            let has_facts = matches!(self.processes.get(&pid), Some(Known { facts: Some(_), .. }));
-            let incarnation = (has_facts && exe.is_ok())
-                .then(|| snapshot.incarnation(pid).ok())
-                .flatten();
-            (exe, incarnation)
+            snapshot.executable(pid, self.without_executable.contains(&pid))
         });
         let mut running = Vec::with_capacity(pids.len());
-        let mut incarnations = HashMap::new();
         self.without_executable.clear();
-        for (&pid, (probe, incarnation)) in pids.iter().zip(probes) {
+        for (&pid, probe) in pids.iter().zip(probes) {
             match probe {
                 Ok(exe) => running.push((pid, exe)),
                 Err(Skip::NoExecutable) => {
@@ -226,11 +215,8 @@ impl Scanner {
                 }
                 Err(skip) => stats.count(skip),
             }
-            if let Some(incarnation) = incarnation {
-                incarnations.insert(pid, incarnation);
-            }
         }
-        (running, incarnations)
+        running
     }
 
     /// Inspects each executable not seen before, once, through any process running it.
@@ -280,7 +266,6 @@ impl Scanner {
         &self,
         snapshot: &Snapshot,
         running: &[(u32, Executable)],
-        incarnations: &HashMap<u32, Incarnation>,
         stats: &mut ScanStats,
     ) -> HashMap<u32, (Arc<Facts>, bool)> {
         let alive: HashSet<u32> = running.iter().map(|&(pid, _)| pid).collect();
@@ -297,7 +282,7 @@ impl Scanner {
                     ..
                 }) if *known == exe
                     && (kept.details.ppid == 0 || alive.contains(&kept.details.ppid))
-                    && incarnations.get(&pid) == Some(&kept.incarnation) =>
+                    && snapshot.incarnation(pid).ok() == Some(kept.incarnation) =>
                 {
                     facts.insert(pid, (kept.clone(), true));
                 }
