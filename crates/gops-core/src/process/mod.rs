@@ -1,6 +1,6 @@
 //! Process enumeration: which processes exist, which executable each runs, and the few facts
 //! the scanner needs about the interesting ones. Linux reads `/proc` directly (the fast path);
-//! macOS and Windows go through the `sysinfo` crate (compiled there, untested on those systems).
+//! macOS asks libproc; Windows goes through the `sysinfo` crate.
 
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -10,12 +10,20 @@ mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::Snapshot;
 
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+pub use macos::Snapshot;
+
 // Also compiled into Linux unit tests, so the portable path is at least exercised through
 // sysinfo's Linux backend.
-#[cfg(any(not(target_os = "linux"), test))]
+#[cfg(any(
+    not(any(target_os = "linux", target_os = "macos")),
+    all(test, target_os = "linux")
+))]
 #[cfg_attr(target_os = "linux", allow(dead_code))]
 mod portable;
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 pub use portable::Snapshot;
 
 /// What identifies an executable file's content cheaply: if none of these changed, neither did
@@ -95,7 +103,7 @@ impl Skip {
 pub struct Incarnation {
     /// Linux: the inode number of `/proc/<pid>`, new for each process; elsewhere 0.
     pub inode: u64,
-    /// Linux: 0; elsewhere the start time (s).
+    /// Linux: 0; macOS: the start time (µs); elsewhere the start time (s).
     pub since: i64,
 }
 
@@ -131,6 +139,7 @@ pub struct Container {
 
 /// Picks a container ID (64 hex digits, as docker, containerd and podman name them) out of a
 /// cgroup path such as `/system.slice/docker-<id>.scope` or `/kubepods/.../<id>`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // cgroups exist only on Linux
 pub(crate) fn container_id(cgroup: &str) -> Option<String> {
     cgroup
         .split(|c: char| !c.is_ascii_hexdigit())

@@ -1,6 +1,7 @@
-//! Every other system, through `sysinfo`: one process table refreshed per scan, the executable
-//! identified by its path's metadata. Compiled for macOS and Windows, where it is untested;
-//! on Linux it is only built for unit tests, which run it through sysinfo's Linux backend.
+//! Windows (and any other system without its own module), through `sysinfo`: one process table
+//! refreshed per scan, the executable identified by its path's metadata. Run under Wine by
+//! `npm run test:platforms`; on Linux it is only built for unit tests, which run it through
+//! sysinfo's Linux backend.
 
 use super::{Details, ExeIdentity, Executable, Incarnation, Isolation, Skip};
 use std::fs::{self, File};
