@@ -1,21 +1,40 @@
 // Loads the N-API addon through the loader that `napi build` generates at the package root.
 import { join } from 'node:path'
 import { GopsError } from './errors'
-import { packageRoot } from './package-root'
+import { packageRoot, packageVersion } from './package-root'
 
 type Binding = typeof import('../binding.cjs')
+
+/** Every failure the loader met, outermost first (it chains them through `cause`). */
+function loadErrors(error: unknown): string[] {
+  const messages: string[] = []
+  for (let e = error; e instanceof Error && messages.length < 32; e = e.cause) messages.push(e.message)
+  return messages
+}
+
+/**
+ * Says which package to add: the loader's own attempt names it (`Cannot find module
+ * 'gops-native-linux-x64-gnu'`), so the rule for naming platforms stays in the loader.
+ */
+function missingBindingError(cause: unknown): GopsError {
+  const here = `${process.platform}-${process.arch}`
+  const errors = loadErrors(cause)
+  const wanted = errors.map((m) => /Cannot find module '(gops-native-[a-z0-9-]+)'/.exec(m)?.[1]).find(Boolean)
+  const fromSource = 'or build the addon from a clone of gops-native with `npm install` (needs Rust)'
+  const message = wanted
+    ? `gops-native needs its prebuilt addon for ${here}, the package ${wanted}, which is not installed. ` +
+      `Add it with \`npm install ${wanted}@${packageVersion()}\` (installs with --omit=optional or ` +
+      `--no-optional leave it out), ${fromSource}.`
+    : `gops-native could not load a native addon for ${here}: ${errors.slice(1).join('; ') || errors[0]}. ` +
+      `Prebuilt addons exist for the platforms in the README; elsewhere, ${fromSource}.`
+  return new GopsError('NATIVE_BINDING_MISSING', message, { cause })
+}
 
 function load(): Binding {
   try {
     return require(join(packageRoot, 'binding.cjs')) as Binding
   } catch (cause) {
-    throw new GopsError(
-      'NATIVE_BINDING_MISSING',
-      `gops-native could not load its native addon for ${process.platform}-${process.arch}. ` +
-        'Reinstall without --no-optional / --omit=optional so npm fetches the prebuilt binary ' +
-        '(package gops-native-<platform>), or build it from a clone with `npm install` (needs Rust).',
-      { cause },
-    )
+    throw missingBindingError(cause)
   }
 }
 
