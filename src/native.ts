@@ -1,7 +1,7 @@
 // Loads the N-API addon through the loader that `napi build` generates at the package root.
 import { join } from 'node:path'
 import { GopsError } from './errors'
-import { packageRoot, packageVersion } from './package-root'
+import { packageManifest, packageRoot, packageVersion } from './package-root'
 
 type Binding = typeof import('../binding.cjs')
 
@@ -13,13 +13,15 @@ function loadErrors(error: unknown): string[] {
 }
 
 /**
- * Says which package to add: the loader's own attempt names it (`Cannot find module
- * 'gops-native-linux-x64-gnu'`), so the rule for naming platforms stays in the loader.
+ * Says which package to add: the one of our platform packages the loader tried (`Cannot find
+ * module 'gops-native-linux-x64-gnu'`), so the rule for naming platforms stays in the loader.
  */
 function missingBindingError(cause: unknown): GopsError {
   const here = `${process.platform}-${process.arch}`
   const errors = loadErrors(cause)
-  const wanted = errors.map((m) => /Cannot find module '(gops-native-[a-z0-9-]+)'/.exec(m)?.[1]).find(Boolean)
+  const shipped = Object.keys(packageManifest().optionalDependencies ?? {})
+  const tried = errors.map((m) => /Cannot find module '(gops-native-[a-z0-9-]+)'/.exec(m)?.[1])
+  const wanted = tried.find((name) => name !== undefined && shipped.includes(name))
   const fromSource = 'or build the addon from a clone of gops-native with `npm install` (needs Rust)'
   const message = wanted
     ? `gops-native needs its prebuilt addon for ${here}, the package ${wanted}, which is not installed. ` +

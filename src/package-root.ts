@@ -12,6 +12,16 @@ export const packageRoot: string = (() => {
   return dir
 })()
 
+interface Manifest {
+  version: string
+  /** The platform packages, in the published package only (added by npm run pack:local). */
+  optionalDependencies?: Record<string, string>
+}
+
+export function packageManifest(): Manifest {
+  return JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as Manifest
+}
+
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+  return packageManifest().version
 }

@@ -38,6 +38,7 @@ test('under Wine, Windows Node with the win32-x64 addon inspects PE, ELF and Mac
     t.is(probe.inspected[i].buildInfo.path, 'example.com/gopsnative/hello')
   }
   t.true(probe.found.scanned > 1, 'the scan listed the processes Wine runs')
+  t.log(`the scan under Wine listed ${probe.found.scanned} processes; found ${probe.found.sync.path}`)
   for (const how of ['sync', 'async']) {
     t.like(probe.found[how], { pid: probe.childPid, runtime: 'go', goVersion: goVersion() }, `${how} scan`)
     t.regex(probe.found[how].path, /hello\.exe$/i)

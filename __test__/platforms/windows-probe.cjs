@@ -6,7 +6,7 @@
 const { spawn } = require('node:child_process')
 const { writeFileSync } = require('node:fs')
 const { join } = require('node:path')
-const { discover, discoverSync, inspectSync } = require(join(__dirname, '..', '..', 'dist', 'index.js'))
+const { Scanner, discover, inspectSync } = require(join(__dirname, '..', '..', 'dist', 'index.js'))
 
 async function main() {
   const [out, program, ...files] = process.argv.slice(2)
@@ -15,8 +15,8 @@ async function main() {
   await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject))
   try {
     const findChild = (processes) => processes.find((p) => p.pid === child.pid) ?? null
-    const sync = discoverSync()
-    const found = { sync: findChild(sync), async: findChild(await discover()), scanned: sync.length }
+    const scan = new Scanner().scanSync()
+    const found = { sync: findChild(scan.processes), async: findChild(await discover()), scanned: scan.stats.scanned }
     writeFileSync(out, JSON.stringify({ platform: process.platform, arch: process.arch, childPid: child.pid, inspected, found }))
   } finally {
     child.kill()
