@@ -47,7 +47,8 @@ function debianPackages(): void {
 
 function zig(): void {
   if (!onPath('cargo-zigbuild') || !onPath('zig')) {
-    run('python3', ['-m', 'pip', 'install', '--quiet', ...pythonPackages])
+    // Debian's own Python refuses pip installs unless told (PEP 668); two tools, no conflict.
+    run('python3', ['-m', 'pip', 'install', '--quiet', ...pythonPackages], { ...process.env, PIP_BREAK_SYSTEM_PACKAGES: '1' })
   }
   if (!onPath('zig')) {
     // The ziglang wheel puts zig inside the Python package, not on PATH.
