@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/package-root'
 import { addonFacts, addonProblems } from '../../scripts/platforms/addon-facts'
-import { glibcFloor, platforms } from '../../scripts/platforms/targets'
+import { platforms } from '../../scripts/platforms/targets'
 import { addonPath, requireAddon, requireCommands, requireFiles } from './helpers'
 
 test('napi.targets lists exactly the platforms built here, each with its npm package', (t) => {
@@ -25,7 +25,7 @@ for (const platform of platforms) {
   test(`${platform.dir}: ${platform.format} for ${platform.arch}, exports napi_register_module_v1`, (t) => {
     if (!requireAddon(t, platform) || !requireCommands(t, ['llvm-nm', 'readelf', 'objdump'])) return
     const facts = addonFacts(addonPath(platform))
-    t.deepEqual(addonProblems(platform, facts, glibcFloor), [])
+    t.deepEqual(addonProblems(platform, facts), [])
     t.like(facts, { format: platform.format, arch: platform.arch, exportsRegister: true })
     if (platform.libc === 'glibc') t.truthy(facts.newestGlibc, 'glibc symbol versions were read')
     if (platform.format === 'pe') t.true(facts.needed.includes('kernel32.dll'), 'the import table was read')

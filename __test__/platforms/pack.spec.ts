@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { packageRoot, packageVersion } from '../../src/package-root'
 import { buildGo, goVersion } from '../helpers/go'
+import { packDir } from '../../scripts/platforms/pack'
 import { hostPlatform, platforms } from '../../scripts/platforms/targets'
 import { requireFiles } from './helpers'
 
 const version = packageVersion()
-const packDir = join(packageRoot, 'pack')
 const mainTarball = join(packDir, `gops-native-${version}.tgz`)
 const tarballOf = (dir: string) => join(packDir, `gops-native-${dir}-${version}.tgz`)
 const host = hostPlatform()!

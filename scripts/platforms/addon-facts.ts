@@ -2,7 +2,7 @@
 // facts both the build (refusing a wrong file) and the platform tests check.
 import { execFileSync } from 'node:child_process'
 import { inspectSync } from '../../index'
-import type { Platform } from './targets'
+import { glibcFloor, type Platform } from './targets'
 
 export interface AddonFacts {
   format: string
@@ -53,7 +53,7 @@ export function addonFacts(path: string): AddonFacts {
 }
 
 /** What is wrong with `facts` for `platform`; empty when it is the right file. */
-export function addonProblems(platform: Platform, facts: AddonFacts, glibcFloor: string): string[] {
+export function addonProblems(platform: Platform, facts: AddonFacts): string[] {
   const problems: string[] = []
   if (facts.format !== platform.format) problems.push(`format ${facts.format}, expected ${platform.format}`)
   if (facts.arch !== platform.arch) problems.push(`architecture ${facts.arch}, expected ${platform.arch}`)

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { packageRoot } from '../../src/package-root'
 import { addonFacts, addonProblems } from './addon-facts'
-import { addonFile, glibcFloor, type Platform, platforms } from './targets'
+import { addonFile, type Platform, platforms } from './targets'
 
 /**
  * napi's build script insists on finding a `libnode.dll` to link a windows-gnu addon against,
@@ -43,7 +43,7 @@ function build(platform: Platform): void {
   const out = join(packageRoot, addonFile(platform))
   mkdirSync(join(packageRoot, 'npm', platform.dir), { recursive: true })
   copyFileSync(join(stage, built[0]), out)
-  const problems = addonProblems(platform, addonFacts(out), glibcFloor)
+  const problems = addonProblems(platform, addonFacts(out))
   if (problems.length > 0) {
     rmSync(out)
     throw new Error(`${platform.dir}: the built addon is wrong (${problems.join('; ')}); removed ${out}`)
