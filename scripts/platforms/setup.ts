@@ -14,8 +14,7 @@ const packages = [
   'wine',
   'wine64',
   'gcc-mingw-w64-x86-64',
-  'musl',
-  'musl-tools',
+  'musl', // the musl loaders the musl builds are checked with
   'musl:arm64',
   'libc6:arm64',
   'libstdc++6:arm64',
