@@ -22,13 +22,13 @@ function missingBindingError(cause: unknown): GopsError {
   const shipped = Object.keys(packageManifest().optionalDependencies ?? {})
   const tried = errors.map((m) => /Cannot find module '(gops-native-[a-z0-9-]+)'/.exec(m)?.[1])
   const wanted = tried.find((name) => name !== undefined && shipped.includes(name))
-  const fromSource = 'or build the addon from a clone of gops-native with `npm install` (needs Rust)'
+  const fromSource = 'or build it from a clone of gops-native with `npm install` (needs Rust)'
   const message = wanted
-    ? `gops-native needs its prebuilt addon for ${here}, the package ${wanted}, which is not installed. ` +
-      `Add it with \`npm install ${wanted}@${packageVersion()}\` (installs with --omit=optional or ` +
-      `--no-optional leave it out), ${fromSource}.`
-    : `gops-native could not load a native addon for ${here}: ${errors.slice(1).join('; ') || errors[0]}. ` +
-      `Prebuilt addons exist for the platforms in the README; elsewhere, ${fromSource}.`
+    ? `the native addon for ${here}, package ${wanted}, is not installed: add it with ` +
+      `\`npm install ${wanted}@${packageVersion()}\` (an install with --omit=optional or ` +
+      `--no-optional leaves it out), ${fromSource}`
+    : `the native addon for ${here} could not be loaded (${errors.slice(1).join('; ') || errors[0]}): ` +
+      `prebuilt addons exist for the platforms the README lists; elsewhere, ${fromSource}`
   return new GopsError('NATIVE_BINDING_MISSING', message, { cause })
 }
 
