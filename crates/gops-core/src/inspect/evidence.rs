@@ -39,7 +39,8 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
         found.go_version = Some(blob.version);
         module_text = Some(blob.modinfo);
     }
-    if found.source.is_none() && pclntab::present(src, image, image.go_hint)? {
+    let search_pclntab = image.go_hint || image.search_without_hint;
+    if found.source.is_none() && pclntab::present(src, image, search_pclntab)? {
         found.note(Evidence::Pclntab);
     }
     let hinted = image.go_hint || found.source.is_some();
