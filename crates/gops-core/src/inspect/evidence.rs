@@ -5,7 +5,10 @@
 use std::io;
 
 use super::image::Image;
-use super::{buildid, buildinfo, modinfo, pclntab, strings, symbols, BuildInfo, Evidence};
+use super::{
+    buildid, buildinfo, buildversion, modinfo, pclntab, strings, symbols, BuildInfo, Evidence,
+    Reason, ReasonCode,
+};
 
 /// Longest `runtime.buildVersion` taken; anything longer is not a version.
 const MAX_VERSION: u64 = 1000;
@@ -17,6 +20,8 @@ pub(crate) struct Findings {
     pub go_version: Option<String>,
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
+    /// Why a Go image has no module information, or why an image is not Go.
+    pub reason: Option<Reason>,
 }
 
 impl Findings {
@@ -33,6 +38,7 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
     if found.build_id.is_some() {
         found.note(Evidence::Buildid);
     }
+    // `Some("")` is a blob without module text: a build outside module mode.
     let mut module_text = None;
     if let Some(blob) = buildinfo::find(src, image, image.go_hint || found.source.is_some())? {
         found.note(Evidence::Buildinfo);
@@ -64,12 +70,46 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
             found.note(Evidence::Strings);
         }
         if found.source.is_some() {
-            found.go_version = found.go_version.or(strings.version);
+            if found.go_version.is_none() {
+                // The string header pins the version exactly; a standalone string is the fallback.
+                let referenced = buildversion::find(src, image, &strings.targets)?;
+                found.go_version = referenced.or(strings.version);
+            }
             module_text = module_text.or(strings.modinfo);
         }
     }
-    found.build_info = module_text
-        .filter(|text| !text.is_empty())
-        .and_then(|text| modinfo::parse(&text).ok());
+    if found.source.is_none() {
+        found.reason = Some(Reason::new(
+            ReasonCode::NoGoEvidence,
+            "no Go build info, Go build ID, pclntab, Go symbols or module text found",
+        ));
+        return Ok(found);
+    }
+    match module_text.as_deref() {
+        None => {
+            found.reason = Some(Reason::new(
+                ReasonCode::ModuleInfoMissing,
+                "no module information: the build-info blob is gone and no module text remains",
+            ))
+        }
+        Some("") => {
+            found.reason = Some(Reason::new(
+                ReasonCode::ModuleInfoMissing,
+                "no module information: the build-info blob holds none (built outside module mode)",
+            ))
+        }
+        Some(text) => match modinfo::parse(text) {
+            Ok(info) => found.build_info = Some(info),
+            Err(e) => {
+                found.reason = Some(Reason::new(
+                    ReasonCode::ModuleInfoInvalid,
+                    format!(
+                        "module information cannot be parsed: line {}: {}",
+                        e.line, e.reason
+                    ),
+                ))
+            }
+        },
+    }
     Ok(found)
 }
