@@ -48,14 +48,6 @@ const GO_SECTIONS: [&str; 7] = [
     "__go_fipsinfo",
 ];
 
-/// A segment command, whichever its width.
-struct Segment {
-    region: Region,
-    maxprot: u32,
-    initprot: u32,
-    nsects: u32,
-}
-
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let Ok((_, Some(ctx))) = goblin::mach::parse_magic_and_ctx(head, 0) else {
         return Ok(None);
@@ -88,40 +80,27 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     Ok(Some(image))
 }
 
-fn segment_command(cmd: &[u8], ctx: Ctx) -> Option<(Segment, usize)> {
+/// A segment command, widened to the 64-bit form, and where its sections start.
+fn segment_command(cmd: &[u8], ctx: Ctx) -> Option<(SegmentCommand64, usize)> {
     if ctx.container.is_big() {
         let s = cmd.pread_with::<SegmentCommand64>(0, ctx.le).ok()?;
-        let region = Region {
-            vaddr: s.vmaddr,
-            offset: s.fileoff,
-            size: s.filesize,
-        };
-        Some((
-            Segment {
-                region,
-                maxprot: s.maxprot,
-                initprot: s.initprot,
-                nsects: s.nsects,
-            },
-            SIZEOF_SEGMENT_COMMAND_64,
-        ))
-    } else {
-        let s = cmd.pread_with::<SegmentCommand32>(0, ctx.le).ok()?;
-        let region = Region {
-            vaddr: s.vmaddr.into(),
-            offset: s.fileoff.into(),
-            size: s.filesize.into(),
-        };
-        Some((
-            Segment {
-                region,
-                maxprot: s.maxprot,
-                initprot: s.initprot,
-                nsects: s.nsects,
-            },
-            SIZEOF_SEGMENT_COMMAND_32,
-        ))
+        return Some((s, SIZEOF_SEGMENT_COMMAND_64));
     }
+    let s = cmd.pread_with::<SegmentCommand32>(0, ctx.le).ok()?;
+    let wide = SegmentCommand64 {
+        cmd: s.cmd,
+        cmdsize: s.cmdsize,
+        segname: s.segname,
+        vmaddr: s.vmaddr.into(),
+        vmsize: s.vmsize.into(),
+        fileoff: s.fileoff.into(),
+        filesize: s.filesize.into(),
+        maxprot: s.maxprot,
+        initprot: s.initprot,
+        nsects: s.nsects,
+        flags: s.flags,
+    };
+    Some((wide, SIZEOF_SEGMENT_COMMAND_32))
 }
 
 /// The sections that follow a segment command, as many as its size holds.
@@ -152,16 +131,21 @@ fn segment(image: &mut Image, cmd: &[u8], ctx: Ctx) {
     let Some((seg, first)) = segment_command(cmd, ctx) else {
         return;
     };
-    image.segments.push(seg.region);
+    let region = Region {
+        vaddr: seg.vmaddr,
+        offset: seg.fileoff,
+        size: seg.filesize,
+    };
+    image.segments.push(region);
     // Go's reader falls back to the first read-write data segment when there is no blob section.
     if image.blob.is_none()
-        && seg.region.vaddr != 0
-        && seg.region.size != 0
+        && region.vaddr != 0
+        && region.size != 0
         && seg.maxprot == VM_PROT_RW
         && seg.initprot == VM_PROT_RW
     {
         image.blob = Some(BlobSpot {
-            region: seg.region,
+            region,
             dedicated: false,
         });
     }

@@ -52,14 +52,13 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     let count = usize::from(coff.number_of_sections).min(MAX_SECTIONS);
     let table = src.read(table_at, count * SIZEOF_SECTION_TABLE)?;
     let mut text = None;
-    let mut at = 0;
-    while at + SIZEOF_SECTION_TABLE <= table.len() {
+    for at in (0..table.len() / SIZEOF_SECTION_TABLE).map(|i| i * SIZEOF_SECTION_TABLE) {
         // Long names point into the COFF string table; only 8-byte names matter here, so the
-        // string table is not read (offset 0 leaves `real_name` unresolved, never out of bounds).
-        let Ok(s) = SectionTable::parse(&table, &mut at, 0) else {
-            break;
-        };
-        section(&mut image, &s, image_base, &mut text);
+        // string table is not read (offset 0 leaves `real_name` unresolved, never out of
+        // bounds). A name goblin cannot decode costs that section, not the ones after it.
+        if let Ok(s) = SectionTable::parse(&table, &mut { at }, 0) {
+            section(&mut image, &s, image_base, &mut text);
+        }
     }
     // PE has no pclntab section: it sits in .rdata (or, in old releases, .text).
     image.pclntab_inside = image.rodata.iter().copied().chain(text).collect();
