@@ -71,7 +71,7 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
             break;
         };
         match lc.cmd {
-            LC_SEGMENT | LC_SEGMENT_64 => segment(&mut image, body, ctx),
+            LC_SEGMENT | LC_SEGMENT_64 => segment(&mut image, body, ctx, lc.cmd == LC_SEGMENT_64),
             LC_SYMTAB => image.symbols = symtab(body, ctx),
             _ => {}
         }
@@ -80,9 +80,10 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     Ok(Some(image))
 }
 
-/// A segment command, widened to the 64-bit form, and where its sections start.
-fn segment_command(cmd: &[u8], ctx: Ctx) -> Option<(SegmentCommand64, usize)> {
-    if ctx.container.is_big() {
+/// A segment command (`LC_SEGMENT_64` when `wide`), widened to the 64-bit form, and where
+/// its sections start.
+fn segment_command(cmd: &[u8], ctx: Ctx, wide: bool) -> Option<(SegmentCommand64, usize)> {
+    if wide {
         let s = cmd.pread_with::<SegmentCommand64>(0, ctx.le).ok()?;
         return Some((s, SIZEOF_SEGMENT_COMMAND_64));
     }
@@ -104,8 +105,8 @@ fn segment_command(cmd: &[u8], ctx: Ctx) -> Option<(SegmentCommand64, usize)> {
 }
 
 /// The sections that follow a segment command, as many as its size holds.
-fn sections(cmd: &[u8], first: usize, nsects: u32, ctx: Ctx) -> Vec<Section> {
-    let size = if ctx.container.is_big() {
+fn sections(cmd: &[u8], first: usize, nsects: u32, ctx: Ctx, wide: bool) -> Vec<Section> {
+    let size = if wide {
         SIZEOF_SECTION_64
     } else {
         SIZEOF_SECTION_32
@@ -113,7 +114,7 @@ fn sections(cmd: &[u8], first: usize, nsects: u32, ctx: Ctx) -> Vec<Section> {
     let tail = cmd.get(first..).unwrap_or_default();
     (0..(tail.len() / size).min(nsects as usize))
         .map_while(|i| {
-            if ctx.container.is_big() {
+            if wide {
                 tail.pread_with::<Section64>(i * size, ctx.le)
                     .ok()
                     .map(Section::from)
@@ -127,8 +128,8 @@ fn sections(cmd: &[u8], first: usize, nsects: u32, ctx: Ctx) -> Vec<Section> {
 }
 
 /// One segment command and its sections.
-fn segment(image: &mut Image, cmd: &[u8], ctx: Ctx) {
-    let Some((seg, first)) = segment_command(cmd, ctx) else {
+fn segment(image: &mut Image, cmd: &[u8], ctx: Ctx, wide: bool) {
+    let Some((seg, first)) = segment_command(cmd, ctx, wide) else {
         return;
     };
     let region = Region {
@@ -149,7 +150,7 @@ fn segment(image: &mut Image, cmd: &[u8], ctx: Ctx) {
             dedicated: false,
         });
     }
-    for s in sections(cmd, first, seg.nsects, ctx) {
+    for s in sections(cmd, first, seg.nsects, ctx, wide) {
         let name = s.name().unwrap_or_default();
         let segname = s.segname().unwrap_or_default();
         image.go_hint |= GO_SECTIONS.contains(&name);
