@@ -722,3 +722,54 @@ fn an_xcoff_pclntab_in_the_data_section_decides_without_any_hint() {
         Some(ReasonCode::ModuleInfoMissing)
     );
 }
+
+#[test]
+fn hostile_mach_o_and_pe_counts_are_bounded() {
+    // Mach-O 64: 2^32 - 1 load commands in 2^32 - 1 bytes; one segment claiming 2^32 - 1
+    // sections; a symbol table of 2^32 - 1 entries.
+    let mut macho = Vec::new();
+    for v in [0xfeed_facfu32, 0x0100_000c, 0, 2, u32::MAX, u32::MAX, 0, 0] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    macho.extend_from_slice(&0x19u32.to_le_bytes());
+    macho.extend_from_slice(&72u32.to_le_bytes());
+    macho.extend_from_slice(b"__DATA\0\0\0\0\0\0\0\0\0\0");
+    for v in [0x1000u64, 0x1000, 0, u64::MAX] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [3u32, 3, u32::MAX, 0] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [2u32, 24, 0x100, u32::MAX, 0x100, u32::MAX] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    macho.resize(4 << 20, 0xee);
+    // PE32+: 0xffff sections and 2^32 - 1 COFF symbols.
+    let mut pe = vec![0u8; 0x40];
+    pe[..2].copy_from_slice(b"MZ");
+    pe[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+    pe.extend_from_slice(b"PE\0\0");
+    for v in [0x8664u16, 0xffff, 0, 0, 0x100, 0, 0xffff, 0xffff, 240, 0x22] {
+        pe.extend_from_slice(&v.to_le_bytes());
+    }
+    pe.extend_from_slice(&0x20bu16.to_le_bytes());
+    pe.resize(4 << 20, 0xee);
+    for (name, bytes, format) in [
+        ("macho-hostile", macho, Format::Macho),
+        ("pe-hostile", pe, Format::Pe),
+    ] {
+        let started = std::time::Instant::now();
+        let info = inspect_path(&TempFile::new(name, &bytes).0).unwrap();
+        assert_eq!((info.format, info.is_go), (format, false), "{name}");
+        assert!(
+            info.bytes_read <= 2 << 20,
+            "{name} read {} bytes",
+            info.bytes_read
+        );
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+}
