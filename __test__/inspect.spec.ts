@@ -18,6 +18,7 @@ import {
   largeCBinary,
   nativeBuild,
   nonGoFixtures,
+  strippedXcoff,
 } from './helpers/fixtures'
 import { goVersion } from './helpers/go'
 import { type GoVersionReport, goToolBuildId, goVersionM } from './helpers/go-version-m'
@@ -85,6 +86,21 @@ test('fat Mach-O: the first slice equals go version -m, the second (which Go nev
     t.is(slice.reason, null)
     assertSameAsGo(t, slice, thin)
   }
+})
+
+test('aix/ppc64 without symbols or build ID: Go cannot open it; inspect reads it, and recovers the same with the blob removed', async (t) => {
+  const file = strippedXcoff.file()
+  t.is(goVersionM(file), null, 'Go reads no XCOFF without its symbol table')
+  const truth = goVersionM(strippedXcoff.truth())
+  if (!truth) return t.fail('go version -m cannot read the build that keeps its symbols')
+  // With -trimpath Go records no -ldflags, so both builds carry the same module text.
+  const expected = truth
+  const whole = await inspect(file)
+  t.is(whole.source, 'buildinfo')
+  assertSameAsGo(t, whole, expected)
+  const damaged = await inspect(strippedXcoff.blobRemoved())
+  t.like(damaged, { format: 'xcoff', arch: 'ppc64', source: 'pclntab', buildId: null, reason: null })
+  assertSameAsGo(t, damaged, expected)
 })
 
 for (const fixture of nonGoFixtures) {

@@ -205,7 +205,6 @@ function recoveredFixtures(): GoFixture[] {
     // The two release shapes of issue 11 and their relatives on other targets: no section name
     // marks XCOFF as Go, and a version string may touch its neighbours.
     ['aix/ppc64, -ldflags=-buildid=, blob removed', 'aix', 'ppc64', 'pclntab', release('aix', 'ppc64', '-buildid='), blobRemoved],
-    ["aix/ppc64, -ldflags='-s -w -buildid=', blob removed", 'aix', 'ppc64', 'pclntab', release('aix', 'ppc64', '-s -w -buildid='), blobRemoved],
     ["darwin/arm64, -trimpath -ldflags='-s -w', blob removed", 'darwin', 'arm64', 'buildid', release('darwin', 'arm64', '-s -w'), blobRemoved],
     [
       "darwin/arm64, -trimpath -ldflags='-s -w', blob removed, version string touching its neighbours",
@@ -297,6 +296,17 @@ const machoCpu = {
 
 /** The thin darwin builds inside fatMachO(), in slice order. */
 export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
+
+/**
+ * An aix/ppc64 build without symbols or build ID, which Go's own reader cannot open at all
+ * ("unrecognized file format"), and the same build with its blob removed; `truth` is the build
+ * that differs only by keeping its symbols, which Go reads.
+ */
+export const strippedXcoff = {
+  file: () => withdeps('aix', 'ppc64', 'trimpath-swbuildid', { flags: ['-trimpath', '-ldflags=-s -w -buildid='] }),
+  blobRemoved: () => blobRemoved(strippedXcoff.file()),
+  truth: () => withdeps('aix', 'ppc64', 'trimpath-buildid', { flags: ['-trimpath', '-ldflags=-buildid='] }),
+}
 
 /** A universal Mach-O written by hand (big-endian fat header, slices 2^14 aligned) around the two darwin builds. */
 export const fatMachO = (): string => {
