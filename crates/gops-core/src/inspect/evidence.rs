@@ -64,7 +64,7 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
         }
     }
     if hinted && (found.go_version.is_none() || module_text.is_none()) {
-        let strings = strings::scan(src, &image.rodata)?;
+        let strings = strings::scan(src, &image.rodata, found.go_version.is_none())?;
         // Framed module text is Go's own; a bare version string only ever completes other evidence.
         if strings.modinfo.is_some() {
             found.note(Evidence::Strings);

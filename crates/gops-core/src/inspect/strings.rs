@@ -29,11 +29,17 @@ pub(crate) struct Found {
     pub targets: Vec<u64>,
 }
 
-pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
+/// Searches `regions` for the module text and, when `versions` is set, every version string
+/// (the highest is wanted, so all of the data is read); without `versions` the search ends at
+/// the module text.
+pub(crate) fn scan(src: Source<'_>, regions: &[Region], versions: bool) -> io::Result<Found> {
     let mut found = Found::default();
     let mut best: Option<(Version, String)> = None;
     let mut modinfo_at = None;
     for &region in regions {
+        if modinfo_at.is_some() && !versions {
+            break;
+        }
         chunks(
             src,
             region,
@@ -45,6 +51,12 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
                     if let Some(i) = memmem::find(chunk, &INFO_START).filter(|&i| i < fresh) {
                         modinfo_at = Some(region.at(start + i as u64));
                     }
+                }
+                if !versions {
+                    return match modinfo_at {
+                        Some(_) => ControlFlow::Break(()),
+                        None => ControlFlow::Continue(()),
+                    };
                 }
                 for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {
                     if found.targets.len() < MAX_TARGETS {
@@ -60,7 +72,7 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
                         }
                     }
                 }
-                ControlFlow::<()>::Continue(())
+                ControlFlow::Continue(())
             },
         )?;
     }
@@ -190,7 +202,7 @@ mod tests {
                 offset: 0,
                 size: bytes.len() as u64,
             };
-            let found = scan(src, &[region]).unwrap();
+            let found = scan(src, &[region], true).unwrap();
             assert_eq!(found.modinfo.as_deref(), Some(text), "sentinel at {at}");
         }
     }

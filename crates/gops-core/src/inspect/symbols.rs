@@ -168,6 +168,7 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
         table,
         start: 0,
         bytes: Vec::new(),
+        behind: Vec::new(),
     };
     let mut found = Found::default();
     let mut skip = 0u64;
@@ -212,12 +213,15 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
     Ok(found)
 }
 
-/// A moving window over the string table: names are read near each other, in table order.
+/// A moving window over the string table: names are mostly read near each other, in table
+/// order. A name behind the window (tables that point back at a few early names, as XCOFF's
+/// do) is read on its own, so the window is not dragged back and forth.
 struct NameWindow<'a> {
     src: Source<'a>,
     table: &'a SymbolTable,
     start: u64,
     bytes: Vec<u8>,
+    behind: Vec<u8>,
 }
 
 impl NameWindow<'_> {
@@ -227,18 +231,20 @@ impl NameWindow<'_> {
             return Ok(None);
         }
         let end = (at + len as u64).min(self.table.strings_size);
-        if at < self.start || end > self.start + self.bytes.len() as u64 {
-            let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
-            self.bytes = self
-                .src
-                .read(self.table.strings_offset.saturating_add(at), want)?;
-            self.start = at;
-        }
-        let from = (at - self.start) as usize;
-        let to = ((end - self.start) as usize).min(self.bytes.len());
-        let Some(window) = self.bytes.get(from..to) else {
-            return Ok(None);
+        let offset = self.table.strings_offset.saturating_add(at);
+        let name = if at < self.start {
+            self.behind = self.src.read(offset, (end - at) as usize)?;
+            &self.behind[..]
+        } else {
+            if end > self.start + self.bytes.len() as u64 {
+                let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
+                self.bytes = self.src.read(offset, want)?;
+                self.start = at;
+            }
+            let from = (at - self.start) as usize;
+            let to = ((end - self.start) as usize).min(self.bytes.len());
+            self.bytes.get(from..to).unwrap_or_default()
         };
-        Ok(window.pread::<&str>(0).ok())
+        Ok(name.pread::<&str>(0).ok())
     }
 }
