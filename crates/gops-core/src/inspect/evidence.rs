@@ -85,31 +85,31 @@ pub(crate) fn examine(src: super::source::Source<'_>, image: &Image) -> io::Resu
         ));
         return Ok(found);
     }
-    match module_text.as_deref() {
-        None => {
-            found.reason = Some(Reason::new(
-                ReasonCode::ModuleInfoMissing,
-                "no module information: the build-info blob is gone and no module text remains",
-            ))
-        }
-        Some("") => {
-            found.reason = Some(Reason::new(
-                ReasonCode::ModuleInfoMissing,
-                "no module information: the build-info blob holds none (built outside module mode)",
-            ))
-        }
-        Some(text) => match modinfo::parse(text) {
-            Ok(info) => found.build_info = Some(info),
-            Err(e) => {
-                found.reason = Some(Reason::new(
-                    ReasonCode::ModuleInfoInvalid,
-                    format!(
-                        "module information cannot be parsed: line {}: {}",
-                        e.line, e.reason
-                    ),
-                ))
-            }
-        },
+    match build_info(module_text.as_deref()) {
+        Ok(info) => found.build_info = Some(info),
+        Err(reason) => found.reason = Some(reason),
     }
     Ok(found)
+}
+
+/// The module information of a Go image, or why there is none.
+fn build_info(module_text: Option<&str>) -> Result<BuildInfo, Reason> {
+    let missing = |why| Reason::new(ReasonCode::ModuleInfoMissing, why);
+    match module_text {
+        None => Err(missing(
+            "no module information: the build-info blob is gone and no module text remains",
+        )),
+        Some("") => Err(missing(
+            "no module information: the build-info blob holds none (built outside module mode)",
+        )),
+        Some(text) => modinfo::parse(text).map_err(|e| {
+            Reason::new(
+                ReasonCode::ModuleInfoInvalid,
+                format!(
+                    "module information cannot be parsed: line {}: {}",
+                    e.line, e.reason
+                ),
+            )
+        }),
+    }
 }
