@@ -4,6 +4,8 @@
 //! Reads are positioned and metered (`source`): headers and section tables first, then only the
 //! few sections that can hold Go's marks. Each format parser (`elf`, `macho`, `pe`, `xcoff`)
 //! describes where those marks may be as an `Image`; `evidence` weighs them, strongest first.
+//! ELF, Mach-O and PE structures are goblin's types, decoded from the bytes of those reads
+//! (never from a whole file or a mapping); XCOFF, which goblin does not read, is our own.
 
 mod buildid;
 mod buildinfo;
