@@ -13,6 +13,8 @@ export {
   type BinaryFormat,
   type BuildInfo,
   type Evidence,
+  type InspectReason,
+  type InspectReasonCode,
   type GoBinaryInfo,
   type GoModule,
   type InspectManyOptions,

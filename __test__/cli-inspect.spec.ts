@@ -76,11 +76,12 @@ test('--json: one object per file in input order; error only where the file coul
   t.deepEqual(go.buildInfo, truth.buildInfo)
   t.false('error' in go)
   t.like(absent, { isGo: false, error: { code: 'NOT_FOUND' } })
-  t.like(c, { isGo: false, goVersion: null, format: 'elf', arch: 'amd64', source: null, buildInfo: null })
+  t.like(c, { isGo: false, goVersion: null, format: 'elf', arch: 'amd64', source: null, buildInfo: null, reason: { code: 'NO_GO_EVIDENCE' } })
   t.false('error' in c)
+  t.is(go.reason, null)
   t.like(recovered, { isGo: true, goVersion: goVersion(), source: 'pclntab' })
   for (const entry of entries) {
-    for (const key of ['path', 'isGo', 'goVersion', 'format', 'arch', 'source', 'buildInfo']) t.true(key in entry, `${key} in ${entry.path}`)
+    for (const key of ['path', 'isGo', 'goVersion', 'format', 'arch', 'source', 'buildInfo', 'reason']) t.true(key in entry, `${key} in ${entry.path}`)
   }
 })
 

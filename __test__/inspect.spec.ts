@@ -3,7 +3,7 @@
 // inspect must still say Go, with the exact version, the module info and the evidence used.
 import test, { type ExecutionContext } from 'ava'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type GoBinaryInfo, GopsError, inspect, inspectMany, inspectSync } from '../index'
@@ -18,6 +18,7 @@ import {
   largeCBinary,
   nativeBuild,
   nonGoFixtures,
+  strippedXcoff,
 } from './helpers/fixtures'
 import { goVersion } from './helpers/go'
 import { type GoVersionReport, goToolBuildId, goVersionM } from './helpers/go-version-m'
@@ -48,6 +49,7 @@ for (const fixture of goFixtures) {
       t.is(info.arch, goarch)
       t.is(info.source, 'buildinfo')
       t.is(info.buildId, goToolBuildId(file))
+      t.is(info.reason, null)
       t.true(info.bytesRead > 0 && info.bytesRead <= statSync(file).size)
     })
   } else {
@@ -62,6 +64,7 @@ for (const fixture of goFixtures) {
       t.is(info.format, formatOf(goos))
       t.is(info.arch, goarch)
       t.is(info.buildId, goToolBuildId(file))
+      t.is(info.reason, null)
     })
   }
 }
@@ -80,8 +83,24 @@ test('fat Mach-O: the first slice equals go version -m, the second (which Go nev
     if (!thin) return t.fail('go version -m cannot read a thin darwin build')
     t.is(slice.arch, fatSlices[i].goarch)
     t.is(slice.source, 'buildinfo')
+    t.is(slice.reason, null)
     assertSameAsGo(t, slice, thin)
   }
+})
+
+test('aix/ppc64 without symbols or build ID: Go cannot open it; inspect reads it, and recovers the same with the blob removed', async (t) => {
+  const file = strippedXcoff.file()
+  t.is(goVersionM(file), null, 'Go reads no XCOFF without its symbol table')
+  const truth = goVersionM(strippedXcoff.truth())
+  if (!truth) return t.fail('go version -m cannot read the build that keeps its symbols')
+  // With -trimpath Go records no -ldflags, so both builds carry the same module text.
+  const expected = truth
+  const whole = await inspect(file)
+  t.is(whole.source, 'buildinfo')
+  assertSameAsGo(t, whole, expected)
+  const damaged = await inspect(strippedXcoff.blobRemoved())
+  t.like(damaged, { format: 'xcoff', arch: 'ppc64', source: 'pclntab', buildId: null, reason: null })
+  assertSameAsGo(t, damaged, expected)
 })
 
 for (const fixture of nonGoFixtures) {
@@ -95,6 +114,10 @@ for (const fixture of nonGoFixtures) {
     t.is(info.buildInfo, null)
     t.is(info.format, fixture.format)
     t.is((info as { error?: unknown }).error, undefined)
+    // Executable formats say why they are not Go; other files are simply no executables.
+    const executable = ['elf', 'macho', 'pe', 'xcoff'].includes(fixture.format)
+    t.is(info.reason?.code ?? null, executable ? 'NO_GO_EVIDENCE' : null)
+    if (executable) t.true((info.reason?.message ?? '').length > 0)
   })
 }
 
@@ -178,6 +201,23 @@ test('deciding a 100 MiB non-Go executable is not Go reads well under 1 MiB', as
   t.false(info.isGo)
   t.is(info.format, 'elf')
   t.true(info.bytesRead < 2 ** 20, `read ${info.bytesRead} bytes`)
+  rmSync(dir, { recursive: true })
+})
+
+test('a copy of /bin/true with a 100 MiB section added by objcopy costs under 64 KiB of reads', async (t) => {
+  const dir = join(scratch, 'objcopy')
+  mkdirSync(dir)
+  const filler = join(dir, 'filler')
+  const file = join(dir, 'true-100mib')
+  writeFileSync(filler, '')
+  truncateSync(filler, 100 * 2 ** 20)
+  execFileSync('objcopy', ['--add-section', `.filler=${filler}`, '--set-section-flags', '.filler=contents,readonly', '/bin/true', file])
+  t.true(statSync(file).size > 100 * 2 ** 20)
+  const info = await inspect(file)
+  t.false(info.isGo)
+  t.is(info.format, 'elf')
+  t.is(info.reason?.code, 'NO_GO_EVIDENCE')
+  t.true(info.bytesRead < 64 * 2 ** 10, `read ${info.bytesRead} bytes`)
   rmSync(dir, { recursive: true })
 })
 

@@ -28,6 +28,21 @@ export type BinaryFormat = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'was
 /** The strongest evidence that decided a file is Go. */
 export type Evidence = 'buildinfo' | 'buildid' | 'pclntab' | 'symbols' | 'strings'
 
+/**
+ * Why an answer is incomplete:
+ * - `NO_GO_EVIDENCE`: an executable format (ELF, Mach-O, PE, XCOFF) with nothing in it that says Go;
+ * - `HEADER_UNREADABLE`: the file starts like an executable but its headers cannot be read;
+ * - `MODULE_INFO_MISSING`: Go, but no module information is left (or it was built without);
+ * - `MODULE_INFO_INVALID`: Go, with module text Go's own parser would reject.
+ */
+export type InspectReasonCode = 'NO_GO_EVIDENCE' | 'HEADER_UNREADABLE' | 'MODULE_INFO_MISSING' | 'MODULE_INFO_INVALID'
+
+export interface InspectReason {
+  code: InspectReasonCode
+  /** One plain sentence. */
+  message: string
+}
+
 /** One architecture slice of a fat (universal) Mach-O file. */
 export interface SliceInfo {
   arch: string | null
@@ -35,6 +50,7 @@ export interface SliceInfo {
   goVersion: string | null
   source: Evidence | null
   buildInfo: BuildInfo | null
+  reason: InspectReason | null
 }
 
 export interface GoBinaryInfo {
@@ -47,6 +63,8 @@ export interface GoBinaryInfo {
   source: Evidence | null
   buildId: string | null
   buildInfo: BuildInfo | null
+  /** Set when the file is not Go although its format is an executable one, or is Go without module info. */
+  reason: InspectReason | null
   /** Every slice of a fat Mach-O file; absent for other formats. */
   slices?: SliceInfo[]
   /** Bytes read from the file to reach the answer. */
@@ -77,6 +95,10 @@ function toBuildInfo(b: binding.BuildInfo | undefined): BuildInfo | null {
   }
 }
 
+function toReason(r: binding.Reason | undefined): InspectReason | null {
+  return r ? { code: r.code, message: r.message } : null
+}
+
 function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
   const result: GoBinaryInfo = {
     path: info.path,
@@ -87,6 +109,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
     source: info.source ?? null,
     buildId: info.buildId ?? null,
     buildInfo: toBuildInfo(info.buildInfo),
+    reason: toReason(info.reason),
     bytesRead: info.bytesRead,
   }
   if (info.format === 'macho-fat') {
@@ -96,6 +119,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
       goVersion: s.goVersion ?? null,
       source: s.source ?? null,
       buildInfo: toBuildInfo(s.buildInfo),
+      reason: toReason(s.reason),
     }))
   }
   return result
@@ -148,6 +172,7 @@ export async function inspectMany(paths: readonly string[], options: InspectMany
       source: null,
       buildId: null,
       buildInfo: null,
+      reason: null,
       bytesRead: 0,
       error: { code, message },
     }

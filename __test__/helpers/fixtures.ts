@@ -4,7 +4,7 @@
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildGo, derivedFile, type GoBuild, withCacheLock } from './go'
+import { buildGo, derivedFile, type GoBuild, goVersion, withCacheLock } from './go'
 import type { BinaryFormat, Evidence } from '../../src/inspect'
 import { elfSection, zeroSectionHeaderFields } from './elf'
 
@@ -95,6 +95,36 @@ function wipeMagic(bytes: Buffer): void {
 /** The build-info magic overwritten, as in widely shipped binaries that `go version` calls "not Go". */
 const blobWiped = (input: string) => editedCopy(input, 'blob-wiped', wipeMagic)
 
+/**
+ * The whole Go >= 1.18 blob zeroed (header, version and module text), as release pipelines
+ * leave binaries whose format has no tool to drop the section (Mach-O, XCOFF): the version and
+ * module text must then come from elsewhere.
+ */
+function removeBlob(bytes: Buffer): void {
+  const at = bytes.indexOf(buildInfoMagic)
+  if (at < 0) throw new Error('no build-info blob to remove')
+  const [versionLen, versionStart] = uvarint(bytes, at + 32)
+  const [modLen, modStart] = uvarint(bytes, versionStart + versionLen)
+  bytes.fill(0, at, modStart + modLen)
+}
+
+const blobRemoved = (input: string) => editedCopy(input, 'blob-removed', removeBlob)
+
+/**
+ * Go's linker packs string bytes with no separator, so in some programs the version string
+ * touches its neighbours (`…Ago1.26.8z…`) and only runtime.buildVersion's string header says
+ * where it starts and ends. This copy makes both neighbours touch it.
+ */
+const blobRemovedVersionTouching = (input: string) =>
+  editedCopy(input, 'blob-removed-version-touching', (bytes) => {
+    removeBlob(bytes)
+    const version = Buffer.from(goVersion(), 'latin1')
+    const at = bytes.indexOf(version)
+    if (at < 1) throw new Error('no version string to crowd')
+    bytes[at - 1] = 0x41 // 'A'
+    bytes[at + version.length] = 0x7a // 'z'
+  })
+
 /** Also the pclntab header's magic, so only weaker evidence (symbols, read-only strings) is left. */
 const blobAndPclntabWiped = (input: string) =>
   editedCopy(input, 'blob-and-pclntab-wiped', (elf) => {
@@ -145,6 +175,9 @@ export const goFixtures: GoFixture[] = [
 
 function recoveredFixtures(): GoFixture[] {
   const noBuildId = (ldflags: string) => () => withdeps('linux', 'amd64', `ldflags-${ldflags.replace(/\W+/g, '')}`, { flags: [`-ldflags=${ldflags}`] })
+  /** A release-style build: -trimpath and `ldflags`. */
+  const release = (goos: string, goarch: string, ldflags: string) => () =>
+    withdeps(goos, goarch, `trimpath-${ldflags.replace(/\W+/g, '')}`, { flags: ['-trimpath', `-ldflags=${ldflags}`] })
   const fixtures: [title: string, goos: string, goarch: string, from: Evidence, before: () => string, damage: (file: string) => string][] = [
     ['strip --strip-all, blob magic wiped', 'linux', 'amd64', 'buildid', strippedAll, blobWiped],
     [
@@ -169,6 +202,35 @@ function recoveredFixtures(): GoFixture[] {
     ["-ldflags='-s -w -buildid=' (no symbols, no build ID), blob magic wiped", 'linux', 'amd64', 'pclntab', noBuildId('-s -w -buildid='), blobWiped],
     ['-ldflags=-buildid=, blob and pclntab magic wiped', 'linux', 'amd64', 'symbols', noBuildId('-buildid='), blobAndPclntabWiped],
     ["-ldflags='-s -w -buildid=', blob and pclntab magic wiped", 'linux', 'amd64', 'strings', noBuildId('-s -w -buildid='), blobAndPclntabWiped],
+    // The two release shapes of issue 11 and their relatives on other targets: no section name
+    // marks XCOFF as Go, and a version string may touch its neighbours.
+    ['aix/ppc64, -ldflags=-buildid=, blob removed', 'aix', 'ppc64', 'pclntab', release('aix', 'ppc64', '-buildid='), blobRemoved],
+    ["darwin/arm64, -trimpath -ldflags='-s -w', blob removed", 'darwin', 'arm64', 'buildid', release('darwin', 'arm64', '-s -w'), blobRemoved],
+    [
+      "darwin/arm64, -trimpath -ldflags='-s -w', blob removed, version string touching its neighbours",
+      'darwin',
+      'arm64',
+      'buildid',
+      release('darwin', 'arm64', '-s -w'),
+      blobRemovedVersionTouching,
+    ],
+    ["darwin/amd64, -trimpath -ldflags='-s -w -buildid=', blob removed", 'darwin', 'amd64', 'pclntab', release('darwin', 'amd64', '-s -w -buildid='), blobRemoved],
+    [
+      "windows/amd64, -trimpath -ldflags='-s -w', blob removed, version string touching its neighbours",
+      'windows',
+      'amd64',
+      'buildid',
+      release('windows', 'amd64', '-s -w'),
+      blobRemovedVersionTouching,
+    ],
+    [
+      "linux/arm64, -trimpath -ldflags='-s -w -buildid=', blob removed, version string touching its neighbours",
+      'linux',
+      'arm64',
+      'pclntab',
+      release('linux', 'arm64', '-s -w -buildid='),
+      blobRemovedVersionTouching,
+    ],
   ]
   return fixtures.map(([title, goos, goarch, recoveredFrom, before, damage]) => ({
     title,
@@ -234,6 +296,17 @@ const machoCpu = {
 
 /** The thin darwin builds inside fatMachO(), in slice order. */
 export const fatSlices = (['amd64', 'arm64'] as const).map((goarch) => ({ goarch, file: () => withdeps('darwin', goarch) }))
+
+/**
+ * An aix/ppc64 build without symbols or build ID, which Go's own reader cannot open at all
+ * ("unrecognized file format"), and the same build with its blob removed; `truth` is the build
+ * that differs only by keeping its symbols, which Go reads.
+ */
+export const strippedXcoff = {
+  file: () => withdeps('aix', 'ppc64', 'trimpath-swbuildid', { flags: ['-trimpath', '-ldflags=-s -w -buildid='] }),
+  blobRemoved: () => blobRemoved(strippedXcoff.file()),
+  truth: () => withdeps('aix', 'ppc64', 'trimpath-buildid', { flags: ['-trimpath', '-ldflags=-buildid='] }),
+}
 
 /** A universal Mach-O written by hand (big-endian fat header, slices 2^14 aligned) around the two darwin builds. */
 export const fatMachO = (): string => {

@@ -11,8 +11,8 @@ export async function runInspect(files: string[], options: { json?: boolean; con
 }
 
 function jsonEntry(result: InspectResult) {
-  const { path, isGo, goVersion, format, arch, source, buildId, buildInfo, slices, error } = result
-  return { path, isGo, goVersion, format, arch, source, buildId, buildInfo, ...(slices && { slices }), ...(error && { error }) }
+  const { path, isGo, goVersion, format, arch, source, buildId, buildInfo, reason, slices, error } = result
+  return { path, isGo, goVersion, format, arch, source, buildId, buildInfo, reason, ...(slices && { slices }), ...(error && { error }) }
 }
 
 function printText(result: InspectResult): void {

@@ -33,6 +33,22 @@ pub enum Evidence {
     Strings,
 }
 
+/// Why an answer is incomplete: not Go although the format is an executable one, or Go
+/// without module information.
+#[napi(string_enum = "UPPER_SNAKE")]
+pub enum ReasonCode {
+    NoGoEvidence,
+    HeaderUnreadable,
+    ModuleInfoMissing,
+    ModuleInfoInvalid,
+}
+
+#[napi(object)]
+pub struct Reason {
+    pub code: ReasonCode,
+    pub message: String,
+}
+
 /// The module that replaces another (`=>` in `go version -m`).
 #[napi(object)]
 pub struct GoModuleReplacement {
@@ -71,6 +87,7 @@ pub struct SliceInfo {
     pub go_version: Option<String>,
     pub source: Option<Evidence>,
     pub build_info: Option<BuildInfo>,
+    pub reason: Option<Reason>,
 }
 
 #[napi(object)]
@@ -83,6 +100,7 @@ pub struct GoBinaryInfo {
     pub source: Option<Evidence>,
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
+    pub reason: Option<Reason>,
     pub slices: Vec<SliceInfo>,
     pub bytes_read: i64,
 }
@@ -112,6 +130,19 @@ fn format(format: core::Format) -> BinaryFormat {
         core::Format::Script => BinaryFormat::Script,
         core::Format::Archive => BinaryFormat::Archive,
         core::Format::Unknown => BinaryFormat::Unknown,
+    }
+}
+
+fn reason(reason: core::Reason) -> Reason {
+    let code = match reason.code {
+        core::ReasonCode::NoGoEvidence => ReasonCode::NoGoEvidence,
+        core::ReasonCode::HeaderUnreadable => ReasonCode::HeaderUnreadable,
+        core::ReasonCode::ModuleInfoMissing => ReasonCode::ModuleInfoMissing,
+        core::ReasonCode::ModuleInfoInvalid => ReasonCode::ModuleInfoInvalid,
+    };
+    Reason {
+        code,
+        message: reason.message,
     }
 }
 
@@ -162,6 +193,7 @@ fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
         source: info.source.map(evidence),
         build_id: info.build_id,
         build_info: info.build_info.map(build_info),
+        reason: info.reason.map(reason),
         slices: info
             .slices
             .into_iter()
@@ -171,6 +203,7 @@ fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
                 go_version: s.go_version,
                 source: s.source.map(evidence),
                 build_info: s.build_info.map(build_info),
+                reason: s.reason.map(reason),
             })
             .collect(),
         bytes_read: i64::try_from(info.bytes_read).unwrap_or(i64::MAX),

@@ -1,5 +1,6 @@
 //! Any bytes, as a file, must give an answer: no panic, no hang (libFuzzer's -timeout), no
-//! unbounded memory (-rss_limit_mb), and `is_go` exactly when some evidence decided it.
+//! unbounded memory (-rss_limit_mb), `is_go` exactly when some evidence decided it, and a
+//! reason that fits the answer.
 #![no_main]
 
 use std::fs::File;
@@ -34,4 +35,10 @@ fuzz_target!(|data: &[u8]| {
     let info =
         gops_core::inspect::inspect_file(file, path).expect("a readable file is always an answer");
     assert_eq!(info.is_go, info.source.is_some());
+    use gops_core::inspect::ReasonCode::*;
+    match info.reason.as_ref().map(|r| r.code) {
+        Some(ModuleInfoMissing | ModuleInfoInvalid) => assert!(info.is_go && info.build_info.is_none()),
+        Some(NoGoEvidence | HeaderUnreadable) => assert!(!info.is_go),
+        None => assert!(info.build_info.is_some() || !info.is_go),
+    }
 });

@@ -3,11 +3,18 @@
 
 use std::io;
 
+use goblin::container::{Container, Ctx};
+use goblin::elf::note::Note;
+use scroll::Pread;
+
 use super::image::{BuildIdSpot, Image};
 use super::source::Source;
 
-const NOTE_NAME: &[u8; 4] = b"Go\0\0";
+/// The note's name is `Go\0\0` (size 4); goblin gives it without its last NUL.
+const NOTE_NAME: &str = "Go\0";
 const NOTE_TYPE: u32 = 4;
+/// ELF notes are 4-byte aligned (Go's as well, on 64-bit targets too).
+const NOTE_ALIGN: usize = 4;
 const MARKER: &[u8] = b"\xff Go build ID: \"";
 /// How far into a note region, and into the text, we look.
 const NOTES_LIMIT: usize = 64 << 10;
@@ -34,24 +41,20 @@ pub(crate) fn find(src: Source<'_>, image: &Image) -> io::Result<Option<String>>
     }
 }
 
-/// Walks `namesz | descsz | type | name (4-aligned) | desc (4-aligned)` records.
+/// Walks the notes of one region with goblin's `Note`; a malformed note ends the walk.
 fn go_note(notes: &[u8], image: &Image) -> Option<String> {
-    let e = image.endian;
+    let container = if image.ptr_size == 8 {
+        Container::Big
+    } else {
+        Container::Little
+    };
+    let ctx = (NOTE_ALIGN, Ctx::new(container, image.endian));
     let mut at = 0usize;
-    while at + 12 <= notes.len() {
-        let name_size = e.u32(notes, at)? as usize;
-        let desc_size = e.u32(notes, at + 4)? as usize;
-        let kind = e.u32(notes, at + 8)?;
-        let name_at = at + 12;
-        let desc_at = name_at.checked_add(name_size.checked_next_multiple_of(4)?)?;
-        let desc_end = desc_at.checked_add(desc_size)?;
-        if desc_end > notes.len() {
-            return None;
+    while at < notes.len() {
+        let note = notes.gread_with::<Note>(&mut at, ctx).ok()?;
+        if note.n_type == NOTE_TYPE && note.name == NOTE_NAME {
+            return Some(String::from_utf8_lossy(note.desc).into_owned());
         }
-        if kind == NOTE_TYPE && &notes[name_at..name_at + name_size] == NOTE_NAME {
-            return Some(String::from_utf8_lossy(&notes[desc_at..desc_end]).into_owned());
-        }
-        at = desc_at.checked_add(desc_size.checked_next_multiple_of(4)?)?;
     }
     None
 }
@@ -66,7 +69,7 @@ fn marker(text: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::source::Endian;
+    use scroll::Endian;
 
     fn note(name: &[u8], kind: u32, desc: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -84,10 +87,10 @@ mod tests {
     fn finds_the_go_note_after_others() {
         let image = Image::new(None, Endian::Little, 8);
         let mut notes = note(b"GNU\0", 3, &[0xab; 20]);
-        notes.extend(note(NOTE_NAME, 4, b"abc/def"));
+        notes.extend(note(b"Go\0\0", 4, b"abc/def"));
         assert_eq!(go_note(&notes, &image).as_deref(), Some("abc/def"));
         assert_eq!(go_note(&notes[..notes.len() - 8], &image), None);
-        let mut hostile = note(NOTE_NAME, 4, b"x");
+        let mut hostile = note(b"Go\0\0", 4, b"x");
         hostile[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(go_note(&hostile, &image), None);
     }

@@ -3,9 +3,11 @@
 
 use std::io;
 
-use super::image::{BlobSpot, Image, Region};
+use scroll::Endian;
+
+use super::image::{uptr, BlobSpot, Image, Region};
 use super::scan::find_aligned;
-use super::source::{Endian, Source};
+use super::source::Source;
 
 const MAGIC: &[u8; 14] = b"\xff Go buildinf:";
 const HEADER: usize = 32;
@@ -67,8 +69,8 @@ pub(crate) fn find(src: Source<'_>, image: &Image, hinted: bool) -> io::Result<O
             Endian::Little
         };
         let (Some(version_at), Some(modinfo_at)) = (
-            endian.uptr(&header, 16, ptr_size),
-            endian.uptr(&header, 16 + ptr_size as usize, ptr_size),
+            uptr(&header, 16, ptr_size, endian),
+            uptr(&header, 16 + ptr_size as usize, ptr_size, endian),
         ) else {
             return Ok(None);
         };

@@ -1,23 +1,23 @@
-//! ELF (32/64-bit, either byte order): program and section headers, and the section names
-//! only. Without section headers the segments stand in for the sections Go would use.
+//! ELF (32/64-bit, either byte order) on goblin's types: the header, program and section
+//! headers and the section names, each decoded from the bytes one positioned read fetched.
+//! Without section headers the segments stand in for the sections Go would use.
 
 use std::io;
 
+use goblin::container::{Container, Ctx};
+use goblin::elf::header::{self, Header};
+use goblin::elf::program_header::{ProgramHeader, PF_W, PF_X, PT_LOAD, PT_NOTE};
+use goblin::elf::section_header::{
+    SectionHeader, SHF_COMPRESSED, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB, SHT_SYMTAB,
+};
+use goblin::elf::sym::Sym;
+use scroll::{Endian, Pread};
+
 use super::image::{BlobSpot, BuildIdSpot, Image, Region};
-use super::source::{Endian, Source};
+use super::source::Source;
 use super::symbols::{Layout, SymbolTable};
 
-const PT_LOAD: u32 = 1;
-const PT_NOTE: u32 = 4;
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
-const SHT_SYMTAB: u32 = 2;
-const SHT_STRTAB: u32 = 3;
-const SHT_NOBITS: u32 = 8;
-const SHF_COMPRESSED: u64 = 0x800;
-const SHN_XINDEX: u32 = 0xffff;
-
-/// Caps on what a header may make us read.
+/// Caps on what a header may make us read (and goblin allocate).
 const MAX_SEGMENTS: usize = 1024;
 const MAX_SECTIONS: usize = 4096;
 const MAX_SECTION_NAMES: u64 = 256 << 10;
@@ -35,64 +35,41 @@ const GO_SECTIONS: [&str; 9] = [
     ".go.fipsinfo",
 ];
 
-/// The fields of one header this parser uses, whatever the class.
-struct Header {
-    e: Endian,
-    is64: bool,
-    phoff: u64,
-    phentsize: usize,
-    phnum: usize,
-    shoff: u64,
-    shentsize: usize,
-    shnum: usize,
-    shstrndx: u32,
-}
-
-struct Segment {
-    kind: u32,
-    flags: u32,
-    region: Region,
-}
-
-struct Section {
-    name: u32,
-    kind: u32,
-    flags: u64,
-    region: Region,
-    link: u32,
-    entsize: u64,
-}
-
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
-    let Some(h) = header(head) else {
+    let Ok(h) = head.pread::<Header>(0) else {
         return Ok(None);
     };
-    let Some(machine) = h.e.u16(head, 18) else {
+    let (Ok(container), Ok(endian)) = (h.container(), h.endianness()) else {
         return Ok(None);
     };
-    let mut image = Image::new(arch(machine, h.is64, h.e), h.e, if h.is64 { 8 } else { 4 });
-    let segments = segments(src, &h)?;
+    let ctx = Ctx::new(container, endian);
+    let ptr_size = if container.is_big() { 8 } else { 4 };
+    let mut image = Image::new(arch(h.e_machine, container, endian), endian, ptr_size);
+    let segments = segments(src, &h, ctx)?;
     image.segments = segments
         .iter()
-        .filter(|s| s.kind == PT_LOAD)
-        .map(|s| s.region)
+        .filter(|s| s.p_type == PT_LOAD)
+        .map(segment_region)
         .collect();
-    let (sections, names) = sections(src, &h)?;
+    let (sections, names) = sections(src, &h, ctx)?;
     if names.is_empty() {
         from_segments(&mut image, &segments);
     } else {
-        from_sections(&mut image, &sections, &names);
+        from_sections(&mut image, &sections, &names, ctx);
     }
     // Go's reader falls back to the first writable, non-executable segment. With a section
     // table but no `.go.buildinfo`, only a Go-only section name makes that worth a read.
+    let data = segments
+        .iter()
+        .find(|s| s.p_type == PT_LOAD && s.p_flags & (PF_W | PF_X) == PF_W);
     if image.blob.is_none() && (names.is_empty() || image.go_hint) {
-        let data = segments
-            .iter()
-            .find(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == PF_W);
         image.blob = data.map(|s| BlobSpot {
-            region: s.region,
+            region: segment_region(s),
             dedicated: false,
         });
+    }
+    if image.data.is_empty() {
+        image.data.extend(data.map(segment_region));
     }
     if matches!(image.build_id, BuildIdSpot::Nowhere) {
         image.build_id = note_segments(&segments);
@@ -100,172 +77,100 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     Ok(Some(image))
 }
 
-fn header(head: &[u8]) -> Option<Header> {
-    let e = match head.get(5)? {
-        1 => Endian::Little,
-        2 => Endian::Big,
-        _ => return None,
-    };
-    let is64 = match head.get(4)? {
-        1 => false,
-        2 => true,
-        _ => return None,
-    };
-    Some(if is64 {
-        Header {
-            e,
-            is64,
-            phoff: e.u64(head, 32)?,
-            shoff: e.u64(head, 40)?,
-            phentsize: e.u16(head, 54)?.into(),
-            phnum: e.u16(head, 56)?.into(),
-            shentsize: e.u16(head, 58)?.into(),
-            shnum: e.u16(head, 60)?.into(),
-            shstrndx: e.u16(head, 62)?.into(),
-        }
-    } else {
-        Header {
-            e,
-            is64,
-            phoff: e.u32(head, 28)?.into(),
-            shoff: e.u32(head, 32)?.into(),
-            phentsize: e.u16(head, 42)?.into(),
-            phnum: e.u16(head, 44)?.into(),
-            shentsize: e.u16(head, 46)?.into(),
-            shnum: e.u16(head, 48)?.into(),
-            shstrndx: e.u16(head, 50)?.into(),
-        }
-    })
+fn segment_region(s: &ProgramHeader) -> Region {
+    Region {
+        vaddr: s.p_vaddr,
+        offset: s.p_offset,
+        size: s.p_filesz,
+    }
 }
 
-/// Reads a table of `count` entries of `entsize` bytes (at least `min` each), capped at `max`.
-fn table(
+fn section_region(s: &SectionHeader) -> Region {
+    Region {
+        vaddr: s.sh_addr,
+        offset: s.sh_offset,
+        size: s.sh_size,
+    }
+}
+
+/// Decodes up to `max` entries of a table of `count` entries, `entsize` bytes apart (at least
+/// goblin's size for the type), from one read: the count is capped before anything is
+/// allocated, and entries the file does not hold are simply missing.
+fn table<T>(
     src: Source<'_>,
     offset: u64,
     entsize: usize,
     count: usize,
-    min: usize,
     max: usize,
-) -> io::Result<Vec<u8>> {
-    if offset == 0 || entsize < min {
+    ctx: Ctx,
+    size: usize,
+) -> io::Result<Vec<T>>
+where
+    T: for<'a> scroll::ctx::TryFromCtx<'a, Ctx, Error = goblin::error::Error>,
+{
+    if offset == 0 || entsize < size {
         return Ok(Vec::new());
     }
-    src.read(offset, entsize * count.min(max))
-}
-
-fn segments(src: Source<'_>, h: &Header) -> io::Result<Vec<Segment>> {
-    let min = if h.is64 { 56 } else { 32 };
-    let bytes = table(src, h.phoff, h.phentsize, h.phnum, min, MAX_SEGMENTS)?;
-    let e = h.e;
-    Ok(bytes
-        .chunks_exact(h.phentsize.max(1))
-        .filter_map(|p| {
-            let (kind, flags, offset, vaddr, filesz) = if h.is64 {
-                (
-                    e.u32(p, 0)?,
-                    e.u32(p, 4)?,
-                    e.u64(p, 8)?,
-                    e.u64(p, 16)?,
-                    e.u64(p, 32)?,
-                )
-            } else {
-                (
-                    e.u32(p, 0)?,
-                    e.u32(p, 24)?,
-                    e.u32(p, 4)?.into(),
-                    e.u32(p, 8)?.into(),
-                    e.u32(p, 16)?.into(),
-                )
-            };
-            Some(Segment {
-                kind,
-                flags,
-                region: Region {
-                    vaddr,
-                    offset,
-                    size: filesz,
-                },
-            })
-        })
+    let bytes = src.read(offset, entsize * count.min(max))?;
+    Ok((0..bytes.len() / entsize)
+        .map_while(|i| bytes.pread_with::<T>(i * entsize, ctx).ok())
         .collect())
 }
 
-fn section(e: Endian, is64: bool, s: &[u8]) -> Option<Section> {
-    Some(if is64 {
-        Section {
-            name: e.u32(s, 0)?,
-            kind: e.u32(s, 4)?,
-            flags: e.u64(s, 8)?,
-            region: Region {
-                vaddr: e.u64(s, 16)?,
-                offset: e.u64(s, 24)?,
-                size: e.u64(s, 32)?,
-            },
-            link: e.u32(s, 40)?,
-            entsize: e.u64(s, 56)?,
-        }
-    } else {
-        Section {
-            name: e.u32(s, 0)?,
-            kind: e.u32(s, 4)?,
-            flags: e.u32(s, 8)?.into(),
-            region: Region {
-                vaddr: e.u32(s, 12)?.into(),
-                offset: e.u32(s, 16)?.into(),
-                size: e.u32(s, 20)?.into(),
-            },
-            link: e.u32(s, 24)?,
-            entsize: e.u32(s, 36)?.into(),
-        }
-    })
+fn segments(src: Source<'_>, h: &Header, ctx: Ctx) -> io::Result<Vec<ProgramHeader>> {
+    table(
+        src,
+        h.e_phoff,
+        h.e_phentsize.into(),
+        h.e_phnum.into(),
+        MAX_SEGMENTS,
+        ctx,
+        ProgramHeader::size(ctx),
+    )
 }
 
 /// The section headers and the section-name table (empty when unreadable or compressed).
-fn sections(src: Source<'_>, h: &Header) -> io::Result<(Vec<Section>, Vec<u8>)> {
-    let min = if h.is64 { 64 } else { 40 };
-    let (mut count, mut names_index) = (h.shnum, h.shstrndx);
+fn sections(src: Source<'_>, h: &Header, ctx: Ctx) -> io::Result<(Vec<SectionHeader>, Vec<u8>)> {
+    let entsize = usize::from(h.e_shentsize);
+    let size = SectionHeader::size(ctx);
+    let (mut count, mut names_index) = (usize::from(h.e_shnum), u32::from(h.e_shstrndx));
     // Extended numbering: the real count and name-table index live in section 0.
-    if h.shnum == 0 || h.shstrndx == SHN_XINDEX {
-        let first = table(src, h.shoff, h.shentsize, 1, min, 1)?;
-        if let Some(zero) = section(h.e, h.is64, &first) {
-            if h.shnum == 0 {
-                count = usize::try_from(zero.region.size).unwrap_or(usize::MAX);
+    if count == 0 || names_index == SHN_XINDEX {
+        let first = table::<SectionHeader>(src, h.e_shoff, entsize, 1, 1, ctx, size)?;
+        if let Some(zero) = first.first() {
+            if count == 0 {
+                count = usize::try_from(zero.sh_size).unwrap_or(usize::MAX);
             }
-            if h.shstrndx == SHN_XINDEX {
-                names_index = zero.link;
+            if names_index == SHN_XINDEX {
+                names_index = zero.sh_link;
             }
         }
     }
-    let bytes = table(src, h.shoff, h.shentsize, count, min, MAX_SECTIONS)?;
-    let sections: Vec<Section> = bytes
-        .chunks_exact(h.shentsize.max(1))
-        .filter_map(|s| section(h.e, h.is64, s))
-        .collect();
+    let sections: Vec<SectionHeader> =
+        table(src, h.e_shoff, entsize, count, MAX_SECTIONS, ctx, size)?;
     let names = match sections.get(names_index as usize) {
-        Some(s) if s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0 => src.read(
-            s.region.offset,
-            s.region.size.min(MAX_SECTION_NAMES) as usize,
-        )?,
+        Some(s) if s.sh_type == SHT_STRTAB && !compressed(s) => {
+            src.read(s.sh_offset, s.sh_size.min(MAX_SECTION_NAMES) as usize)?
+        }
         _ => Vec::new(),
     };
     Ok((sections, names))
 }
 
-fn name_at(names: &[u8], at: u32) -> &str {
-    let tail = names.get(at as usize..).unwrap_or_default();
-    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
-    std::str::from_utf8(&tail[..end]).unwrap_or_default()
+fn compressed(s: &SectionHeader) -> bool {
+    s.sh_flags & u64::from(SHF_COMPRESSED) != 0
 }
 
-fn from_sections(image: &mut Image, sections: &[Section], names: &[u8]) {
+fn from_sections(image: &mut Image, sections: &[SectionHeader], names: &[u8], ctx: Ctx) {
     let mut notes = Vec::new();
     for s in sections {
-        let name = name_at(names, s.name);
+        // One name, read up to its NUL (as goblin's string table does), never the whole table.
+        let name = names.pread::<&str>(s.sh_name).unwrap_or_default();
         image.go_hint |= GO_SECTIONS.contains(&name);
-        if s.kind == SHT_NOBITS || s.flags & SHF_COMPRESSED != 0 {
+        if s.sh_type == SHT_NOBITS || compressed(s) {
             continue;
         }
-        let region = s.region;
+        let region = section_region(s);
         match name {
             ".go.buildinfo" => {
                 image.blob = Some(BlobSpot {
@@ -277,7 +182,8 @@ fn from_sections(image: &mut Image, sections: &[Section], names: &[u8]) {
             ".gopclntab" | ".data.rel.ro.gopclntab" => image.pclntab.push(region),
             ".data.rel.ro" => image.pclntab_inside.push(region),
             ".rodata" => image.rodata.push(region),
-            ".symtab" if s.kind == SHT_SYMTAB => image.symbols = symbol_table(image, s, sections),
+            ".data" => image.data.push(region),
+            ".symtab" if s.sh_type == SHT_SYMTAB => image.symbols = symbol_table(s, sections, ctx),
             _ => {}
         }
     }
@@ -286,46 +192,45 @@ fn from_sections(image: &mut Image, sections: &[Section], names: &[u8]) {
     }
 }
 
-fn symbol_table(image: &Image, symtab: &Section, sections: &[Section]) -> Option<SymbolTable> {
+fn symbol_table(
+    symtab: &SectionHeader,
+    sections: &[SectionHeader],
+    ctx: Ctx,
+) -> Option<SymbolTable> {
     let strings = sections
-        .get(symtab.link as usize)
-        .filter(|s| s.kind == SHT_STRTAB && s.flags & SHF_COMPRESSED == 0)?;
-    let (layout, size) = if image.ptr_size == 8 {
-        (Layout::Elf64, 24)
-    } else {
-        (Layout::Elf32, 16)
-    };
-    if symtab.entsize != 0 && symtab.entsize != size {
+        .get(symtab.sh_link as usize)
+        .filter(|s| s.sh_type == SHT_STRTAB && !compressed(s))?;
+    let size = Sym::size(ctx.container) as u64;
+    if symtab.sh_entsize != 0 && symtab.sh_entsize != size {
         return None;
     }
     Some(SymbolTable {
-        layout,
-        endian: image.endian,
-        offset: symtab.region.offset,
-        count: symtab.region.size / size,
-        strings_offset: strings.region.offset,
-        strings_size: strings.region.size,
+        layout: Layout::Elf(ctx),
+        offset: symtab.sh_offset,
+        count: symtab.sh_size / size,
+        strings_offset: strings.sh_offset,
+        strings_size: strings.sh_size,
         prefix: b"",
         section_addrs: Vec::new(),
     })
 }
 
 /// No usable section headers: read-only segments stand in for `.rodata` and `.gopclntab`.
-fn from_segments(image: &mut Image, segments: &[Segment]) {
+fn from_segments(image: &mut Image, segments: &[ProgramHeader]) {
     for rodata in segments
         .iter()
-        .filter(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == 0)
+        .filter(|s| s.p_type == PT_LOAD && s.p_flags & (PF_W | PF_X) == 0)
     {
-        image.pclntab_inside.push(rodata.region);
-        image.rodata.push(rodata.region);
+        image.pclntab_inside.push(segment_region(rodata));
+        image.rodata.push(segment_region(rodata));
     }
 }
 
-fn note_segments(segments: &[Segment]) -> BuildIdSpot {
+fn note_segments(segments: &[ProgramHeader]) -> BuildIdSpot {
     let notes: Vec<Region> = segments
         .iter()
-        .filter(|s| s.kind == PT_NOTE)
-        .map(|s| s.region)
+        .filter(|s| s.p_type == PT_NOTE)
+        .map(segment_region)
         .collect();
     if notes.is_empty() {
         BuildIdSpot::Nowhere
@@ -334,41 +239,29 @@ fn note_segments(segments: &[Segment]) -> BuildIdSpot {
     }
 }
 
-fn arch(machine: u16, is64: bool, e: Endian) -> Option<&'static str> {
-    let little = e == Endian::Little;
-    Some(match (machine, is64) {
-        (3, _) => "386",
-        (62, _) => "amd64",
-        (40, _) => "arm",
-        (183, _) => "arm64",
-        (22, _) => "s390x",
-        (20, _) => "ppc",
-        (21, _) => {
-            if little {
-                "ppc64le"
-            } else {
-                "ppc64"
-            }
-        }
-        (8, false) => {
-            if little {
-                "mipsle"
-            } else {
-                "mips"
-            }
-        }
-        (8, true) => {
-            if little {
-                "mips64le"
-            } else {
-                "mips64"
-            }
-        }
-        (243, true) => "riscv64",
-        (243, false) => "riscv",
-        (258, _) => "loong64",
-        (2, _) => "sparc",
-        (43, _) => "sparc64",
+fn arch(machine: u16, container: Container, endian: Endian) -> Option<&'static str> {
+    let little = endian == Endian::Little;
+    let is64 = container.is_big();
+    Some(match machine {
+        header::EM_386 => "386",
+        header::EM_X86_64 => "amd64",
+        header::EM_ARM => "arm",
+        header::EM_AARCH64 => "arm64",
+        header::EM_S390 => "s390x",
+        header::EM_PPC => "ppc",
+        header::EM_PPC64 if little => "ppc64le",
+        header::EM_PPC64 => "ppc64",
+        header::EM_MIPS => match (is64, little) {
+            (false, true) => "mipsle",
+            (false, false) => "mips",
+            (true, true) => "mips64le",
+            (true, false) => "mips64",
+        },
+        header::EM_RISCV if is64 => "riscv64",
+        header::EM_RISCV => "riscv",
+        header::EM_LOONGARCH => "loong64",
+        header::EM_SPARC => "sparc",
+        header::EM_SPARCV9 => "sparc64",
         _ => return None,
     })
 }

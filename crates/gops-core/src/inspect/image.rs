@@ -3,7 +3,9 @@
 
 use std::io;
 
-use super::source::{Endian, Source};
+use scroll::{Endian, Pread};
+
+use super::source::Source;
 use super::symbols::SymbolTable;
 
 /// File-backed bytes `[offset, offset + size)` mapped at virtual address `vaddr`.
@@ -58,8 +60,12 @@ pub(crate) struct Image {
     pub symbols: Option<SymbolTable>,
     /// Read-only data, where the module text and the version string also live.
     pub rodata: Vec<Region>,
+    /// Initialised writable data, where `runtime.buildVersion` holds the version's string header.
+    pub data: Vec<Region>,
     /// Go-only section names are present (`.gopclntab`, `__go_buildinfo`, `.noptrdata`, ...).
     pub go_hint: bool,
+    /// The format has no cheap Go mark (XCOFF): the pclntab is searched even without a hint.
+    pub search_without_hint: bool,
 }
 
 impl Image {
@@ -75,7 +81,9 @@ impl Image {
             pclntab_inside: Vec::new(),
             symbols: None,
             rodata: Vec::new(),
+            data: Vec::new(),
             go_hint: false,
+            search_without_hint: false,
         }
     }
 
@@ -113,8 +121,8 @@ impl Image {
             return Ok(None);
         };
         let (Some(data), Some(len)) = (
-            endian.uptr(&header, 0, ptr_size),
-            endian.uptr(&header, ptr_size as usize, ptr_size),
+            uptr(&header, 0, ptr_size, endian),
+            uptr(&header, ptr_size as usize, ptr_size, endian),
         ) else {
             return Ok(None);
         };
@@ -122,5 +130,14 @@ impl Image {
             return Ok(None);
         }
         self.read_addr(src, data, len)
+    }
+}
+
+/// A pointer-sized unsigned value (4 or 8 bytes) at `at`, in the target's byte order.
+pub(crate) fn uptr(buf: &[u8], at: usize, ptr_size: u8, endian: Endian) -> Option<u64> {
+    match ptr_size {
+        4 => buf.pread_with::<u32>(at, endian).ok().map(u64::from),
+        8 => buf.pread_with::<u64>(at, endian).ok(),
+        _ => None,
     }
 }

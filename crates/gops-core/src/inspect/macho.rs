@@ -1,22 +1,42 @@
-//! Mach-O (32/64-bit) load commands, and fat (universal) headers, which share their magic
-//! `cafebabe` with Java class files and are therefore validated before they are trusted.
+//! Mach-O (32/64-bit) on goblin's types: the header, the load commands (segments with their
+//! sections, the symbol table command) from one read of `sizeofcmds` bytes, and fat (universal)
+//! headers, which share their magic `cafebabe` with Java class files and are therefore
+//! validated before they are trusted.
 
 use std::io;
 
+use goblin::container::Ctx;
+use goblin::mach::constants::cputype::{
+    CPU_TYPE_ARM, CPU_TYPE_ARM64, CPU_TYPE_POWERPC, CPU_TYPE_POWERPC64, CPU_TYPE_X86,
+    CPU_TYPE_X86_64,
+};
+use goblin::mach::constants::{
+    SECTION_TYPE, S_GB_ZEROFILL, S_THREAD_LOCAL_ZEROFILL, S_ZEROFILL, VM_PROT_READ, VM_PROT_WRITE,
+};
+use goblin::mach::fat::{FatArch, FatHeader, FAT_MAGIC, SIZEOF_FAT_ARCH, SIZEOF_FAT_HEADER};
+use goblin::mach::header::Header;
+use goblin::mach::load_command::{
+    LoadCommandHeader, Section32, Section64, SegmentCommand32, SegmentCommand64, SymtabCommand,
+    LC_SEGMENT, LC_SEGMENT_64, LC_SYMTAB, SIZEOF_SECTION_32, SIZEOF_SECTION_64,
+    SIZEOF_SEGMENT_COMMAND_32, SIZEOF_SEGMENT_COMMAND_64,
+};
+use goblin::mach::segment::Section;
+use scroll::ctx::SizeWith;
+use scroll::{Endian, Pread};
+
 use super::image::{BlobSpot, BuildIdSpot, Image, Region};
-use super::source::{Endian, Source};
+use super::source::Source;
 use super::symbols::{Layout, SymbolTable};
 
-const LC_SEGMENT: u32 = 0x1;
-const LC_SYMTAB: u32 = 0x2;
-const LC_SEGMENT_64: u32 = 0x19;
-const VM_PROT_RW: u32 = 0x3;
-/// Section types with no file contents (zerofill, GB zerofill, thread-local zerofill).
-const ZEROFILL: [u32; 3] = [0x1, 0xc, 0x12];
-const MAX_COMMANDS: u32 = 4096;
+const VM_PROT_RW: u32 = VM_PROT_READ | VM_PROT_WRITE;
+const ZEROFILL: [u32; 3] = [S_ZEROFILL, S_GB_ZEROFILL, S_THREAD_LOCAL_ZEROFILL];
+const MAX_COMMANDS: usize = 4096;
 const MAX_COMMAND_BYTES: u32 = 1 << 20;
 /// Real universal files hold a handful of slices; Java class files put their version (>= 45) here.
 const MAX_SLICES: u32 = 32;
+/// The 64-bit fat header (`cafebabf`), which goblin has no type for: offset and size are u64.
+const FAT_MAGIC_64: u32 = 0xcafe_babf;
+const SIZEOF_FAT_ARCH_64: usize = 32;
 
 const GO_SECTIONS: [&str; 7] = [
     "__go_buildinfo",
@@ -29,120 +49,118 @@ const GO_SECTIONS: [&str; 7] = [
 ];
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
-    let Some(magic) = Endian::Big.u32(head, 0) else {
+    let Ok((_, Some(ctx))) = goblin::mach::parse_magic_and_ctx(head, 0) else {
         return Ok(None);
     };
-    let (e, is64) = match magic {
-        0xfeed_face => (Endian::Big, false),
-        0xfeed_facf => (Endian::Big, true),
-        0xcefa_edfe => (Endian::Little, false),
-        0xcffa_edfe => (Endian::Little, true),
-        _ => return Ok(None),
-    };
-    let (Some(cputype), Some(ncmds), Some(sizeofcmds)) =
-        (e.u32(head, 4), e.u32(head, 16), e.u32(head, 20))
-    else {
+    let Ok(header) = head.pread_with::<Header>(0, ctx) else {
         return Ok(None);
     };
-    let mut image = Image::new(arch(cputype), e, if is64 { 8 } else { 4 });
+    let ptr_size = if ctx.container.is_big() { 8 } else { 4 };
+    let mut image = Image::new(arch(header.cputype), ctx.le, ptr_size);
     let cmds = src.read(
-        if is64 { 32 } else { 28 },
-        sizeofcmds.min(MAX_COMMAND_BYTES) as usize,
+        Header::size_with(&ctx) as u64,
+        header.sizeofcmds.min(MAX_COMMAND_BYTES) as usize,
     )?;
     let mut at = 0usize;
-    for _ in 0..ncmds.min(MAX_COMMANDS) {
-        let (Some(cmd), Some(size)) = (e.u32(&cmds, at), e.u32(&cmds, at + 4)) else {
+    for _ in 0..header.ncmds.min(MAX_COMMANDS) {
+        let Ok(lc) = cmds.pread_with::<LoadCommandHeader>(at, ctx.le) else {
             break;
         };
-        let Some(body) = cmds.get(at..at + size as usize).filter(|_| size >= 8) else {
+        let size = lc.cmdsize as usize;
+        let Some(body) = cmds.get(at..at.saturating_add(size)).filter(|_| size >= 8) else {
             break;
         };
-        match cmd {
-            LC_SEGMENT | LC_SEGMENT_64 => segment(&mut image, body, cmd == LC_SEGMENT_64),
-            LC_SYMTAB => image.symbols = symtab(e, is64, body),
+        match lc.cmd {
+            LC_SEGMENT | LC_SEGMENT_64 => segment(&mut image, body, ctx, lc.cmd == LC_SEGMENT_64),
+            LC_SYMTAB => image.symbols = symtab(body, ctx),
             _ => {}
         }
-        at += size as usize;
+        at += size;
     }
     Ok(Some(image))
 }
 
-/// One segment command and its sections.
-fn segment(image: &mut Image, cmd: &[u8], is64: bool) {
-    let e = image.endian;
-    let fields = if is64 {
-        (
-            e.u64(cmd, 24),
-            e.u64(cmd, 40),
-            e.u64(cmd, 48),
-            e.u32(cmd, 56),
-            e.u32(cmd, 60),
-            e.u32(cmd, 64),
-        )
-    } else {
-        let wide = |at| e.u32(cmd, at).map(u64::from);
-        (
-            wide(24),
-            wide(32),
-            wide(36),
-            e.u32(cmd, 40),
-            e.u32(cmd, 44),
-            e.u32(cmd, 48),
-        )
+/// A segment command (`LC_SEGMENT_64` when `wide`), widened to the 64-bit form, and where
+/// its sections start.
+fn segment_command(cmd: &[u8], ctx: Ctx, wide: bool) -> Option<(SegmentCommand64, usize)> {
+    if wide {
+        let s = cmd.pread_with::<SegmentCommand64>(0, ctx.le).ok()?;
+        return Some((s, SIZEOF_SEGMENT_COMMAND_64));
+    }
+    let s = cmd.pread_with::<SegmentCommand32>(0, ctx.le).ok()?;
+    let wide = SegmentCommand64 {
+        cmd: s.cmd,
+        cmdsize: s.cmdsize,
+        segname: s.segname,
+        vmaddr: s.vmaddr.into(),
+        vmsize: s.vmsize.into(),
+        fileoff: s.fileoff.into(),
+        filesize: s.filesize.into(),
+        maxprot: s.maxprot,
+        initprot: s.initprot,
+        nsects: s.nsects,
+        flags: s.flags,
     };
-    let (Some(vmaddr), Some(fileoff), Some(filesize), Some(maxprot), Some(initprot), Some(nsects)) =
-        fields
-    else {
+    Some((wide, SIZEOF_SEGMENT_COMMAND_32))
+}
+
+/// The sections that follow a segment command, as many as its size holds.
+fn sections(cmd: &[u8], first: usize, nsects: u32, ctx: Ctx, wide: bool) -> Vec<Section> {
+    let size = if wide {
+        SIZEOF_SECTION_64
+    } else {
+        SIZEOF_SECTION_32
+    };
+    let tail = cmd.get(first..).unwrap_or_default();
+    (0..(tail.len() / size).min(nsects as usize))
+        .map_while(|i| {
+            if wide {
+                tail.pread_with::<Section64>(i * size, ctx.le)
+                    .ok()
+                    .map(Section::from)
+            } else {
+                tail.pread_with::<Section32>(i * size, ctx.le)
+                    .ok()
+                    .map(Section::from)
+            }
+        })
+        .collect()
+}
+
+/// One segment command and its sections.
+fn segment(image: &mut Image, cmd: &[u8], ctx: Ctx, wide: bool) {
+    let Some((seg, first)) = segment_command(cmd, ctx, wide) else {
         return;
     };
     let region = Region {
-        vaddr: vmaddr,
-        offset: fileoff,
-        size: filesize,
+        vaddr: seg.vmaddr,
+        offset: seg.fileoff,
+        size: seg.filesize,
     };
     image.segments.push(region);
     // Go's reader falls back to the first read-write data segment when there is no blob section.
     if image.blob.is_none()
-        && vmaddr != 0
-        && filesize != 0
-        && maxprot == VM_PROT_RW
-        && initprot == VM_PROT_RW
+        && region.vaddr != 0
+        && region.size != 0
+        && seg.maxprot == VM_PROT_RW
+        && seg.initprot == VM_PROT_RW
     {
         image.blob = Some(BlobSpot {
             region,
             dedicated: false,
         });
     }
-    let (first, size) = if is64 { (72, 80) } else { (56, 68) };
-    let sections = cmd
-        .get(first..)
-        .unwrap_or_default()
-        .chunks_exact(size)
-        .take(nsects as usize);
-    for s in sections {
-        let name = c_name(&s[..16]);
-        let segname = c_name(&s[16..32]);
-        let fields = if is64 {
-            (e.u64(s, 32), e.u64(s, 40), e.u32(s, 48), e.u32(s, 64))
-        } else {
-            (
-                e.u32(s, 32).map(u64::from),
-                e.u32(s, 36).map(u64::from),
-                e.u32(s, 40),
-                e.u32(s, 56),
-            )
-        };
-        let (Some(addr), Some(size), Some(offset), Some(flags)) = fields else {
-            continue;
-        };
+    for s in sections(cmd, first, seg.nsects, ctx, wide) {
+        let name = s.name().unwrap_or_default();
+        let segname = s.segname().unwrap_or_default();
         image.go_hint |= GO_SECTIONS.contains(&name);
-        if ZEROFILL.contains(&(flags & 0xff)) {
+        if ZEROFILL.contains(&(s.flags & SECTION_TYPE)) {
             continue;
         }
         let region = Region {
-            vaddr: addr,
-            offset: offset.into(),
-            size,
+            vaddr: s.addr,
+            offset: s.offset.into(),
+            size: s.size,
         };
         match (segname, name) {
             (_, "__go_buildinfo") => {
@@ -153,58 +171,52 @@ fn segment(image: &mut Image, cmd: &[u8], is64: bool) {
             }
             (_, "__gopclntab") => image.pclntab.push(region),
             (_, "__rodata") => image.rodata.push(region),
+            ("__DATA", "__data") => image.data.push(region),
             ("__TEXT", "__text") => image.build_id = BuildIdSpot::TextStart(region),
             _ => {}
         }
     }
 }
 
-fn symtab(e: Endian, is64: bool, cmd: &[u8]) -> Option<SymbolTable> {
+fn symtab(cmd: &[u8], ctx: Ctx) -> Option<SymbolTable> {
+    let s = cmd.pread_with::<SymtabCommand>(0, ctx.le).ok()?;
     Some(SymbolTable {
-        layout: if is64 {
-            Layout::MachO64
-        } else {
-            Layout::MachO32
-        },
-        endian: e,
-        offset: e.u32(cmd, 8)?.into(),
-        count: e.u32(cmd, 12)?.into(),
-        strings_offset: e.u32(cmd, 16)?.into(),
-        strings_size: e.u32(cmd, 20)?.into(),
+        layout: Layout::MachO(ctx),
+        offset: s.symoff.into(),
+        count: s.nsyms.into(),
+        strings_offset: s.stroff.into(),
+        strings_size: s.strsize.into(),
         prefix: b"_",
         section_addrs: Vec::new(),
     })
 }
 
-fn c_name(bytes: &[u8]) -> &str {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    std::str::from_utf8(&bytes[..end]).unwrap_or_default()
-}
-
 /// The `(offset, size)` of every slice of a fat file, or `None` when the header is not a valid
 /// fat header (a Java class file, a truncated or hostile file).
 pub(crate) fn fat_slices(src: Source<'_>, head: &[u8]) -> io::Result<Option<Vec<(u64, u64)>>> {
-    let e = Endian::Big;
-    let (Some(magic), Some(count)) = (e.u32(head, 0), e.u32(head, 4)) else {
+    let Ok(fat) = FatHeader::parse(head) else {
         return Ok(None);
     };
-    if count == 0 || count > MAX_SLICES {
+    if fat.nfat_arch == 0 || fat.nfat_arch > MAX_SLICES {
         return Ok(None);
     }
-    let wide = magic == 0xcafe_babf;
-    let entry = if wide { 32 } else { 20 };
-    let table_end = 8 + u64::from(count) * entry as u64;
-    let Some(table) = src.read_exact(8, count as usize * entry)? else {
+    let wide = fat.magic == FAT_MAGIC_64;
+    if !wide && fat.magic != FAT_MAGIC {
+        return Ok(None);
+    }
+    let entry = if wide {
+        SIZEOF_FAT_ARCH_64
+    } else {
+        SIZEOF_FAT_ARCH
+    };
+    let count = fat.nfat_arch as usize;
+    let table_end = (SIZEOF_FAT_HEADER + count * entry) as u64;
+    let Some(table) = src.read_exact(SIZEOF_FAT_HEADER as u64, count * entry)? else {
         return Ok(None);
     };
-    let mut slices = Vec::with_capacity(count as usize);
-    for raw in table.chunks_exact(entry) {
-        let (offset, size) = if wide {
-            (e.u64(raw, 8), e.u64(raw, 16))
-        } else {
-            (e.u32(raw, 8).map(u64::from), e.u32(raw, 12).map(u64::from))
-        };
-        let (Some(offset), Some(size)) = (offset, size) else {
+    let mut slices = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some((offset, size)) = fat_arch(&table, i * entry, wide) else {
             return Ok(None);
         };
         let fits = offset >= table_end
@@ -217,8 +229,8 @@ pub(crate) fn fat_slices(src: Source<'_>, head: &[u8]) -> io::Result<Option<Vec<
             return Ok(None);
         };
         if !matches!(
-            e.u32(&magic, 0),
-            Some(0xfeed_face | 0xfeed_facf | 0xcefa_edfe | 0xcffa_edfe)
+            goblin::mach::parse_magic_and_ctx(&magic, 0),
+            Ok((_, Some(_)))
         ) {
             return Ok(None);
         }
@@ -227,14 +239,26 @@ pub(crate) fn fat_slices(src: Source<'_>, head: &[u8]) -> io::Result<Option<Vec<
     Ok(Some(slices))
 }
 
+/// A slice's `(offset, size)`: goblin's `FatArch`, or for `cafebabf` the same fields widened to u64.
+fn fat_arch(table: &[u8], at: usize, wide: bool) -> Option<(u64, u64)> {
+    if wide {
+        let offset = table.pread_with::<u64>(at + 8, Endian::Big).ok()?;
+        let size = table.pread_with::<u64>(at + 16, Endian::Big).ok()?;
+        Some((offset, size))
+    } else {
+        let arch = FatArch::parse(table, at).ok()?;
+        Some((arch.offset.into(), arch.size.into()))
+    }
+}
+
 fn arch(cputype: u32) -> Option<&'static str> {
     Some(match cputype {
-        7 => "386",
-        0x0100_0007 => "amd64",
-        12 => "arm",
-        0x0100_000c => "arm64",
-        18 => "ppc",
-        0x0100_0012 => "ppc64",
+        CPU_TYPE_X86 => "386",
+        CPU_TYPE_X86_64 => "amd64",
+        CPU_TYPE_ARM => "arm",
+        CPU_TYPE_ARM64 => "arm64",
+        CPU_TYPE_POWERPC => "ppc",
+        CPU_TYPE_POWERPC64 => "ppc64",
         _ => return None,
     })
 }

@@ -4,9 +4,12 @@
 //! Reads are positioned and metered (`source`): headers and section tables first, then only the
 //! few sections that can hold Go's marks. Each format parser (`elf`, `macho`, `pe`, `xcoff`)
 //! describes where those marks may be as an `Image`; `evidence` weighs them, strongest first.
+//! ELF, Mach-O and PE structures are goblin's types, decoded from the bytes of those reads
+//! (never from a whole file or a mapping); XCOFF, which goblin does not read, is our own.
 
 mod buildid;
 mod buildinfo;
+mod buildversion;
 mod elf;
 mod evidence;
 mod image;
@@ -87,6 +90,46 @@ impl Evidence {
     }
 }
 
+/// Stable codes for why an answer is incomplete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    /// An executable format was recognised, but nothing in it says Go.
+    NoGoEvidence,
+    /// The file starts like an executable, but its headers cannot be read (truncated, malformed).
+    HeaderUnreadable,
+    /// Go, but no module information is left (or the binary was built without it).
+    ModuleInfoMissing,
+    /// Go, with module text that Go's own parser would reject.
+    ModuleInfoInvalid,
+}
+
+impl ReasonCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::NoGoEvidence => "NO_GO_EVIDENCE",
+            ReasonCode::HeaderUnreadable => "HEADER_UNREADABLE",
+            ReasonCode::ModuleInfoMissing => "MODULE_INFO_MISSING",
+            ReasonCode::ModuleInfoInvalid => "MODULE_INFO_INVALID",
+        }
+    }
+}
+
+/// Why a file is not Go, or is Go without module information: a stable code and plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub code: ReasonCode,
+    pub message: String,
+}
+
+impl Reason {
+    pub(crate) fn new(code: ReasonCode, message: impl Into<String>) -> Self {
+        Reason {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
 /// A module line of the build info (`mod`, `dep`, or the `=>` replacement).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Module {
@@ -113,6 +156,7 @@ pub struct SliceInfo {
     pub go_version: Option<String>,
     pub source: Option<Evidence>,
     pub build_info: Option<BuildInfo>,
+    pub reason: Option<Reason>,
 }
 
 /// Everything `inspect` learned about one file.
@@ -127,6 +171,9 @@ pub struct GoBinaryInfo {
     pub source: Option<Evidence>,
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
+    /// Why the file is not Go although its format is an executable one, or why a Go file has
+    /// no module information; `None` when the answer is complete (or the file is no executable).
+    pub reason: Option<Reason>,
     /// Every slice of a fat Mach-O file (empty for other formats).
     pub slices: Vec<SliceInfo>,
     /// Bytes read from the file to reach this answer.
@@ -259,6 +306,7 @@ fn inspect_source(src: Source<'_>) -> io::Result<GoBinaryInfo> {
         source: None,
         build_id: None,
         build_info: None,
+        reason: None,
         slices: Vec::new(),
         bytes_read: 0,
     };
@@ -270,14 +318,19 @@ fn inspect_source(src: Source<'_>) -> io::Result<GoBinaryInfo> {
         Format::MachoFat => {
             let slices = macho::fat_slices(src, &head)?;
             let Some(slices) = slices else {
+                // `cafebabe` without a valid fat header is most often a Java class file.
                 info.format = Format::Unknown;
                 return Ok(info);
             };
             return inspect_fat(src, info, &slices);
         }
-        Format::Wasm | Format::Script | Format::Archive | Format::Unknown => None,
+        // Not executables Go's reader knows: no reason to give.
+        Format::Wasm | Format::Script | Format::Archive | Format::Unknown => return Ok(info),
     };
-    let Some(image) = image else { return Ok(info) };
+    let Some(image) = image else {
+        info.reason = Some(unreadable(format));
+        return Ok(info);
+    };
     info.arch = image.arch.map(str::to_string);
     let findings = evidence::examine(src, &image)?;
     apply(&mut info, findings);
@@ -301,6 +354,7 @@ fn inspect_fat(
                 go_version: None,
                 source: None,
                 build_info: None,
+                reason: Some(unreadable(Format::Macho)),
             });
             continue;
         };
@@ -311,6 +365,7 @@ fn inspect_fat(
             go_version: findings.go_version.clone(),
             source: findings.source,
             build_info: findings.build_info.clone(),
+            reason: findings.reason.clone(),
         });
         let better = match &first {
             None => true,
@@ -333,6 +388,22 @@ fn apply(info: &mut GoBinaryInfo, findings: Findings) {
     info.go_version = findings.go_version;
     info.build_id = findings.build_id;
     info.build_info = findings.build_info;
+    info.reason = findings.reason;
+}
+
+/// The reason for an executable whose headers could not be read.
+fn unreadable(format: Format) -> Reason {
+    let name = match format {
+        Format::Elf => "ELF",
+        Format::Macho | Format::MachoFat => "Mach-O",
+        Format::Pe => "PE",
+        Format::Xcoff => "XCOFF",
+        _ => "executable",
+    };
+    Reason::new(
+        ReasonCode::HeaderUnreadable,
+        format!("the {name} headers cannot be read (truncated or malformed)"),
+    )
 }
 
 /// The format, from the first bytes of the file.

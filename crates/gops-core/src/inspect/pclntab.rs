@@ -3,9 +3,11 @@
 
 use std::io;
 
+use scroll::{Endian, Pread};
+
 use super::image::Image;
 use super::scan::find_aligned;
-use super::source::{Endian, Source};
+use super::source::Source;
 
 const HEADER: usize = 8;
 /// 1.2-1.15, 1.16-1.17, 1.18-1.19, 1.20 and later.
@@ -13,9 +15,9 @@ const MAGICS: [u32; 4] = [0xffff_fffb, 0xffff_fffa, 0xffff_fff0, 0xffff_fff1];
 
 pub(crate) fn is_header(bytes: &[u8], endian: Endian) -> bool {
     bytes.len() >= HEADER
-        && endian
-            .u32(bytes, 0)
-            .is_some_and(|magic| MAGICS.contains(&magic))
+        && bytes
+            .pread_with::<u32>(0, endian)
+            .is_ok_and(|magic| MAGICS.contains(&magic))
         && bytes[4] == 0
         && bytes[5] == 0
         && matches!(bytes[6], 1 | 2 | 4)

@@ -1,13 +1,24 @@
-//! PE/COFF (PE32 and PE32+): the COFF header, the optional header's image base, the section
-//! table and the COFF symbol table Go writes unless linked with `-s`.
+//! PE/COFF (PE32 and PE32+) on goblin's types: the COFF header, the optional header's image
+//! base, the section table and the COFF symbol table Go writes unless linked with `-s`.
 
 use std::io;
 
+use goblin::pe::header::{
+    CoffHeader, COFF_MACHINE_ARM, COFF_MACHINE_ARM64, COFF_MACHINE_ARMNT, COFF_MACHINE_LOONGARCH64,
+    COFF_MACHINE_RISCV64, COFF_MACHINE_X86, COFF_MACHINE_X86_64, PE_MAGIC, PE_POINTER_OFFSET,
+    SIZEOF_COFF_HEADER, SIZEOF_PE_MAGIC,
+};
+use goblin::pe::optional_header::{
+    WindowsFields32, WindowsFields64, MAGIC_32, MAGIC_64, SIZEOF_STANDARD_FIELDS_32,
+    SIZEOF_STANDARD_FIELDS_64, SIZEOF_WINDOWS_FIELDS_64,
+};
+use goblin::pe::section_table::{SectionTable, SIZEOF_SECTION_TABLE};
+use scroll::{Endian, Pread};
+
 use super::image::{BlobSpot, BuildIdSpot, Image, Region};
-use super::source::{Endian, Source};
+use super::source::Source;
 use super::symbols::{Layout, SymbolTable};
 
-const SECTION_SIZE: usize = 40;
 const MAX_SECTIONS: usize = 1024;
 /// `.data`: initialized data, readable and writable.
 const DATA: u32 = 0xc000_0040;
@@ -15,87 +26,38 @@ const DATA: u32 = 0xc000_0040;
 /// the same mask picks the same section Go does when several look like data.
 const ALIGN_IGNORED: u32 = 0x0060_0000;
 /// Where the optional header starts, after `PE\0\0` and the COFF header.
-const OPTIONAL_HEADER: usize = 24;
+const OPTIONAL_HEADER: usize = SIZEOF_PE_MAGIC + SIZEOF_COFF_HEADER;
 
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
-    let e = Endian::Little;
-    let Some(pe_at) = e.u32(head, 0x3c).map(u64::from) else {
+    let Ok(pe_at) = head.pread_with::<u32>(PE_POINTER_OFFSET as usize, Endian::Little) else {
         return Ok(None);
     };
-    let Some(coff) = src.read_exact(pe_at, OPTIONAL_HEADER + 32)? else {
-        return Ok(None);
-    };
-    if &coff[..4] != b"PE\0\0" {
+    // Enough for the PE32+ standard and Windows fields, which hold the image base; the data
+    // directories that follow are not needed.
+    let want = OPTIONAL_HEADER + SIZEOF_STANDARD_FIELDS_64 + SIZEOF_WINDOWS_FIELDS_64;
+    let headers = src.read(pe_at.into(), want)?;
+    if headers.pread_with::<u32>(0, Endian::Little).ok() != Some(PE_MAGIC) {
         return Ok(None);
     }
-    let (
-        Some(machine),
-        Some(nsections),
-        Some(symptr),
-        Some(nsyms),
-        Some(opt_size),
-        Some(opt_magic),
-    ) = (
-        e.u16(&coff, 4),
-        e.u16(&coff, 6),
-        e.u32(&coff, 12),
-        e.u32(&coff, 16),
-        e.u16(&coff, 20),
-        e.u16(&coff, OPTIONAL_HEADER),
-    )
+    let Ok(coff) = CoffHeader::parse(&headers, &mut { SIZEOF_PE_MAGIC }) else {
+        return Ok(None);
+    };
+    let Some((ptr_size, image_base)) = image_base(&headers[OPTIONAL_HEADER.min(headers.len())..])
     else {
         return Ok(None);
     };
-    let (ptr_size, image_base) = match opt_magic {
-        0x10b => (4, e.u32(&coff, OPTIONAL_HEADER + 28).map(u64::from)),
-        0x20b => (8, e.u64(&coff, OPTIONAL_HEADER + 24)),
-        _ => return Ok(None),
-    };
-    let Some(image_base) = image_base else {
-        return Ok(None);
-    };
-    let mut image = Image::new(arch(machine), e, ptr_size);
-    let table_at = pe_at + OPTIONAL_HEADER as u64 + u64::from(opt_size);
-    let table = src.read(
-        table_at,
-        usize::from(nsections).min(MAX_SECTIONS) * SECTION_SIZE,
-    )?;
+    let mut image = Image::new(arch(coff.machine), Endian::Little, ptr_size);
+    let table_at =
+        u64::from(pe_at) + OPTIONAL_HEADER as u64 + u64::from(coff.size_of_optional_header);
+    let count = usize::from(coff.number_of_sections).min(MAX_SECTIONS);
+    let table = src.read(table_at, count * SIZEOF_SECTION_TABLE)?;
     let mut text = None;
-    for s in table.chunks_exact(SECTION_SIZE) {
-        let name = &s[..8];
-        let (Some(vsize), Some(va), Some(raw_size), Some(raw_at), Some(flags)) = (
-            e.u32(s, 8),
-            e.u32(s, 12),
-            e.u32(s, 16),
-            e.u32(s, 20),
-            e.u32(s, 36),
-        ) else {
-            continue;
-        };
-        let size = if vsize == 0 {
-            raw_size
-        } else {
-            vsize.min(raw_size)
-        };
-        let region = Region {
-            vaddr: image_base.wrapping_add(u64::from(va)),
-            offset: raw_at.into(),
-            size: size.into(),
-        };
-        image.segments.push(region);
-        if image.blob.is_none() && va != 0 && raw_size != 0 && flags & !ALIGN_IGNORED == DATA {
-            image.blob = Some(BlobSpot {
-                region,
-                dedicated: false,
-            });
-        }
-        if name.starts_with(b".text\0") {
-            text = Some(region);
-        } else if name.starts_with(b".rdata\0") {
-            image.rodata.push(region);
-        } else if name == b".symtab\0" {
-            // Go's linker names a section `.symtab` even with `-s`; other PE linkers do not.
-            image.go_hint = true;
+    for at in (0..table.len() / SIZEOF_SECTION_TABLE).map(|i| i * SIZEOF_SECTION_TABLE) {
+        // Long names point into the COFF string table; only 8-byte names matter here, so the
+        // string table is not read (offset 0 leaves `real_name` unresolved, never out of
+        // bounds). A name goblin cannot decode costs that section, not the ones after it.
+        if let Ok(s) = SectionTable::parse(&table, &mut { at }, 0) {
+            section(&mut image, &s, image_base, &mut text);
         }
     }
     // PE has no pclntab section: it sits in .rdata (or, in old releases, .text).
@@ -103,28 +65,76 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
     if let Some(text) = text {
         image.build_id = BuildIdSpot::TextStart(text);
     }
-    if symptr != 0 && nsyms != 0 {
+    if coff.pointer_to_symbol_table != 0 && coff.number_of_symbol_table != 0 {
         let section_addrs = image.segments.iter().map(|s| s.vaddr).collect();
         image.symbols = Some(SymbolTable::coff_style(
             src,
             Layout::Coff,
-            e,
-            symptr.into(),
-            nsyms.into(),
+            coff.pointer_to_symbol_table.into(),
+            coff.number_of_symbol_table.into(),
             section_addrs,
         )?);
     }
     Ok(Some(image))
 }
 
+/// The pointer size and image base from the optional header's standard and Windows fields.
+fn image_base(optional: &[u8]) -> Option<(u8, u64)> {
+    let le = Endian::Little;
+    match optional.pread_with::<u16>(0, le).ok()? {
+        MAGIC_32 => {
+            let windows = optional
+                .pread_with::<WindowsFields32>(SIZEOF_STANDARD_FIELDS_32, le)
+                .ok()?;
+            Some((4, windows.image_base.into()))
+        }
+        MAGIC_64 => {
+            let windows = optional
+                .pread_with::<WindowsFields64>(SIZEOF_STANDARD_FIELDS_64, le)
+                .ok()?;
+            Some((8, windows.image_base))
+        }
+        _ => None,
+    }
+}
+
+fn section(image: &mut Image, s: &SectionTable, image_base: u64, text: &mut Option<Region>) {
+    let size = if s.virtual_size == 0 {
+        s.size_of_raw_data
+    } else {
+        s.virtual_size.min(s.size_of_raw_data)
+    };
+    let region = Region {
+        vaddr: image_base.wrapping_add(u64::from(s.virtual_address)),
+        offset: s.pointer_to_raw_data.into(),
+        size: size.into(),
+    };
+    image.segments.push(region);
+    let data_like = s.characteristics & !ALIGN_IGNORED == DATA;
+    if image.blob.is_none() && s.virtual_address != 0 && s.size_of_raw_data != 0 && data_like {
+        image.blob = Some(BlobSpot {
+            region,
+            dedicated: false,
+        });
+    }
+    match &s.name {
+        b".text\0\0\0" => *text = Some(region),
+        b".rdata\0\0" => image.rodata.push(region),
+        b".data\0\0\0" => image.data.push(region),
+        // Go's linker names a section `.symtab` even with `-s`; other PE linkers do not.
+        b".symtab\0" => image.go_hint = true,
+        _ => {}
+    }
+}
+
 fn arch(machine: u16) -> Option<&'static str> {
     Some(match machine {
-        0x14c => "386",
-        0x8664 => "amd64",
-        0x1c0 | 0x1c4 => "arm",
-        0xaa64 => "arm64",
-        0x5064 => "riscv64",
-        0x6264 => "loong64",
+        COFF_MACHINE_X86 => "386",
+        COFF_MACHINE_X86_64 => "amd64",
+        COFF_MACHINE_ARM | COFF_MACHINE_ARMNT => "arm",
+        COFF_MACHINE_ARM64 => "arm64",
+        COFF_MACHINE_RISCV64 => "riscv64",
+        COFF_MACHINE_LOONGARCH64 => "loong64",
         _ => return None,
     })
 }

@@ -133,55 +133,6 @@ fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     file.read(buf)
 }
 
-/// Byte order of the target the binary was built for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Endian {
-    Little,
-    Big,
-}
-
-impl Endian {
-    fn bytes<const N: usize>(buf: &[u8], at: usize) -> Option<[u8; N]> {
-        buf.get(at..at.checked_add(N)?)?.try_into().ok()
-    }
-
-    pub(crate) fn u16(self, buf: &[u8], at: usize) -> Option<u16> {
-        let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    }
-
-    pub(crate) fn u32(self, buf: &[u8], at: usize) -> Option<u32> {
-        let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    }
-
-    pub(crate) fn u64(self, buf: &[u8], at: usize) -> Option<u64> {
-        let b = Self::bytes(buf, at)?;
-        Some(if self == Endian::Little {
-            u64::from_le_bytes(b)
-        } else {
-            u64::from_be_bytes(b)
-        })
-    }
-
-    /// A pointer-sized unsigned value (4 or 8 bytes).
-    pub(crate) fn uptr(self, buf: &[u8], at: usize, ptr_size: u8) -> Option<u64> {
-        match ptr_size {
-            4 => self.u32(buf, at).map(u64::from),
-            8 => self.u64(buf, at),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -234,15 +185,5 @@ pub(crate) mod tests {
         assert_eq!(src.read(8, 8).unwrap().len(), 2);
         assert!(src.read(16, 8).unwrap().is_empty());
         assert_eq!(meter.bytes_read(), 10);
-    }
-
-    #[test]
-    fn endian_reads_check_bounds() {
-        let buf = [1, 2, 3, 4];
-        assert_eq!(Endian::Little.u32(&buf, 0), Some(0x04030201));
-        assert_eq!(Endian::Big.u16(&buf, 2), Some(0x0304));
-        assert_eq!(Endian::Big.u32(&buf, 1), None);
-        assert_eq!(Endian::Little.u64(&buf, usize::MAX), None);
-        assert_eq!(Endian::Little.uptr(&buf, 0, 3), None);
     }
 }

@@ -16,6 +16,8 @@ const MAX_MODINFO: usize = 1 << 20;
 const FIRST_WINDOW: usize = 4 << 10;
 /// Room kept between chunks so a version string spanning an edge is seen whole.
 const VERSION_OVERLAP: usize = 32;
+/// Most `go1.` places remembered for `buildversion` to match string headers against.
+const MAX_TARGETS: usize = 4096;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Found {
@@ -23,13 +25,21 @@ pub(crate) struct Found {
     pub modinfo: Option<String>,
     /// The highest Go version mentioned: older ones appear in GODEBUG tables, never newer.
     pub version: Option<String>,
+    /// The sorted virtual addresses of every `go1.`, standalone or not (see `buildversion`).
+    pub targets: Vec<u64>,
 }
 
-pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
+/// Searches `regions` for the module text and, when `versions` is set, every version string
+/// (the highest is wanted, so all of the data is read); without `versions` the search ends at
+/// the module text.
+pub(crate) fn scan(src: Source<'_>, regions: &[Region], versions: bool) -> io::Result<Found> {
     let mut found = Found::default();
     let mut best: Option<(Version, String)> = None;
     let mut modinfo_at = None;
     for &region in regions {
+        if modinfo_at.is_some() && !versions {
+            break;
+        }
         chunks(
             src,
             region,
@@ -42,7 +52,18 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
                         modinfo_at = Some(region.at(start + i as u64));
                     }
                 }
+                if !versions {
+                    return match modinfo_at {
+                        Some(_) => ControlFlow::Break(()),
+                        None => ControlFlow::Continue(()),
+                    };
+                }
                 for i in memmem::find_iter(chunk, b"go1.").filter(|&i| i < fresh) {
+                    if found.targets.len() < MAX_TARGETS {
+                        found
+                            .targets
+                            .push(region.vaddr.wrapping_add(start + i as u64));
+                    }
                     let standalone = i == 0 || !is_version_byte(chunk[i - 1]);
                     if let Some((version, text)) = parse_version(&chunk[i..]).filter(|_| standalone)
                     {
@@ -51,11 +72,13 @@ pub(crate) fn scan(src: Source<'_>, regions: &[Region]) -> io::Result<Found> {
                         }
                     }
                 }
-                ControlFlow::<()>::Continue(())
+                ControlFlow::Continue(())
             },
         )?;
     }
     found.version = best.map(|(_, text)| text);
+    found.targets.sort_unstable();
+    found.targets.dedup();
     if let Some(at) = modinfo_at {
         found.modinfo = framed_text(src, at)?;
     }
@@ -85,7 +108,20 @@ fn is_version_byte(b: u8) -> bool {
 
 /// (minor, patch, stage: beta 0 < rc 1 < release 2, pre-release number):
 /// orders `go1.27beta1` < `go1.27rc2` < `go1.27` and all of them above `go1.26.8`.
-type Version = (u32, u32, u8, u32);
+pub(crate) type Version = (u32, u32, u8, u32);
+
+/// `bytes` whole as a version: `go1.N[.M]` exactly, or followed by a space and a printable
+/// suffix (`go1.20.1 X:boringcrypto`), which Go keeps as part of the version.
+pub(crate) fn exact_version(bytes: &[u8]) -> Option<(Version, String)> {
+    if !bytes.starts_with(b"go1.") {
+        return None;
+    }
+    let (version, text) = parse_version(bytes)?;
+    let rest = &bytes[text.len()..];
+    let suffix_ok = rest.is_empty()
+        || (rest[0] == b' ' && rest.iter().all(|b| b.is_ascii_graphic() || *b == b' '));
+    suffix_ok.then(|| (version, String::from_utf8_lossy(bytes).into_owned()))
+}
 
 /// `go1.N[.M]` or `go1.N(rc|beta)K`, ending where the next byte cannot continue a version.
 fn parse_version(bytes: &[u8]) -> Option<(Version, String)> {
@@ -166,7 +202,7 @@ mod tests {
                 offset: 0,
                 size: bytes.len() as u64,
             };
-            let found = scan(src, &[region]).unwrap();
+            let found = scan(src, &[region], true).unwrap();
             assert_eq!(found.modinfo.as_deref(), Some(text), "sentinel at {at}");
         }
     }

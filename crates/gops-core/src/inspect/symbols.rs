@@ -4,7 +4,14 @@
 
 use std::io;
 
-use super::source::{Endian, Source, MAX_READ};
+use goblin::container::Ctx;
+use goblin::elf::sym::Sym;
+use goblin::mach::symbols::Nlist;
+use goblin::pe::symbol::{Symbol as CoffSymbol, COFF_SYMBOL_SIZE};
+use scroll::ctx::SizeWith;
+use scroll::{Endian, Pread};
+
+use super::source::{Source, MAX_READ};
 
 /// Most entries walked, whatever the header claims.
 const MAX_SYMBOLS: u64 = 4 << 20;
@@ -14,25 +21,28 @@ const RUNTIME_MAIN: &[u8] = b"runtime.main";
 const MAIN_MAIN: &[u8] = b"main.main";
 const BUILD_VERSION: &[u8] = b"runtime.buildVersion";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An XCOFF64 symbol: value (8), name offset (4), section (2), type (2), class (1), aux count (1).
+const XCOFF64_SYMBOL_SIZE: usize = 18;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Layout {
-    Elf32,
-    Elf64,
-    MachO32,
-    MachO64,
+    /// ELF `Elf32_Sym` / `Elf64_Sym`.
+    Elf(Ctx),
+    /// Mach-O `nlist` / `nlist_64`.
+    MachO(Ctx),
     /// PE/COFF: 18-byte entries, values relative to their section.
     Coff,
+    /// XCOFF64 (goblin has no XCOFF): 18-byte big-endian entries.
     Xcoff64,
 }
 
 impl Layout {
     fn entry_size(self) -> usize {
         match self {
-            Layout::Elf32 => 16,
-            Layout::Elf64 => 24,
-            Layout::MachO32 => 12,
-            Layout::MachO64 => 16,
-            Layout::Coff | Layout::Xcoff64 => 18,
+            Layout::Elf(ctx) => Sym::size(ctx.container),
+            Layout::MachO(ctx) => Nlist::size_with(&ctx),
+            Layout::Coff => COFF_SYMBOL_SIZE,
+            Layout::Xcoff64 => XCOFF64_SYMBOL_SIZE,
         }
     }
 }
@@ -40,7 +50,6 @@ impl Layout {
 #[derive(Clone, Debug)]
 pub(crate) struct SymbolTable {
     pub layout: Layout,
-    pub endian: Endian,
     pub offset: u64,
     pub count: u64,
     pub strings_offset: u64,
@@ -53,23 +62,26 @@ pub(crate) struct SymbolTable {
 
 impl SymbolTable {
     /// A COFF-style table (PE, XCOFF): `count` 18-byte entries at `offset`, followed by the
-    /// string table, whose first 4 bytes give its size.
+    /// string table, whose first 4 bytes give its size in the format's byte order.
     pub(crate) fn coff_style(
         src: Source<'_>,
         layout: Layout,
-        endian: Endian,
         offset: u64,
         count: u64,
         section_addrs: Vec<u64>,
     ) -> io::Result<SymbolTable> {
+        let endian = if layout == Layout::Xcoff64 {
+            Endian::Big
+        } else {
+            Endian::Little
+        };
         let strings_offset = offset.saturating_add(count * layout.entry_size() as u64);
         let strings_size = src
             .read_exact(strings_offset, 4)?
-            .and_then(|b| endian.u32(&b, 0))
+            .and_then(|b| b.pread_with::<u32>(0, endian).ok())
             .unwrap_or(0);
         Ok(SymbolTable {
             layout,
-            endian,
             offset,
             count,
             strings_offset,
@@ -103,46 +115,44 @@ struct Entry {
 }
 
 fn decode(table: &SymbolTable, e: &[u8]) -> Option<Entry> {
-    let en = table.endian;
     Some(match table.layout {
-        Layout::Elf32 => Entry {
-            name: Some(en.u32(e, 0)?.into()),
-            value: en.u32(e, 4)?.into(),
-            aux: 0,
-        },
-        Layout::Elf64 => Entry {
-            name: Some(en.u32(e, 0)?.into()),
-            value: en.u64(e, 8)?,
-            aux: 0,
-        },
-        Layout::MachO32 => Entry {
-            name: Some(en.u32(e, 0)?.into()),
-            value: en.u32(e, 8)?.into(),
-            aux: 0,
-        },
-        Layout::MachO64 => Entry {
-            name: Some(en.u32(e, 0)?.into()),
-            value: en.u64(e, 8)?,
-            aux: 0,
-        },
-        Layout::Coff => {
-            // A name of 8 bytes or less is inline; ours are all longer, so those never match.
-            let inline = en.u32(e, 0)? != 0;
-            let section = en.u16(e, 12)?;
-            let base = usize::from(section)
-                .checked_sub(1)
-                .and_then(|i| table.section_addrs.get(i));
-            let value = u64::from(en.u32(e, 8)?);
+        Layout::Elf(ctx) => {
+            let sym = e.pread_with::<Sym>(0, ctx).ok()?;
             Entry {
-                name: (!inline).then_some(en.u32(e, 4)?.into()),
-                value: base.map_or(0, |b| b.wrapping_add(value)),
-                aux: e[17].into(),
+                name: Some(sym.st_name as u64),
+                value: sym.st_value,
+                aux: 0,
+            }
+        }
+        Layout::MachO(ctx) => {
+            let nlist = e.pread_with::<Nlist>(0, ctx).ok()?;
+            Entry {
+                name: Some(nlist.n_strx as u64),
+                value: nlist.n_value,
+                aux: 0,
+            }
+        }
+        Layout::Coff => {
+            let sym = e.pread_with::<CoffSymbol>(0, Endian::Little).ok()?;
+            // A long name is `0u32, offset`; offsets count from the table's start, size field
+            // included. Names of 8 bytes or less are inline; ours are all longer.
+            let name = (sym.name[..4] == [0; 4])
+                .then(|| sym.name.pread_with::<u32>(4, Endian::Little).ok())
+                .flatten();
+            let base = usize::try_from(sym.section_number)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| table.section_addrs.get(i));
+            Entry {
+                name: name.map(u64::from),
+                value: base.map_or(0, |b| b.wrapping_add(u64::from(sym.value))),
+                aux: sym.number_of_aux_symbols.into(),
             }
         }
         Layout::Xcoff64 => Entry {
-            name: Some(en.u32(e, 8)?.into()),
-            value: en.u64(e, 0)?,
-            aux: e[17].into(),
+            name: Some(e.pread_with::<u32>(8, Endian::Big).ok()?.into()),
+            value: e.pread_with::<u64>(0, Endian::Big).ok()?,
+            aux: (*e.get(17)?).into(),
         },
     })
 }
@@ -158,6 +168,7 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
         table,
         start: 0,
         bytes: Vec::new(),
+        behind: Vec::new(),
     };
     let mut found = Found::default();
     let mut skip = 0u64;
@@ -184,10 +195,9 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
             let Some(name) = names.get(name_at, prefix.len() + BUILD_VERSION.len() + 1)? else {
                 continue;
             };
-            let Some(name) = name.strip_prefix(prefix) else {
+            let Some(name) = name.as_bytes().strip_prefix(prefix) else {
                 continue;
             };
-            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
             match name {
                 RUNTIME_MAIN => found.runtime_main = true,
                 MAIN_MAIN => found.main_main = true,
@@ -203,30 +213,38 @@ pub(crate) fn lookup(src: Source<'_>, table: &SymbolTable) -> io::Result<Found> 
     Ok(found)
 }
 
-/// A moving window over the string table: names are read near each other, in table order.
+/// A moving window over the string table: names are mostly read near each other, in table
+/// order. A name behind the window (tables that point back at a few early names, as XCOFF's
+/// do) is read on its own, so the window is not dragged back and forth.
 struct NameWindow<'a> {
     src: Source<'a>,
     table: &'a SymbolTable,
     start: u64,
     bytes: Vec<u8>,
+    behind: Vec<u8>,
 }
 
 impl NameWindow<'_> {
-    /// Up to `len` bytes of the name at `at` (fewer at the end of the table).
-    fn get(&mut self, at: u64, len: usize) -> io::Result<Option<&[u8]>> {
+    /// The name at `at`, up to its NUL or `len` bytes (fewer at the end of the table).
+    fn get(&mut self, at: u64, len: usize) -> io::Result<Option<&str>> {
         if at >= self.table.strings_size {
             return Ok(None);
         }
         let end = (at + len as u64).min(self.table.strings_size);
-        if at < self.start || end > self.start + self.bytes.len() as u64 {
-            let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
-            self.bytes = self
-                .src
-                .read(self.table.strings_offset.saturating_add(at), want)?;
-            self.start = at;
-        }
-        let from = (at - self.start) as usize;
-        let to = ((end - self.start) as usize).min(self.bytes.len());
-        Ok(self.bytes.get(from..to))
+        let offset = self.table.strings_offset.saturating_add(at);
+        let name = if at < self.start {
+            self.behind = self.src.read(offset, (end - at) as usize)?;
+            &self.behind[..]
+        } else {
+            if end > self.start + self.bytes.len() as u64 {
+                let want = (self.table.strings_size - at).min(NAME_WINDOW as u64) as usize;
+                self.bytes = self.src.read(offset, want)?;
+                self.start = at;
+            }
+            let from = (at - self.start) as usize;
+            let to = ((end - self.start) as usize).min(self.bytes.len());
+            self.bytes.get(from..to).unwrap_or_default()
+        };
+        Ok(name.pread::<&str>(0).ok())
     }
 }

@@ -608,3 +608,168 @@ fn offsets_past_u64_max_read_as_missing() {
     let info = inspect_path(&TempFile::new("xcoff-overflow", &xcoff).0).unwrap();
     assert_eq!((info.format, info.is_go), (Format::Xcoff, false));
 }
+
+/// An ELF whose only marks are a `.gopclntab` header, `rodata` and `data` (with loads for both).
+fn elf_with_pclntab(name: &str, rodata: Vec<u8>, data: Vec<u8>) -> TempFile {
+    let pclntab = vec![0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8];
+    let (rodata_size, data_size) = (rodata.len() as u64, data.len() as u64);
+    let sections = [
+        sect(".gopclntab", SHF_ALLOC, 0x402000, 0x2000, pclntab),
+        sect(".rodata", SHF_ALLOC, 0x403000, 0x3000, rodata),
+        sect(".data", SHF_ALLOC | SHF_WRITE, 0x404000, 0x4000, data),
+    ];
+    let loads = [
+        Load(PF_R, 0x3000, 0x403000, rodata_size),
+        Load(PF_R | PF_W, 0x4000, 0x404000, data_size),
+    ];
+    elf(name, 0x5000, &sections, &loads)
+}
+
+#[test]
+fn the_version_string_header_pins_a_version_whose_neighbours_touch_it() {
+    // Go packs string bytes without separators: here the version runs into both neighbours, so
+    // only `runtime.buildVersion`'s header {data, len} in .data says where it starts and ends.
+    let mut rodata = b"\x01\x02GOROOTgo1.19abc".to_vec();
+    let at = rodata.len() as u64;
+    rodata.extend_from_slice(b"go1.26.8call frame too large");
+    let mut data = vec![0u8; 24];
+    data.extend_from_slice(&(0x403000 + at).to_le_bytes());
+    data.extend_from_slice(&8u64.to_le_bytes());
+    let info = inspect_path(&elf_with_pclntab("version-header", rodata, data).0).unwrap();
+    assert_eq!((info.is_go, info.source), (true, Some(Evidence::Pclntab)));
+    assert_eq!(info.go_version.as_deref(), Some("go1.26.8"));
+    // A header whose length ends inside a longer token is no version.
+    let rodata = b"go1.26.8x\0".to_vec();
+    let data = [0x403000u64.to_le_bytes(), 9u64.to_le_bytes()].concat();
+    let info = inspect_path(&elf_with_pclntab("version-header-bad", rodata, data).0).unwrap();
+    assert_eq!((info.is_go, info.go_version), (true, None));
+}
+
+#[test]
+fn reasons_say_why_an_answer_is_incomplete() {
+    let code = |info: &GoBinaryInfo| info.reason.as_ref().map(|r| r.code);
+    // An ELF with nothing Go in it.
+    let plain = elf(
+        "reason-plain",
+        0x3000,
+        &[sect(".rodata", SHF_ALLOC, 0x402000, 0x2000, vec![1; 64])],
+        &[],
+    );
+    let info = inspect_path(&plain.0).unwrap();
+    assert_eq!(
+        (info.is_go, code(&info)),
+        (false, Some(ReasonCode::NoGoEvidence))
+    );
+    // An ELF magic with no header after it.
+    let info = inspect_path(&TempFile::new("reason-short", b"\x7fELF\x02\x01\x01").0).unwrap();
+    assert_eq!(code(&info), Some(ReasonCode::HeaderUnreadable));
+    // Go, with module text Go's parser rejects (a replacement with nothing to replace).
+    let mut blob = blob_header(8, 0x2);
+    uvarint_string(&mut blob, b"go1.22.3");
+    uvarint_string(&mut blob, &framed("path\tx\n=>\ta\tv1\th1:\n"));
+    let info = inspect_path(&elf_with_buildinfo("reason-invalid", 0x3000, blob).0).unwrap();
+    assert_eq!(
+        (info.is_go, code(&info)),
+        (true, Some(ReasonCode::ModuleInfoInvalid))
+    );
+    let message = info.reason.unwrap().message;
+    assert!(message.contains("line 2"), "{message}");
+    // Go, built outside module mode: the blob holds no module text.
+    let mut blob = blob_header(8, 0x2);
+    uvarint_string(&mut blob, b"go1.22.3");
+    uvarint_string(&mut blob, b"");
+    let info = inspect_path(&elf_with_buildinfo("reason-nomod", 0x3000, blob).0).unwrap();
+    assert_eq!(
+        (info.is_go, code(&info)),
+        (true, Some(ReasonCode::ModuleInfoMissing))
+    );
+    // A complete answer, and a file that is no executable, have none.
+    let info = inspect_path(&elf_with_buildinfo("reason-none", 0x3000, inline_blob(b"go1.22.3")).0);
+    assert_eq!(info.unwrap().reason, None);
+    let info = inspect_path(&TempFile::new("reason-script", b"#!/bin/sh\n").0).unwrap();
+    assert_eq!(info.reason, None);
+}
+
+#[test]
+fn an_xcoff_pclntab_in_the_data_section_decides_without_any_hint() {
+    // XCOFF64: header, then .text and .data section headers; the pclntab sits in .data.
+    let mut out = vec![0u8; 24];
+    out[..4].copy_from_slice(&[0x01, 0xf7, 0, 2]);
+    let section = |name: &[u8; 8], vaddr: u64, size: u64, offset: u64, flags: u32| {
+        let mut s = name.to_vec();
+        for v in [vaddr, vaddr, size, offset, 0, 0] {
+            s.extend_from_slice(&v.to_be_bytes());
+        }
+        s.extend_from_slice(&[0; 8]);
+        s.extend_from_slice(&flags.to_be_bytes());
+        s.extend_from_slice(&[0; 4]);
+        s
+    };
+    out.extend(section(b".text\0\0\0", 0x1_0000_0200, 0x200, 0x200, 0x20));
+    out.extend(section(b".data\0\0\0", 0x2_0000_0400, 0x400, 0x400, 0x40));
+    out.resize(0x400 + 0x100, 0);
+    out.extend_from_slice(&[0xff, 0xff, 0xff, 0xf1, 0, 0, 4, 8]);
+    out.extend_from_slice(b"\0\0\0\0go1.26.8\0\0\0\0");
+    out.resize(0x800, 0);
+    let info = inspect_path(&TempFile::new("xcoff-pclntab-data", &out).0).unwrap();
+    assert_eq!(
+        (info.format, info.is_go, info.source, info.arch.as_deref()),
+        (Format::Xcoff, true, Some(Evidence::Pclntab), Some("ppc64"))
+    );
+    assert_eq!(info.go_version.as_deref(), Some("go1.26.8"));
+    assert_eq!(
+        info.reason.map(|r| r.code),
+        Some(ReasonCode::ModuleInfoMissing)
+    );
+}
+
+#[test]
+fn hostile_mach_o_and_pe_counts_are_bounded() {
+    // Mach-O 64: 2^32 - 1 load commands in 2^32 - 1 bytes; one segment claiming 2^32 - 1
+    // sections; a symbol table of 2^32 - 1 entries.
+    let mut macho = Vec::new();
+    for v in [0xfeed_facfu32, 0x0100_000c, 0, 2, u32::MAX, u32::MAX, 0, 0] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    macho.extend_from_slice(&0x19u32.to_le_bytes());
+    macho.extend_from_slice(&72u32.to_le_bytes());
+    macho.extend_from_slice(b"__DATA\0\0\0\0\0\0\0\0\0\0");
+    for v in [0x1000u64, 0x1000, 0, u64::MAX] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [3u32, 3, u32::MAX, 0] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [2u32, 24, 0x100, u32::MAX, 0x100, u32::MAX] {
+        macho.extend_from_slice(&v.to_le_bytes());
+    }
+    macho.resize(4 << 20, 0xee);
+    // PE32+: 0xffff sections and 2^32 - 1 COFF symbols.
+    let mut pe = vec![0u8; 0x40];
+    pe[..2].copy_from_slice(b"MZ");
+    pe[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+    pe.extend_from_slice(b"PE\0\0");
+    for v in [0x8664u16, 0xffff, 0, 0, 0x100, 0, 0xffff, 0xffff, 240, 0x22] {
+        pe.extend_from_slice(&v.to_le_bytes());
+    }
+    pe.extend_from_slice(&0x20bu16.to_le_bytes());
+    pe.resize(4 << 20, 0xee);
+    for (name, bytes, format) in [
+        ("macho-hostile", macho, Format::Macho),
+        ("pe-hostile", pe, Format::Pe),
+    ] {
+        let started = std::time::Instant::now();
+        let info = inspect_path(&TempFile::new(name, &bytes).0).unwrap();
+        assert_eq!((info.format, info.is_go), (format, false), "{name}");
+        assert!(
+            info.bytes_read <= 2 << 20,
+            "{name} read {} bytes",
+            info.bytes_read
+        );
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -1,10 +1,13 @@
-//! XCOFF (AIX): the file header and section table; Go puts read-only data and the pclntab in
-//! `.text` and the build-info blob in `.data`.
+//! XCOFF (AIX), which goblin does not read: the file header and section table, decoded with
+//! scroll. Go puts read-only data and the pclntab in `.text` (or `.data`) and the build-info
+//! blob in `.data`; no section name marks a file as Go, so the pclntab is searched without a hint.
 
 use std::io;
 
+use scroll::{Endian, Pread};
+
 use super::image::{BlobSpot, BuildIdSpot, Image, Region};
-use super::source::{Endian, Source};
+use super::source::Source;
 use super::symbols::{Layout, SymbolTable};
 
 const XCOFF64: u16 = 0x01f7;
@@ -12,48 +15,78 @@ const STYP_TEXT: u32 = 0x20;
 const STYP_DATA: u32 = 0x40;
 const MAX_SECTIONS: usize = 1024;
 
+/// The fields of the file header this parser uses.
+struct Header {
+    nsections: u16,
+    symptr: u64,
+    opt_size: u16,
+    nsyms: u32,
+}
+
+fn header(head: &[u8], is64: bool) -> Option<Header> {
+    let be = Endian::Big;
+    let u16_at = |at| head.pread_with::<u16>(at, be).ok();
+    let u32_at = |at| head.pread_with::<u32>(at, be).ok();
+    Some(if is64 {
+        Header {
+            nsections: u16_at(2)?,
+            symptr: head.pread_with::<u64>(8, be).ok()?,
+            opt_size: u16_at(16)?,
+            nsyms: u32_at(20)?,
+        }
+    } else {
+        Header {
+            nsections: u16_at(2)?,
+            symptr: u32_at(8)?.into(),
+            opt_size: u16_at(16)?,
+            nsyms: u32_at(12)?,
+        }
+    })
+}
+
+/// A section header's `(vaddr, size, offset, flags)`.
+fn section(s: &[u8], is64: bool) -> Option<(u64, u64, u64, u32)> {
+    let be = Endian::Big;
+    if is64 {
+        let wide = |at| s.pread_with::<u64>(at, be).ok();
+        Some((
+            wide(16)?,
+            wide(24)?,
+            wide(32)?,
+            s.pread_with::<u32>(64, be).ok()?,
+        ))
+    } else {
+        let narrow = |at| s.pread_with::<u32>(at, be).ok().map(u64::from);
+        Some((
+            narrow(12)?,
+            narrow(16)?,
+            narrow(20)?,
+            s.pread_with::<u32>(36, be).ok()?,
+        ))
+    }
+}
+
 pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
-    let e = Endian::Big;
-    let Some(magic) = e.u16(head, 0) else {
+    let Ok(magic) = head.pread_with::<u16>(0, Endian::Big) else {
         return Ok(None);
     };
     let is64 = magic == XCOFF64;
-    let fields = if is64 {
-        (
-            e.u16(head, 2),
-            e.u64(head, 8),
-            e.u16(head, 16),
-            e.u32(head, 20),
-        )
-    } else {
-        (
-            e.u16(head, 2),
-            e.u32(head, 8).map(u64::from),
-            e.u16(head, 16),
-            e.u32(head, 12),
-        )
-    };
-    let (Some(nsections), Some(symptr), Some(opt_size), Some(nsyms)) = fields else {
+    let Some(h) = header(head, is64) else {
         return Ok(None);
     };
-    let (arch, ptr_size, header, entry) = if is64 {
+    let (arch, ptr_size, header_size, entry) = if is64 {
         ("ppc64", 8, 24, 72)
     } else {
         ("ppc", 4, 20, 40)
     };
-    let mut image = Image::new(Some(arch), e, ptr_size);
+    let mut image = Image::new(Some(arch), Endian::Big, ptr_size);
+    image.search_without_hint = true;
     let table = src.read(
-        header + u64::from(opt_size),
-        usize::from(nsections).min(MAX_SECTIONS) * entry,
+        header_size + u64::from(h.opt_size),
+        usize::from(h.nsections).min(MAX_SECTIONS) * entry,
     )?;
     for s in table.chunks_exact(entry) {
-        let fields = if is64 {
-            (e.u64(s, 16), e.u64(s, 24), e.u64(s, 32), e.u32(s, 64))
-        } else {
-            let wide = |at| e.u32(s, at).map(u64::from);
-            (wide(12), wide(16), wide(20), e.u32(s, 36))
-        };
-        let (Some(vaddr), Some(size), Some(offset), Some(flags)) = fields else {
+        let Some((vaddr, size, offset, flags)) = section(s, is64) else {
             continue;
         };
         if offset == 0 {
@@ -71,22 +104,26 @@ pub(crate) fn parse(src: Source<'_>, head: &[u8]) -> io::Result<Option<Image>> {
                 image.pclntab_inside.push(region);
                 image.rodata.push(region);
             }
-            STYP_DATA if image.blob.is_none() => {
-                image.blob = Some(BlobSpot {
-                    region,
-                    dedicated: false,
-                })
+            STYP_DATA => {
+                if image.blob.is_none() {
+                    image.blob = Some(BlobSpot {
+                        region,
+                        dedicated: false,
+                    });
+                }
+                image.pclntab_inside.push(region);
+                image.rodata.push(region);
+                image.data.push(region);
             }
             _ => {}
         }
     }
-    if is64 && symptr != 0 && nsyms != 0 {
+    if is64 && h.symptr != 0 && h.nsyms != 0 {
         image.symbols = Some(SymbolTable::coff_style(
             src,
             Layout::Xcoff64,
-            e,
-            symptr,
-            nsyms.into(),
+            h.symptr,
+            h.nsyms.into(),
             Vec::new(),
         )?);
     }
