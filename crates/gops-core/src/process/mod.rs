@@ -9,6 +9,8 @@ use std::time::SystemTime;
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::Snapshot;
+#[cfg(target_os = "linux")]
+pub mod events;
 
 // Also compiled into Linux unit tests, so the portable path is at least exercised through
 // sysinfo's Linux backend.
