@@ -162,9 +162,21 @@ pub struct Scanner {
     options: ScanOptions,
     inspect: Inspect,
     executables: HashMap<ExeIdentity, Verdict>,
+    /// How many executables were kept by the last pruning: partial rescans prune again only
+    /// once the cache has doubled, so their cost follows the events, not the process count.
+    kept_executables: usize,
     processes: HashMap<u32, Known>,
     /// PIDs that had no executable (kernel threads, zombies) at the last scan.
     without_executable: HashSet<u32>,
+}
+
+/// Which processes a scan looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every process: what is not seen is gone.
+    Everything,
+    /// Only the snapshot's PIDs: the scanner's knowledge of every other process stands.
+    Only,
 }
 
 impl Scanner {
@@ -178,6 +190,7 @@ impl Scanner {
             options,
             inspect,
             executables: HashMap::new(),
+            kept_executables: 0,
             processes: HashMap::new(),
             without_executable: HashSet::new(),
         }
@@ -186,27 +199,56 @@ impl Scanner {
     pub fn scan(&mut self) -> io::Result<ScanResult> {
         let began = Instant::now();
         let snapshot = Snapshot::capture()?;
+        Ok(self.scan_snapshot(&snapshot, Scope::Everything, began))
+    }
+
+    /// Looks again at these PIDs only (processes the kernel says were started, forked or
+    /// exec'd), reading each afresh; what the scanner knows of every other process stands.
+    /// The result holds those of them that are Go (or Node with an agent).
+    #[cfg(target_os = "linux")]
+    pub fn rescan(&mut self, pids: &[u32]) -> ScanResult {
+        let began = Instant::now();
+        for &pid in pids {
+            self.forget(pid);
+        }
+        self.scan_snapshot(&Snapshot::of(pids), Scope::Only, began)
+    }
+
+    /// Drops what the scanner knows of a process that exited.
+    pub fn forget(&mut self, pid: u32) {
+        self.processes.remove(&pid);
+        self.without_executable.remove(&pid);
+    }
+
+    fn scan_snapshot(&mut self, snapshot: &Snapshot, scope: Scope, began: Instant) -> ScanResult {
         let mut stats = ScanStats {
             scanned: snapshot.pids().len(),
             ..ScanStats::default()
         };
-        let mut running = self.probe(&snapshot, &mut stats);
-        self.inspect_new(&snapshot, &mut running, &mut stats);
-        let facts = self.gather_facts(&snapshot, &running, &mut stats);
-        let processes = self.report(running, facts, &mut stats);
+        let mut running = self.probe(snapshot, scope, &mut stats);
+        self.inspect_new(snapshot, &mut running, &mut stats);
+        let facts = self.gather_facts(snapshot, &running, &mut stats);
+        let processes = self.report(running, facts, scope, &mut stats);
         stats.duration = began.elapsed();
-        Ok(ScanResult { processes, stats })
+        ScanResult { processes, stats }
     }
 
     /// One `stat` per process: which executable does it run?
-    fn probe(&mut self, snapshot: &Snapshot, stats: &mut ScanStats) -> Vec<(u32, Executable)> {
+    fn probe(
+        &mut self,
+        snapshot: &Snapshot,
+        scope: Scope,
+        stats: &mut ScanStats,
+    ) -> Vec<(u32, Executable)> {
         let pids = snapshot.pids();
         let threads = threads_for(pids.len(), self.options.concurrency);
         let probes = parallel_map(pids, threads, |&pid| {
             snapshot.executable(pid, self.without_executable.contains(&pid))
         });
         let mut running = Vec::with_capacity(pids.len());
-        self.without_executable.clear();
+        if scope == Scope::Everything {
+            self.without_executable.clear();
+        }
         for (&pid, probe) in pids.iter().zip(probes) {
             match probe {
                 Ok(exe) => running.push((pid, exe)),
@@ -309,6 +351,7 @@ impl Scanner {
         &mut self,
         running: Vec<(u32, Executable)>,
         mut facts: HashMap<u32, (Arc<Facts>, bool)>,
+        scope: Scope,
         stats: &mut ScanStats,
     ) -> Vec<FoundProcess> {
         let mut port_files = PortFiles::list(&self.options.config_dir);
@@ -380,10 +423,17 @@ impl Scanner {
                 },
             );
         }
-        let live: HashSet<ExeIdentity> = known.values().map(|k| k.exe.identity).collect();
-        self.executables
-            .retain(|identity, _| live.contains(identity));
-        self.processes = known;
+        match scope {
+            Scope::Everything => self.processes = known,
+            Scope::Only => self.processes.extend(known),
+        }
+        if scope == Scope::Everything || self.executables.len() > 2 * self.kept_executables + 16 {
+            let live: HashSet<ExeIdentity> =
+                self.processes.values().map(|k| k.exe.identity).collect();
+            self.executables
+                .retain(|identity, _| live.contains(identity));
+            self.kept_executables = self.executables.len();
+        }
         processes.sort_by_key(|p| p.pid);
         processes
     }
@@ -454,6 +504,7 @@ fn read_facts(snapshot: &Snapshot, pid: u32, exe: Executable) -> Result<Facts, S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{gofmt, start_gofmt};
     use std::process::{Child, Command};
     use std::sync::Mutex;
 
@@ -560,22 +611,6 @@ mod tests {
         );
         assert!(warm.stats.cache_hits >= 2, "{:?}", warm.stats);
         assert!(warm.stats.scanned >= warm.stats.cache_hits);
-    }
-
-    /// A real Go program that waits: `gofmt` reading its stdin (Go is needed to run the tests).
-    fn gofmt() -> Command {
-        let goroot = Command::new("go")
-            .args(["env", "GOROOT"])
-            .output()
-            .expect("the tests need Go on PATH");
-        let gofmt = Path::new(String::from_utf8(goroot.stdout).unwrap().trim()).join("bin/gofmt");
-        let mut command = Command::new(gofmt);
-        command.stdin(std::process::Stdio::piped());
-        command
-    }
-
-    fn start_gofmt() -> Child {
-        gofmt().spawn().unwrap()
     }
 
     #[test]

@@ -29,8 +29,9 @@ const CN_HEADER: usize = 20;
 /// `struct proc_event` up to its union: what, cpu, timestamp_ns.
 const EVENT_HEADER: usize = 16;
 
-/// The kernel buffers this much for us between reads (root may raise the system limit).
-const SOCKET_BUFFER: libc::c_int = 4 << 20;
+/// What the kernel should buffer for us between reads (root may go past the system limit):
+/// about 4,000 events at the ~1 KiB each one takes there.
+pub const SOCKET_BUFFER: usize = 4 << 20;
 /// One datagram holds one event (under 100 bytes); room for a few, and a truncated one is noticed.
 const DATAGRAM_BUFFER: usize = 4096;
 /// Events taken per wait, so a flood is handled in bounded batches with the socket drained often.
@@ -69,7 +70,8 @@ impl ProcessEvents {
     /// Opens the socket, joins the connector's process group and asks for events. Fails with
     /// EPERM without CAP_NET_ADMIN, EPROTONOSUPPORT where there is no connector (a kernel
     /// without it, a network namespace other than the host's).
-    pub fn subscribe() -> io::Result<ProcessEvents> {
+    /// `socket_buffer`: bytes the kernel keeps for us (more events wait before an overrun).
+    pub fn subscribe(socket_buffer: usize) -> io::Result<ProcessEvents> {
         // SAFETY: plain system calls on a descriptor we own; every pointer passed is to a local
         // of the size given.
         let fd = unsafe {
@@ -84,6 +86,7 @@ impl ProcessEvents {
         }
         // SAFETY: `fd` was just returned by socket() and is owned by nobody else.
         let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+        let size = libc::c_int::try_from(socket_buffer).unwrap_or(libc::c_int::MAX);
         for option in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
             // SAFETY: the option value is a c_int, passed with its size.
             let set = unsafe {
@@ -91,7 +94,7 @@ impl ProcessEvents {
                     fd,
                     libc::SOL_SOCKET,
                     option,
-                    (&SOCKET_BUFFER as *const libc::c_int).cast(),
+                    (&size as *const libc::c_int).cast(),
                     std::mem::size_of::<libc::c_int>() as libc::socklen_t,
                 )
             };
@@ -356,8 +359,16 @@ mod tests {
         let mut datagram = message(NLMSG_DONE, PROC_EVENT_FORK, &[10, 10, 11, 11]);
         datagram.extend(message(NLMSG_DONE, PROC_EVENT_FORK, &[10, 10, 12, 10])); // a thread
         datagram.extend(message(NLMSG_DONE, PROC_EVENT_EXEC, &[11, 11]));
-        datagram.extend(message(NLMSG_DONE, PROC_EVENT_EXIT, &[12, 10, 0, 9, 10, 10])); // a thread
-        datagram.extend(message(NLMSG_DONE, PROC_EVENT_EXIT, &[11, 11, 0, 9, 10, 10]));
+        datagram.extend(message(
+            NLMSG_DONE,
+            PROC_EVENT_EXIT,
+            &[12, 10, 0, 9, 10, 10],
+        )); // a thread
+        datagram.extend(message(
+            NLMSG_DONE,
+            PROC_EVENT_EXIT,
+            &[11, 11, 0, 9, 10, 10],
+        ));
         datagram.extend(message(NLMSG_DONE, 0, &[0])); // the LISTEN acknowledgement
         datagram.extend(message(NLMSG_DONE, 0x200, &[11, 11, 0, 0, 0, 0])); // comm
         assert_eq!(
@@ -402,10 +413,7 @@ mod tests {
 
     #[test]
     fn an_in_band_overrun_is_reported() {
-        assert_eq!(
-            parse(&message(NLMSG_OVERRUN, 0, &[])).1,
-            Parsed::Overrun
-        );
+        assert_eq!(parse(&message(NLMSG_OVERRUN, 0, &[])).1, Parsed::Overrun);
     }
 
     #[test]
@@ -414,13 +422,16 @@ mod tests {
         assert_eq!(request.len(), 40);
         assert_eq!(u32_at(&request, 0), Some(40));
         assert_eq!(u32_at(&request, NLMSG_HEADER), Some(CN_IDX_PROC));
-        assert_eq!(u32_at(&request, NLMSG_HEADER + CN_HEADER), Some(PROC_CN_MCAST_LISTEN));
+        assert_eq!(
+            u32_at(&request, NLMSG_HEADER + CN_HEADER),
+            Some(PROC_CN_MCAST_LISTEN)
+        );
     }
 
     /// The real connector, where we may use it (root here); elsewhere it must refuse plainly.
     #[test]
     fn sees_a_real_child_exec_and_exit() {
-        let mut events = match ProcessEvents::subscribe() {
+        let mut events = match ProcessEvents::subscribe(SOCKET_BUFFER) {
             Ok(events) => events,
             Err(error) => {
                 eprintln!("skipped: the process-events connector is not available here: {error}");
@@ -462,13 +473,16 @@ mod tests {
 
     #[test]
     fn a_readable_wake_descriptor_ends_the_wait() {
-        let Ok(mut events) = ProcessEvents::subscribe() else {
+        let Ok(mut events) = ProcessEvents::subscribe(SOCKET_BUFFER) else {
             eprintln!("skipped: the process-events connector is not available here");
             return;
         };
         let (read, write) = pipe();
         // SAFETY: writing one byte from a local to a pipe we own.
-        assert_eq!(unsafe { libc::write(write.as_raw_fd(), [1u8].as_ptr().cast(), 1) }, 1);
+        assert_eq!(
+            unsafe { libc::write(write.as_raw_fd(), [1u8].as_ptr().cast(), 1) },
+            1
+        );
         let waited = events.wait(read.as_fd(), None, &mut Vec::new()).unwrap();
         assert_eq!(waited, Waited::Woken);
     }

@@ -40,12 +40,26 @@ impl Snapshot {
                 Some((entry.file_name().to_str()?.parse().ok()?, entry.ino()))
             })
             .collect();
-        Ok(Snapshot {
+        Ok(Snapshot::from_listing(listed))
+    }
+
+    fn from_listing(listed: Vec<(u32, u64)>) -> Snapshot {
+        Snapshot {
             pids: listed.iter().map(|&(pid, _)| pid).collect(),
             inodes: listed.into_iter().collect(),
             boot_time: OnceLock::new(),
             own_namespaces: OnceLock::new(),
-        })
+        }
+    }
+
+    /// A snapshot of just these PIDs (those that still exist), for a watcher told by the
+    /// kernel which processes changed: one `stat` of `/proc/<pid>` each instead of a listing.
+    pub fn of(pids: &[u32]) -> Snapshot {
+        let listed: Vec<(u32, u64)> = pids
+            .iter()
+            .filter_map(|&pid| Some((pid, fs::metadata(format!("/proc/{pid}")).ok()?.ino())))
+            .collect();
+        Snapshot::from_listing(listed)
     }
 
     pub fn pids(&self) -> &[u32] {
