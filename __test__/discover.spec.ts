@@ -210,19 +210,99 @@ test('a process that exited is gone from the next scan', async (t) => {
   t.is(find((await scanner.scan()).processes, child.pid), undefined)
 })
 
-test('watch reports starts and exits, and stops on abort', async (t) => {
+for (const mode of ['auto', 'polling'] as const) {
+  test(`watch (${mode}) reports starts and exits, and stops on abort`, async (t) => {
+    const controller = new AbortController()
+    const events = watch({ configDir, intervalMs: 50, signal: controller.signal, mode })
+    let child: Awaited<ReturnType<typeof startProcess>> | undefined
+    const seen: string[] = []
+    let started: GoProcess | undefined
+    for await (const event of events) {
+      if (!child) child = await startProcess(t, hello(), ['600']) // after the first scan's events
+      if (event.process.pid !== child.pid) continue
+      seen.push(event.type)
+      if (event.type === 'start') {
+        started = event.process
+        t.like(event.process, { runtime: 'go', ppid: process.pid, goVersion: goVersion() })
+        await stopProcess(child)
+      } else {
+        t.is(event.process, started, 'an exit carries the object its start did')
+        controller.abort()
+      }
+    }
+    t.deepEqual(seen, ['start', 'exit'])
+    t.is(events.mode, mode === 'polling' ? 'polling' : 'events', String(events.fallbackReason))
+  })
+}
+
+// Root here: the kernel's process events are available, so an hour between scans does not delay anything.
+test('watch in events mode tells a start and an exit long before a poll would', async (t) => {
   const controller = new AbortController()
-  const events = watch({ configDir, intervalMs: 50, signal: controller.signal })
+  const events = watch({ configDir, intervalMs: 3_600_000, signal: controller.signal, mode: 'events' })
+  t.is(events.mode, 'events')
+  t.is(events.fallbackReason, null)
+  const timer = setTimeout(() => controller.abort(), 30_000)
   let child: Awaited<ReturnType<typeof startProcess>> | undefined
   const seen: string[] = []
   for await (const event of events) {
-    if (!child) child = await startProcess(t, hello(), ['600']) // after the first scan's events
+    if (!child) child = await startProcess(t, hello(), ['600'])
     if (event.process.pid !== child.pid) continue
     seen.push(event.type)
     if (event.type === 'start') await stopProcess(child)
     else controller.abort()
   }
+  clearTimeout(timer)
   t.deepEqual(seen, ['start', 'exit'])
+  t.is(events.resyncs, 0)
+})
+
+/** Runs a script from the package root in a child Node, optionally through a wrapper command (unshare, setpriv). */
+async function runScript(body: string, wrapper: string[] = [], options: { uid?: number; gid?: number } = {}) {
+  const script = `const { watch, discover } = require('./index.ts'); (async () => { ${body} })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })) })`
+  const [file, ...args] = [...wrapper, process.execPath, '--import', 'tsx', '-e', script]
+  return execFileAsync(file, args, { cwd: join(__dirname, '..'), timeout: 60_000, env: { ...process.env, HOME: tmpdir() }, ...options })
+}
+
+test('watch falls back to polling where the connector is missing, and says why; mode events refuses', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: a network namespace without the connector needs root')
+  // The connector lives in the host's network namespace only: in a fresh one there is none.
+  const auto = await runScript(
+    `const w = watch({ intervalMs: 50 }); let n = 0; for await (const e of w) if (++n === 1) break;
+     process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason, n }))`,
+    ['unshare', '--net'],
+  )
+  const result = JSON.parse(auto.stdout)
+  t.is(result.mode, 'polling')
+  t.regex(result.reason, /process events.*network namespace has no process-events connector/)
+  const strict = await runScript(`watch({ mode: 'events' }); process.stdout.write('no error')`, ['unshare', '--net'])
+  t.like(JSON.parse(strict.stdout), { code: 'EVENTS_UNAVAILABLE' })
+})
+
+test('watch as an unprivileged user sees its own process start and exit, in whichever mode it may use', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+  const nobody = { uid: 65534, gid: 65534 }
+  const binary = hello()
+  const { stdout } = await runScript(
+    `const { spawn } = require('node:child_process'); const w = watch({ configDir: '/nonexistent', intervalMs: 100 });
+     let child; const seen = []
+     for await (const e of w) {
+       if (!child) child = spawn(${JSON.stringify(binary)}, ['600'], { stdio: 'ignore' })
+       if (e.process.pid !== child.pid) continue
+       seen.push(e.type)
+       if (e.type === 'start') child.kill('SIGKILL'); else break
+     }
+     process.stdout.write(JSON.stringify({ seen, mode: w.mode, reason: w.fallbackReason }))`,
+    [],
+    nobody,
+  )
+  const result = JSON.parse(stdout)
+  t.deepEqual(result.seen, ['start', 'exit'], stdout)
+  t.log(`unprivileged watch mode: ${result.mode}${result.reason ? ` (${result.reason})` : ''}`)
+})
+
+test('watch refuses a bad mode or interval', (t) => {
+  t.throws(() => watch({ mode: 'sometimes' as never }), { code: 'INVALID_OPTION' } as never)
+  t.throws(() => watch({ intervalMs: -1 }), { code: 'INVALID_OPTION' } as never)
 })
 
 test('watch leaves nothing behind after break or abort: the process exits', async (t) => {
@@ -231,13 +311,18 @@ test('watch leaves nothing behind after break or abort: the process exits', asyn
     `const { watch } = require('./index.ts'); (async () => { ${body}; process.stdout.write('done') })()`
   const run = (body: string) =>
     execFileAsync(process.execPath, ['--import', 'tsx', '-e', script(body)], { cwd: join(__dirname, '..'), timeout: 60_000 })
-  // An hour between scans: a leftover timer would hold the process until the timeout kills it.
-  const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000 })) break`)
-  t.is(broke.stdout, 'done')
-  const aborted = await run(
-    `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal }));`,
-  )
-  t.is(aborted.stdout, 'done')
+  for (const mode of ['auto', 'polling']) {
+    // An hour between scans: a leftover timer or wait would hold the process until the timeout kills it.
+    const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000, mode: '${mode}' })) break`)
+    t.is(broke.stdout, 'done', mode)
+    const aborted = await run(
+      `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal, mode: '${mode}' }));`,
+    )
+    t.is(aborted.stdout, 'done', mode)
+    // Without ref, a watch waiting for changes does not keep Node alive.
+    const unref = await run(`const w = watch({ intervalMs: 3_600_000, mode: '${mode}', ref: false }); void (async () => { for await (const e of w); })()`)
+    t.is(unref.stdout, 'done', mode)
+  }
 })
 
 test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', async (t) => {

@@ -305,7 +305,8 @@ fn subscribe(socket_buffer: usize) -> io::Result<Source> {
     let events = ProcessEvents::subscribe(socket_buffer).map_err(|error| {
         let why = match error.raw_os_error() {
             Some(libc::EPERM | libc::EACCES) => "it needs root or CAP_NET_ADMIN",
-            Some(libc::EPROTONOSUPPORT) => {
+            // No socket type, or nobody to answer the LISTEN (another network namespace).
+            Some(libc::EPROTONOSUPPORT | libc::ECONNREFUSED) => {
                 "this kernel or network namespace has no process-events connector"
             }
             _ => "the connector refused",

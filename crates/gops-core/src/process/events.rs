@@ -68,8 +68,9 @@ pub struct ProcessEvents {
 
 impl ProcessEvents {
     /// Opens the socket, joins the connector's process group and asks for events. Fails with
-    /// EPERM without CAP_NET_ADMIN, EPROTONOSUPPORT where there is no connector (a kernel
-    /// without it, a network namespace other than the host's).
+    /// EPERM where CAP_NET_ADMIN is needed (kernels before 6.6) and missing, EPROTONOSUPPORT
+    /// or ECONNREFUSED where there is no connector (a kernel without it, a network namespace
+    /// other than the host's).
     /// `socket_buffer`: bytes the kernel keeps for us (more events wait before an overrun).
     pub fn subscribe(socket_buffer: usize) -> io::Result<ProcessEvents> {
         // SAFETY: plain system calls on a descriptor we own; every pointer passed is to a local
