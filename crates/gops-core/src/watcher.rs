@@ -304,6 +304,11 @@ impl Changes {
 fn subscribe(socket_buffer: usize) -> io::Result<Source> {
     let events = ProcessEvents::subscribe(socket_buffer).map_err(|error| {
         let why = match error.raw_os_error() {
+            // Refused, or ignored without an answer (an unprivileged listener, another PID or
+            // user namespace).
+            _ if error.kind() == io::ErrorKind::TimedOut => {
+                "it needs root or CAP_NET_ADMIN, in the host's PID namespace"
+            }
             Some(libc::EPERM | libc::EACCES) => "it needs root or CAP_NET_ADMIN",
             // No socket type, or nobody to answer the LISTEN (another network namespace).
             Some(libc::EPROTONOSUPPORT | libc::ECONNREFUSED) => {

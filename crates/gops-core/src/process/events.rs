@@ -8,16 +8,18 @@
 
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 // <linux/netlink.h>, <linux/connector.h>, <linux/cn_proc.h>.
 const NETLINK_CONNECTOR: libc::c_int = 11;
 const CN_IDX_PROC: u32 = 1;
 const CN_VAL_PROC: u32 = 1;
 const PROC_CN_MCAST_LISTEN: u32 = 1;
+const PROC_CN_MCAST_IGNORE: u32 = 2;
 const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
 const NLMSG_OVERRUN: u16 = 4;
+const PROC_EVENT_NONE: u32 = 0;
 const PROC_EVENT_FORK: u32 = 0x1;
 const PROC_EVENT_EXEC: u32 = 0x2;
 const PROC_EVENT_EXIT: u32 = 0x8000_0000;
@@ -36,6 +38,10 @@ pub const SOCKET_BUFFER: usize = 4 << 20;
 const DATAGRAM_BUFFER: usize = 4096;
 /// Events taken per wait, so a flood is handled in bounded batches with the socket drained often.
 const BATCH_LIMIT: usize = 4096;
+/// The kernel acknowledges a LISTEN while handling it; this only bounds a wait that finds no
+/// acknowledgement (the request was ignored: another user or PID namespace, an old kernel
+/// refusing an unprivileged listener).
+const ACK_WAIT: Duration = Duration::from_millis(500);
 
 /// A process-level event (thread creation and thread exits are left out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,26 +122,52 @@ impl ProcessEvents {
         if bound != 0 {
             return Err(io::Error::last_os_error());
         }
-        let request = listen_request();
-        let kernel = netlink_address();
-        // SAFETY: the request buffer and the kernel's address are locals of the sizes given.
-        let sent = unsafe {
-            libc::sendto(
-                fd,
-                request.as_ptr().cast(),
-                request.len(),
-                0,
-                (&kernel as *const libc::sockaddr_nl).cast(),
-                std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
-            )
-        };
-        if sent < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(ProcessEvents {
+        // Our acknowledgement is the one that repeats this number.
+        let sequence = std::process::id() ^ (fd as u32).rotate_left(16);
+        send_request(&socket, PROC_CN_MCAST_LISTEN, sequence)?;
+        let mut events = ProcessEvents {
             socket,
             buffer: vec![0; DATAGRAM_BUFFER].into_boxed_slice(),
-        })
+        };
+        events.confirm(sequence)?;
+        Ok(events)
+    }
+
+    /// Waits for the kernel's answer to our LISTEN: without one, no events would ever come.
+    /// Events queued before it (for other listeners) are dropped: the caller scans afterwards.
+    fn confirm(&mut self, sequence: u32) -> io::Result<()> {
+        let deadline = Instant::now() + ACK_WAIT;
+        loop {
+            let mut answer = None;
+            let received = self.receive(&mut |message| {
+                if let Message::Ack { sequence: s, error } = message {
+                    if s == sequence {
+                        answer = Some(error);
+                    }
+                }
+            })?;
+            match answer {
+                Some(0) => return Ok(()),
+                Some(error) => return Err(io::Error::from_raw_os_error(error as i32)),
+                None => {}
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the kernel did not acknowledge the subscription",
+                ));
+            }
+            if received == Received::Nothing {
+                let mut fds = [libc::pollfd {
+                    fd: self.socket.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                }];
+                // SAFETY: one pollfd, passed with its length.
+                unsafe { libc::poll(fds.as_mut_ptr(), 1, left.as_millis().max(1) as libc::c_int) };
+            }
+        }
     }
 
     /// Waits for events, for `wake` to become readable, or for `timeout` (None: no limit), then
@@ -185,6 +217,23 @@ impl ProcessEvents {
     fn drain(&mut self, out: &mut Vec<ProcessEvent>) -> io::Result<Waited> {
         let limit = out.len() + BATCH_LIMIT;
         while out.len() < limit {
+            let received = self.receive(&mut |message| {
+                if let Message::Event(event) = message {
+                    out.push(event);
+                }
+            })?;
+            match received {
+                Received::Read => {}
+                Received::Nothing => break,
+                Received::Overrun => return Ok(Waited::Overrun),
+            }
+        }
+        Ok(Waited::Events)
+    }
+
+    /// Reads one datagram, if one is queued, and hands each of its messages to `on_message`.
+    fn receive(&mut self, on_message: &mut dyn FnMut(Message)) -> io::Result<Received> {
+        loop {
             let mut from = netlink_address();
             let mut from_len = std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
             // SAFETY: the buffer and the address are ours, passed with their sizes. MSG_TRUNC
@@ -202,26 +251,53 @@ impl ProcessEvents {
             if received < 0 {
                 let error = io::Error::last_os_error();
                 return match error.raw_os_error() {
-                    Some(libc::EAGAIN) => Ok(Waited::Events),
+                    Some(libc::EAGAIN) => Ok(Received::Nothing),
                     Some(libc::EINTR) => continue,
-                    Some(libc::ENOBUFS) => Ok(Waited::Overrun),
+                    Some(libc::ENOBUFS) => Ok(Received::Overrun),
                     _ => Err(error),
                 };
             }
             let received = received as usize;
             if received > self.buffer.len() {
-                return Ok(Waited::Overrun); // a datagram cut short: events were lost
+                return Ok(Received::Overrun); // a datagram cut short: events were lost
             }
             // Only the kernel (port 0) speaks for the connector; anything else is ignored.
             if from.nl_pid != 0 {
-                continue;
+                return Ok(Received::Read);
             }
-            if parse_datagram(&self.buffer[..received], out) == Parsed::Overrun {
-                return Ok(Waited::Overrun);
-            }
+            return Ok(parse_datagram(&self.buffer[..received], on_message));
         }
-        Ok(Waited::Events)
     }
+}
+
+impl Drop for ProcessEvents {
+    /// Kernels before 6.6 count listeners only through these requests, and produce events for
+    /// the whole system while the count is above zero.
+    fn drop(&mut self) {
+        let _ = send_request(&self.socket, PROC_CN_MCAST_IGNORE, 0);
+    }
+}
+
+/// Sends `operation` (LISTEN or IGNORE) to the process connector, numbered `sequence` (the
+/// kernel's acknowledgement repeats it).
+fn send_request(socket: &OwnedFd, operation: u32, sequence: u32) -> io::Result<()> {
+    let request = request(operation, sequence);
+    let kernel = netlink_address();
+    // SAFETY: the request buffer and the kernel's address are locals of the sizes given.
+    let sent = unsafe {
+        libc::sendto(
+            socket.as_raw_fd(),
+            request.as_ptr().cast(),
+            request.len(),
+            0,
+            (&kernel as *const libc::sockaddr_nl).cast(),
+            std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+        )
+    };
+    if sent < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn netlink_address() -> libc::sockaddr_nl {
@@ -231,8 +307,8 @@ fn netlink_address() -> libc::sockaddr_nl {
     address
 }
 
-/// The one message a listener sends: PROC_CN_MCAST_LISTEN to the process connector.
-fn listen_request() -> [u8; NLMSG_HEADER + CN_HEADER + 4] {
+/// A request to the process connector: a netlink header, a connector header, the operation.
+fn request(operation: u32, sequence: u32) -> [u8; NLMSG_HEADER + CN_HEADER + 4] {
     let mut message = [0u8; NLMSG_HEADER + CN_HEADER + 4];
     let total = message.len() as u32;
     message[0..4].copy_from_slice(&total.to_ne_bytes());
@@ -240,21 +316,35 @@ fn listen_request() -> [u8; NLMSG_HEADER + CN_HEADER + 4] {
     let cn = NLMSG_HEADER;
     message[cn..cn + 4].copy_from_slice(&CN_IDX_PROC.to_ne_bytes());
     message[cn + 4..cn + 8].copy_from_slice(&CN_VAL_PROC.to_ne_bytes());
+    message[cn + 8..cn + 12].copy_from_slice(&sequence.to_ne_bytes());
     message[cn + 16..cn + 18].copy_from_slice(&4u16.to_ne_bytes());
-    message[cn + CN_HEADER..].copy_from_slice(&PROC_CN_MCAST_LISTEN.to_ne_bytes());
+    message[cn + CN_HEADER..].copy_from_slice(&operation.to_ne_bytes());
     message
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Parsed {
+enum Received {
     Read,
-    /// The kernel said in-band that messages were dropped.
+    /// Nothing was queued.
+    Nothing,
+    /// Events were lost: the kernel said so, or a datagram did not fit.
     Overrun,
 }
 
-/// Appends the process events of one datagram to `out`. Malformed messages are skipped:
+/// One connector message about processes.
+#[derive(Debug, PartialEq, Eq)]
+enum Message {
+    Event(ProcessEvent),
+    /// The kernel's answer to a LISTEN: its sequence number and an errno (0: accepted).
+    Ack {
+        sequence: u32,
+        error: u32,
+    },
+}
+
+/// Hands each message of one datagram to `on_message`. Malformed messages are skipped:
 /// nothing here may read past what was received.
-fn parse_datagram(mut datagram: &[u8], out: &mut Vec<ProcessEvent>) -> Parsed {
+fn parse_datagram(mut datagram: &[u8], on_message: &mut dyn FnMut(Message)) -> Received {
     while datagram.len() >= NLMSG_HEADER {
         let length = u32_at(datagram, 0).unwrap_or(0) as usize;
         if length < NLMSG_HEADER || length > datagram.len() {
@@ -262,11 +352,11 @@ fn parse_datagram(mut datagram: &[u8], out: &mut Vec<ProcessEvent>) -> Parsed {
         }
         let kind = u16::from_ne_bytes([datagram[4], datagram[5]]);
         match kind {
-            NLMSG_OVERRUN => return Parsed::Overrun,
+            NLMSG_OVERRUN => return Received::Overrun,
             NLMSG_ERROR => {}
             _ => {
-                if let Some(event) = parse_connector(&datagram[NLMSG_HEADER..length]) {
-                    out.push(event);
+                if let Some(message) = parse_connector(&datagram[NLMSG_HEADER..length]) {
+                    on_message(message);
                 }
             }
         }
@@ -274,17 +364,23 @@ fn parse_datagram(mut datagram: &[u8], out: &mut Vec<ProcessEvent>) -> Parsed {
         let next = length.next_multiple_of(4).min(datagram.len());
         datagram = &datagram[next..];
     }
-    Parsed::Read
+    Received::Read
 }
 
-/// A connector message: its header, then `len` bytes of `proc_event`.
-fn parse_connector(message: &[u8]) -> Option<ProcessEvent> {
+/// A connector message: its header (id, seq, ack, len, flags), then `len` bytes of `proc_event`.
+fn parse_connector(message: &[u8]) -> Option<Message> {
     if u32_at(message, 0)? != CN_IDX_PROC || u32_at(message, 4)? != CN_VAL_PROC {
         return None;
     }
     let data_len = u16::from_ne_bytes([*message.get(16)?, *message.get(17)?]) as usize;
     let event = message.get(CN_HEADER..CN_HEADER.checked_add(data_len)?)?;
-    parse_event(event)
+    if u32_at(event, 0)? == PROC_EVENT_NONE {
+        return Some(Message::Ack {
+            sequence: u32_at(message, 8)?,
+            error: u32_at(event.get(EVENT_HEADER..)?, 0)?,
+        });
+    }
+    parse_event(event).map(Message::Event)
 }
 
 /// A `proc_event`: `what`, then the union at offset 16, read only as far as its variant needs.
@@ -305,8 +401,8 @@ fn parse_event(event: &[u8]) -> Option<ProcessEvent> {
             let (pid, tgid) = (u32_at(data, 0)?, u32_at(data, 4)?);
             (pid == tgid).then_some(ProcessEvent::Exit { pid })
         }
-        // PROC_EVENT_NONE (0) is the kernel's acknowledgement of a LISTEN; uid, gid, sid,
-        // ptrace, comm and coredump events say nothing about which processes exist.
+        // uid, gid, sid, ptrace, comm and coredump events say nothing about which processes
+        // exist.
         _ => None,
     }
 }
@@ -349,9 +445,9 @@ mod tests {
         nl
     }
 
-    fn parse(datagram: &[u8]) -> (Vec<ProcessEvent>, Parsed) {
+    fn parse(datagram: &[u8]) -> (Vec<Message>, Received) {
         let mut out = Vec::new();
-        let parsed = parse_datagram(datagram, &mut out);
+        let parsed = parse_datagram(datagram, &mut |message| out.push(message));
         (out, parsed)
     }
 
@@ -370,20 +466,24 @@ mod tests {
             PROC_EVENT_EXIT,
             &[11, 11, 0, 9, 10, 10],
         ));
-        datagram.extend(message(NLMSG_DONE, 0, &[0])); // the LISTEN acknowledgement
+        datagram.extend(message(NLMSG_DONE, PROC_EVENT_NONE, &[1])); // a LISTEN refused: EPERM
         datagram.extend(message(NLMSG_DONE, 0x200, &[11, 11, 0, 0, 0, 0])); // comm
         assert_eq!(
             parse(&datagram),
             (
                 vec![
-                    ProcessEvent::Fork {
+                    Message::Event(ProcessEvent::Fork {
                         parent: 10,
                         child: 11
+                    }),
+                    Message::Event(ProcessEvent::Exec { pid: 11 }),
+                    Message::Event(ProcessEvent::Exit { pid: 11 }),
+                    Message::Ack {
+                        sequence: 0,
+                        error: 1
                     },
-                    ProcessEvent::Exec { pid: 11 },
-                    ProcessEvent::Exit { pid: 11 },
                 ],
-                Parsed::Read
+                Received::Read
             )
         );
     }
@@ -414,13 +514,14 @@ mod tests {
 
     #[test]
     fn an_in_band_overrun_is_reported() {
-        assert_eq!(parse(&message(NLMSG_OVERRUN, 0, &[])).1, Parsed::Overrun);
+        assert_eq!(parse(&message(NLMSG_OVERRUN, 0, &[])).1, Received::Overrun);
     }
 
     #[test]
     fn the_listen_request_is_the_kernels_layout() {
-        let request = listen_request();
+        let request = request(PROC_CN_MCAST_LISTEN, 77);
         assert_eq!(request.len(), 40);
+        assert_eq!(u32_at(&request, NLMSG_HEADER + 8), Some(77));
         assert_eq!(u32_at(&request, 0), Some(40));
         assert_eq!(u32_at(&request, NLMSG_HEADER), Some(CN_IDX_PROC));
         assert_eq!(
