@@ -12,7 +12,7 @@ import type {
 } from '../binding.cjs'
 import { GopsError } from './errors'
 import { native } from './native'
-import { gopsConfigDir } from './protocol/portfile'
+import { gopsConfigDir } from './protocol/config-dir'
 
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
