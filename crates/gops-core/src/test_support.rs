@@ -18,3 +18,20 @@ pub fn gofmt() -> Command {
 pub fn start_gofmt() -> Child {
     gofmt().spawn().unwrap()
 }
+
+/// Root in the host's user, PID and network namespaces: the kernel's process events are certain
+/// to work (elsewhere it depends on the kernel, and tests that need them skip).
+pub fn expects_process_events() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // The kernel's fixed inode numbers for the initial user and PID namespaces.
+    const INITIAL_USER_NS: u64 = 0xEFFF_FFFD;
+    const INITIAL_PID_NS: u64 = 0xEFFF_FFFC;
+    let inode = |ns: &str| std::fs::metadata(format!("/proc/self/ns/{ns}")).map(|m| m.ino());
+    // The host's init (PID 1 in the initial PID namespace) sits in the host's network namespace.
+    let host_net = std::fs::metadata("/proc/1/ns/net").map(|m| m.ino());
+    // SAFETY: geteuid takes nothing and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    root && inode("user").ok() == Some(INITIAL_USER_NS)
+        && inode("pid").ok() == Some(INITIAL_PID_NS)
+        && inode("net").ok() == host_net.ok()
+}
