@@ -267,14 +267,14 @@ test('watch falls back to polling where events are unavailable, and says why; mo
   if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
   const cases = [
     // The connector lives in the host's network namespace only: a fresh one has none.
-    { wrapper: ['unshare', '--net'], reason: /process events: this kernel or network namespace has no process-events connector/ },
+    { wrapper: ['unshare', '--net', '--kill-child'], reason: /process events: this kernel or network namespace has no process-events connector/ },
     // The kernel ignores a listener in another PID namespace (its events carry the host's PIDs).
-    { wrapper: ['unshare', '--pid', '--fork', '--mount-proc'], reason: /process events: it needs root or CAP_NET_ADMIN, in the host's PID namespace/ },
+    { wrapper: ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'], reason: /process events: it needs root or CAP_NET_ADMIN, in the host's PID namespace/ },
   ]
   for (const { wrapper, reason } of cases) {
+    // The mode is known once watch() returns (a fresh PID namespace has no process to tell).
     const auto = await runScript(
-      `const w = watch({ intervalMs: 50 }); let n = 0; for await (const e of w) if (++n === 1) break;
-       process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason }))`,
+      `const w = watch({ intervalMs: 50 }); process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason })); await w.return()`,
       wrapper,
     )
     const result = JSON.parse(auto.stdout)
