@@ -7,7 +7,7 @@ use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
 use crate::pool::{default_parallelism, parallel_map};
 use crate::portfile::PortFiles;
 use crate::process::{Details, ExeIdentity, Executable, Incarnation, Isolation, Skip, Snapshot};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -189,10 +189,10 @@ impl Scanner {
         Scanner {
             options,
             inspect,
-            executables: HashMap::new(),
+            executables: HashMap::default(),
             kept_executables: 0,
-            processes: HashMap::new(),
-            without_executable: HashSet::new(),
+            processes: HashMap::default(),
+            without_executable: HashSet::default(),
         }
     }
 
@@ -269,7 +269,7 @@ impl Scanner {
         running: &mut Vec<(u32, Executable)>,
         stats: &mut ScanStats,
     ) {
-        let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::new();
+        let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::default();
         for &(pid, exe) in running.iter() {
             if self.executables.contains_key(&exe.identity) {
                 stats.cache_hits += 1;
@@ -285,7 +285,7 @@ impl Scanner {
         let verdicts = parallel_map(&unknown, self.options.concurrency, |(exe, pids)| {
             inspect_through(snapshot, self.inspect, *exe, pids)
         });
-        let mut lost = HashSet::new();
+        let mut lost = HashSet::default();
         for ((exe, pids), verdict) in unknown.into_iter().zip(verdicts) {
             match verdict {
                 Ok(verdict) => {
@@ -310,8 +310,7 @@ impl Scanner {
         running: &[(u32, Executable)],
         stats: &mut ScanStats,
     ) -> HashMap<u32, (Arc<Facts>, bool)> {
-        let alive: HashSet<u32> = running.iter().map(|&(pid, _)| pid).collect();
-        let mut facts = HashMap::new();
+        let mut facts = HashMap::default();
         let mut to_read = Vec::new();
         for &(pid, exe) in running {
             if matches!(self.executables[&exe.identity], Verdict::Other) {
@@ -323,7 +322,8 @@ impl Scanner {
                     facts: Some(kept),
                     ..
                 }) if *known == exe
-                    && (kept.details.ppid == 0 || alive.contains(&kept.details.ppid))
+                    // The parent is still listed (as a process, a zombie or a kernel thread).
+                    && (kept.details.ppid == 0 || snapshot.incarnation(kept.details.ppid).is_ok())
                     && snapshot.incarnation(pid).ok() == Some(kept.incarnation) =>
                 {
                     facts.insert(pid, (kept.clone(), true));
@@ -356,7 +356,7 @@ impl Scanner {
     ) -> Vec<FoundProcess> {
         let mut port_files = PortFiles::list(&self.options.config_dir);
         let mut processes = Vec::new();
-        let mut known = HashMap::with_capacity(running.len());
+        let mut known = HashMap::with_capacity_and_hasher(running.len(), Default::default());
         for (pid, exe) in running {
             let verdict = &self.executables[&exe.identity];
             let Some((facts, kept)) = facts.remove(&pid) else {
@@ -439,10 +439,11 @@ impl Scanner {
     }
 }
 
-/// Threads pay for themselves only on large batches of `stat`s (tens of microseconds to start
-/// one, a few microseconds per `stat`).
+/// Threads pay for themselves only on very large batches of `stat`s: starting one costs tens of
+/// microseconds, a `stat` a few, and on 2 shared cores two threads measured slower than one at
+/// 1,000 processes (warm rescan 4.06 ms against 3.90 ms).
 fn threads_for(stats: usize, max: usize) -> usize {
-    const PER_THREAD: usize = 256;
+    const PER_THREAD: usize = 2048;
     max.min(stats.div_ceil(PER_THREAD)).max(1)
 }
 
