@@ -256,6 +256,24 @@ test('watch in events mode tells a start and an exit long before a poll would', 
   t.is(events.resyncs, 0)
 })
 
+test('watch in events mode tells a Node process whose agent starts after its exec, and its exit', async (t) => {
+  const controller = new AbortController()
+  const events = watch({ configDir, intervalMs: 100, signal: controller.signal, mode: 'events' })
+  const timer = setTimeout(() => controller.abort(), 60_000)
+  let target: Awaited<ReturnType<typeof startTarget>> | undefined
+  const seen: string[] = []
+  const starting = startTarget(t, { behaviour: 'idle', configDir }).then((started) => (target = started))
+  for await (const event of events) {
+    await starting
+    if (event.process.pid !== target!.pid) continue
+    seen.push(`${event.type} ${event.process.runtime}`)
+    if (event.type === 'start') target!.child.kill('SIGKILL')
+    else controller.abort()
+  }
+  clearTimeout(timer)
+  t.deepEqual(seen, ['start node', 'exit node'])
+})
+
 /** Runs a script from the package root in a child Node, optionally through a wrapper command (unshare, setpriv). */
 async function runScript(body: string, wrapper: string[] = [], options: { uid?: number; gid?: number } = {}) {
   const script = `const { watch, discover } = require('./index.ts'); (async () => { ${body} })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })) })`

@@ -214,6 +214,27 @@ impl Scanner {
         self.scan_snapshot(&Snapshot::of(pids), Scope::Only, began)
     }
 
+    /// Whether any process runs Node (and Node processes are reported at all).
+    pub fn has_node_processes(&self) -> bool {
+        self.options.include_node && self.processes.values().any(|k| self.runs_node(k))
+    }
+
+    /// The processes running Node, listed or not: whether they are depends on their port files.
+    pub fn node_processes(&self) -> Vec<u32> {
+        if !self.options.include_node {
+            return Vec::new();
+        }
+        let node = self.processes.iter().filter(|(_, k)| self.runs_node(k));
+        node.map(|(&pid, _)| pid).collect()
+    }
+
+    fn runs_node(&self, known: &Known) -> bool {
+        matches!(
+            self.executables.get(&known.exe.identity),
+            Some(Verdict::NodeRuntime)
+        )
+    }
+
     /// Drops what the scanner knows of a process that exited.
     pub fn forget(&mut self, pid: u32) {
         self.processes.remove(&pid);

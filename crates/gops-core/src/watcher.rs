@@ -1,7 +1,8 @@
 //! Go processes starting and exiting, as batches of changes. On Linux the kernel's process
 //! events say which PIDs to look at, so a new process is reported within milliseconds of its
-//! `exec`, an exit within milliseconds of the exit, and a quiet host costs no rescans. Where
-//! events are unavailable (not permitted, another system, a connector that fails) it polls with
+//! `exec`, an exit within milliseconds of the exit, and a quiet host costs no rescans (Node
+//! processes alone are looked at again every interval: an agent started after their exec shows
+//! only in its port file). Where events are unavailable (not permitted, another system, a connector that fails) it polls with
 //! full scans instead; after lost events (the socket overran) it rescans everything once.
 //!
 //! A process is its PID and its start time: a PID that now names another process is an exit
@@ -66,6 +67,9 @@ enum Source {
         received: Vec<ProcessEvent>,
         /// Children of listed processes that have not exec'd yet, and when to look at them.
         forks: HashMap<u32, Instant>,
+        /// When to look at the Node processes again: an agent started (or closed) in one long
+        /// after its exec shows only in its port file, which no process event announces.
+        node_check: Instant,
     },
     Polling,
 }
@@ -169,10 +173,12 @@ impl Watcher {
     /// Waits for events and looks at the processes they name.
     #[cfg(target_os = "linux")]
     fn next_events(&mut self) -> io::Result<Option<Changes>> {
+        let watching_node = self.scanner.has_node_processes();
         let Source::Events {
             events,
             received,
             forks,
+            node_check,
         } = &mut self.source
         else {
             unreachable!("called in events mode only")
@@ -180,6 +186,8 @@ impl Watcher {
         let now = Instant::now();
         let timeout = forks
             .values()
+            .copied()
+            .chain(watching_node.then_some(*node_check))
             .min()
             .map(|due| due.saturating_duration_since(now));
         let waited = events.wait(self.waker.fd(), timeout, received);
@@ -204,7 +212,10 @@ impl Watcher {
     #[cfg(target_os = "linux")]
     fn apply_events(&mut self) -> Changes {
         let Source::Events {
-            received, forks, ..
+            received,
+            forks,
+            node_check,
+            ..
         } = &mut self.source
         else {
             unreachable!("called in events mode only")
@@ -230,6 +241,10 @@ impl Watcher {
             }
         }
         let now = Instant::now();
+        if *node_check <= now {
+            look.extend(self.scanner.node_processes());
+            *node_check = now + self.interval;
+        }
         forks.retain(|&pid, due| {
             let waiting = *due > now;
             if !waiting {
@@ -325,6 +340,7 @@ fn subscribe(socket_buffer: usize) -> io::Result<Source> {
         events,
         received: Vec::new(),
         forks: HashMap::new(),
+        node_check: Instant::now(),
     })
 }
 
