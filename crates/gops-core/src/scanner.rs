@@ -221,13 +221,30 @@ impl Scanner {
         self.options.include_node && self.processes.values().any(|k| self.runs_node(k))
     }
 
-    /// The processes running Node, listed or not: whether they are depends on their port files.
-    pub fn node_processes(&self) -> Vec<u32> {
+    /// Node processes whose agent started or closed since the last look (a Node process is
+    /// listed while its port file is fresh): only the port-file directories are read, and a
+    /// process only when a file for it exists.
+    pub fn node_agents_changed(&self) -> Vec<u32> {
         if !self.options.include_node {
             return Vec::new();
         }
-        let node = self.processes.iter().filter(|(_, k)| self.runs_node(k));
-        node.map(|(&pid, _)| pid).collect()
+        let mut port_files = PortFiles::list(&self.options.config_dir);
+        let mut changed = Vec::new();
+        for (&pid, known) in &self.processes {
+            let Some(facts) = known.facts.as_ref().filter(|_| self.runs_node(known)) else {
+                continue;
+            };
+            let agent = port_files.is_fresh(
+                pid,
+                &facts.isolation,
+                facts.config_dir.as_deref(),
+                facts.details.started,
+            );
+            if agent != known.reported_agent.unwrap_or(false) {
+                changed.push(pid);
+            }
+        }
+        changed
     }
 
     fn runs_node(&self, known: &Known) -> bool {

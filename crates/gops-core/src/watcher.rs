@@ -1,8 +1,8 @@
 //! Go processes starting and exiting, as batches of changes. On Linux the kernel's process
 //! events say which PIDs to look at, so a new process is reported within milliseconds of its
-//! `exec`, an exit within milliseconds of the exit, and a quiet host costs no rescans (Node
-//! processes alone are looked at again every interval: an agent started after their exec shows
-//! only in its port file). Where events are unavailable (not permitted, another system, a connector that fails) it polls with
+//! `exec`, an exit within milliseconds of the exit, and a quiet host costs no rescans (only the
+//! Node processes' port files are looked at again every interval: an agent started after their
+//! exec shows only there). Where events are unavailable (not permitted, another system, a connector that fails) it polls with
 //! full scans instead; after lost events (the socket overran) it rescans everything once.
 //!
 //! A process is its PID and its start time: a PID that now names another process is an exit
@@ -67,8 +67,8 @@ enum Source {
         received: Vec<ProcessEvent>,
         /// Children of listed processes that have not exec'd yet, and when to look at them.
         forks: HashMap<u32, Instant>,
-        /// When to look at the Node processes again: an agent started (or closed) in one long
-        /// after its exec shows only in its port file, which no process event announces.
+        /// When to look at the Node processes' port files again: an agent started (or closed)
+        /// long after its exec shows only there, and no process event announces it.
         node_check: Instant,
     },
     Polling,
@@ -242,7 +242,7 @@ impl Watcher {
         }
         let now = Instant::now();
         if *node_check <= now {
-            look.extend(self.scanner.node_processes());
+            look.extend(self.scanner.node_agents_changed());
             *node_check = now + self.interval;
         }
         forks.retain(|&pid, due| {
