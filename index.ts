@@ -31,7 +31,9 @@ export {
   type ScanResult,
   type ScanStats,
   type ScannerOptions,
+  type Watch,
   type WatchEvent,
+  type WatchMode,
   type WatchOptions,
 } from './src/discover'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'

@@ -210,19 +210,127 @@ test('a process that exited is gone from the next scan', async (t) => {
   t.is(find((await scanner.scan()).processes, child.pid), undefined)
 })
 
-test('watch reports starts and exits, and stops on abort', async (t) => {
+for (const mode of ['auto', 'polling'] as const) {
+  test(`watch (${mode}) reports starts and exits, and stops on abort`, async (t) => {
+    const controller = new AbortController()
+    const events = watch({ configDir, intervalMs: 50, signal: controller.signal, mode })
+    let child: Awaited<ReturnType<typeof startProcess>> | undefined
+    const seen: string[] = []
+    let started: GoProcess | undefined
+    for await (const event of events) {
+      if (!child) child = await startProcess(t, hello(), ['600']) // after the first scan's events
+      if (event.process.pid !== child.pid) continue
+      seen.push(event.type)
+      if (event.type === 'start') {
+        started = event.process
+        t.like(event.process, { runtime: 'go', ppid: process.pid, goVersion: goVersion() })
+        await stopProcess(child)
+      } else {
+        t.is(event.process, started, 'an exit carries the object its start did')
+        controller.abort()
+      }
+    }
+    t.deepEqual(seen, ['start', 'exit'])
+    t.is(events.mode, mode === 'polling' ? 'polling' : 'events', String(events.fallbackReason))
+  })
+}
+
+// Root here: the kernel's process events are available, so an hour between scans does not delay anything.
+test('watch in events mode tells a start and an exit long before a poll would', async (t) => {
   const controller = new AbortController()
-  const events = watch({ configDir, intervalMs: 50, signal: controller.signal })
+  const events = watch({ configDir, intervalMs: 3_600_000, signal: controller.signal, mode: 'events' })
+  t.is(events.mode, 'events')
+  t.is(events.fallbackReason, null)
+  const timer = setTimeout(() => controller.abort(), 30_000)
   let child: Awaited<ReturnType<typeof startProcess>> | undefined
   const seen: string[] = []
   for await (const event of events) {
-    if (!child) child = await startProcess(t, hello(), ['600']) // after the first scan's events
+    if (!child) child = await startProcess(t, hello(), ['600'])
     if (event.process.pid !== child.pid) continue
     seen.push(event.type)
     if (event.type === 'start') await stopProcess(child)
     else controller.abort()
   }
+  clearTimeout(timer)
   t.deepEqual(seen, ['start', 'exit'])
+  t.is(events.resyncs, 0)
+})
+
+test('watch in events mode tells a Node process whose agent starts after its exec, and its exit', async (t) => {
+  const controller = new AbortController()
+  const events = watch({ configDir, intervalMs: 100, signal: controller.signal, mode: 'events' })
+  const timer = setTimeout(() => controller.abort(), 60_000)
+  let target: Awaited<ReturnType<typeof startTarget>> | undefined
+  const seen: string[] = []
+  const starting = startTarget(t, { behaviour: 'idle', configDir }).then((started) => (target = started))
+  for await (const event of events) {
+    await starting
+    if (event.process.pid !== target!.pid) continue
+    seen.push(`${event.type} ${event.process.runtime}`)
+    if (event.type === 'start') target!.child.kill('SIGKILL')
+    else controller.abort()
+  }
+  clearTimeout(timer)
+  t.deepEqual(seen, ['start node', 'exit node'])
+})
+
+/** Runs a script from the package root in a child Node, optionally through a wrapper command (unshare, setpriv). */
+async function runScript(body: string, wrapper: string[] = [], options: { uid?: number; gid?: number } = {}) {
+  const script = `const { watch, discover } = require('./index.ts'); (async () => { ${body} })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })) })`
+  const [file, ...args] = [...wrapper, process.execPath, '--import', 'tsx', '-e', script]
+  return execFileAsync(file, args, { cwd: join(__dirname, '..'), timeout: 60_000, env: { ...process.env, HOME: tmpdir() }, ...options })
+}
+
+test('watch falls back to polling where events are unavailable, and says why; mode events refuses', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
+  const cases = [
+    // The connector lives in the host's network namespace only: a fresh one has none.
+    { wrapper: ['unshare', '--net', '--kill-child'], reason: /process events: this kernel or network namespace has no process-events connector/ },
+    // The kernel ignores a listener in another PID namespace (its events carry the host's PIDs).
+    { wrapper: ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'], reason: /process events: it needs root or CAP_NET_ADMIN, in the host's PID namespace/ },
+  ]
+  for (const { wrapper, reason } of cases) {
+    // The mode is known once watch() returns (a fresh PID namespace has no process to tell).
+    const auto = await runScript(
+      `const w = watch({ intervalMs: 50 }); process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason })); await w.return()`,
+      wrapper,
+    )
+    const result = JSON.parse(auto.stdout)
+    t.is(result.mode, 'polling', wrapper.join(' '))
+    t.regex(result.reason, reason)
+    const strict = await runScript(`watch({ mode: 'events' }); process.stdout.write('{}')`, wrapper)
+    t.like(JSON.parse(strict.stdout), { code: 'EVENTS_UNAVAILABLE' }, wrapper.join(' '))
+  }
+})
+
+test('watch as an unprivileged user sees its own process start and exit, and says which mode it may use', async (t) => {
+  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+  const nobody = { uid: 65534, gid: 65534 }
+  const binary = hello()
+  const { stdout } = await runScript(
+    `const { spawn } = require('node:child_process'); const w = watch({ configDir: '/nonexistent', intervalMs: 100 });
+     // Nobody runs no Go process yet: the first batch may be empty, so the child starts now.
+     const child = spawn(${JSON.stringify(binary)}, ['600'], { stdio: 'ignore' }); const seen = []
+     for await (const e of w) {
+       if (e.process.pid !== child.pid) continue
+       seen.push(e.type)
+       if (e.type === 'start') child.kill('SIGKILL'); else break
+     }
+     process.stdout.write(JSON.stringify({ seen, mode: w.mode, reason: w.fallbackReason }))`,
+    [],
+    nobody,
+  )
+  const result = JSON.parse(stdout)
+  t.deepEqual(result.seen, ['start', 'exit'], stdout)
+  // Kernels from 6.6 accept an unprivileged listener; older ones want CAP_NET_ADMIN.
+  if (result.mode === 'polling') t.regex(result.reason, /process events: it needs root or CAP_NET_ADMIN/)
+  else t.is(result.reason, null)
+  t.log(`unprivileged watch: ${result.mode}${result.reason ? ` (${result.reason})` : ''}`)
+})
+
+test('watch refuses a bad mode or interval', (t) => {
+  t.throws(() => watch({ mode: 'sometimes' as never }), { code: 'INVALID_OPTION' } as never)
+  t.throws(() => watch({ intervalMs: -1 }), { code: 'INVALID_OPTION' } as never)
 })
 
 test('watch leaves nothing behind after break or abort: the process exits', async (t) => {
@@ -231,13 +339,18 @@ test('watch leaves nothing behind after break or abort: the process exits', asyn
     `const { watch } = require('./index.ts'); (async () => { ${body}; process.stdout.write('done') })()`
   const run = (body: string) =>
     execFileAsync(process.execPath, ['--import', 'tsx', '-e', script(body)], { cwd: join(__dirname, '..'), timeout: 60_000 })
-  // An hour between scans: a leftover timer would hold the process until the timeout kills it.
-  const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000 })) break`)
-  t.is(broke.stdout, 'done')
-  const aborted = await run(
-    `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal }));`,
-  )
-  t.is(aborted.stdout, 'done')
+  for (const mode of ['auto', 'polling']) {
+    // An hour between scans: a leftover timer or wait would hold the process until the timeout kills it.
+    const broke = await run(`for await (const event of watch({ intervalMs: 3_600_000, mode: '${mode}' })) break`)
+    t.is(broke.stdout, 'done', mode)
+    const aborted = await run(
+      `const c = new AbortController(); setTimeout(() => c.abort(), 300); for await (const event of watch({ intervalMs: 3_600_000, signal: c.signal, mode: '${mode}' }));`,
+    )
+    t.is(aborted.stdout, 'done', mode)
+    // Without ref, a watch waiting for changes does not keep Node alive.
+    const unref = await run(`const w = watch({ intervalMs: 3_600_000, mode: '${mode}', ref: false }); void (async () => { for await (const e of w); })()`)
+    t.is(unref.stdout, 'done', mode)
+  }
 })
 
 test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', async (t) => {

@@ -1,11 +1,11 @@
 // The CLI's process views: gops's list, tree and process output, checked against formats
 // worked out from gops's code and against the real gops CLI on real processes.
 import test from 'ava'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import type { GoProcess } from '../index'
 import { formatGoDuration, parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
@@ -164,4 +164,21 @@ test('a PID with no process is a plain error with exit code 1', async (t) => {
   t.is(result.code, 1)
   t.is(result.stderr, 'gops-native: no process with PID 2147483646\n')
   t.is((await cli('12x')).code, 1)
+})
+
+test('the plain list loads only what it needs: not commander, the client, the agent or the inspect report', async (t) => {
+  const root = join(__dirname, '..')
+  const script = `const { run } = require('./src/cli/entry.ts');
+    run(process.argv.slice(1)).then(() => process.stderr.write(JSON.stringify(Object.keys(require.cache))))`
+  for (const args of [[], ['list'], ['--json'], ['list', '--json']]) {
+    const { stderr } = await new Promise<{ stderr: string }>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { cwd: root, env, maxBuffer: 1 << 24 }, (error, _stdout, stderr) =>
+        error ? reject(error) : resolve({ stderr }),
+      ),
+    )
+    const loaded = (JSON.parse(stderr) as string[]).map((file) => relative(root, file))
+    t.true(loaded.includes(join('src', 'cli', 'list-views.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
+    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|inspect-report|src[\\/]cli[\\/]main/.test(file))
+    t.deepEqual(unwanted, [], args.join(' '))
+  }
 })

@@ -1,25 +1,47 @@
 // Discovery benchmark: starts idle processes (Go from 20 distinct binaries, plus `sleep`), then
-// times, in one run, the real gops CLI, the gops-native CLI, and in-process Scanner scans cold
-// (new Scanner) and warm (same Scanner), at ~300 and ~1,000 processes.
+// times, in one run, at ~300 and ~1,000 processes:
+// - the gops CLI, the gops-native CLI and bare `node -e 0`, each spawned as a shell would (plain
+//   fork/exec and wait, output to /dev/null: spawnSync, not execFile's pipes and event loop);
+// - gops's own library (`goprocess.FindAll`) in-process, in a small Go program (bench/go/findall);
+// - our `Scanner` in-process, cold (new Scanner) and warm (same Scanner);
+// - the floor of a warm rescan: readdir of /proc plus one stat per process, in C (bench/floor.c).
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { Scanner, discover } from '../index'
-import { buildGo, gopsCli } from '../__test__/helpers/go'
+import { buildGo, derivedFile, gopsCli } from '../__test__/helpers/go'
 import { median } from './median'
 
-const run = promisify(execFile)
-const ROUNDS = 21
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 21
 const WARM_PER_ROUND = 10
+const FINDALL_PER_ROUND = 3
+const FLOOR_PER_ROUND = 10
 const children: ChildProcess[] = []
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now()
   await fn()
   return performance.now() - start
+}
+
+/** A command run as a shell runs it: fork/exec, wait, output to /dev/null. */
+function timedRun(file: string, args: string[]): number {
+  const start = performance.now()
+  const { status, error } = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  const ms = performance.now() - start
+  if (error || status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${error ?? `exit ${status}`}`)
+  return ms
+}
+
+/** Runs a timing program that prints one `<ms> <count>` line per round. */
+function programTimes(file: string, rounds: number): number[] {
+  return execFileSync(file, [String(rounds)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.split(' ')[0]))
 }
 
 async function start(file: string, args: string[]): Promise<void> {
@@ -38,18 +60,28 @@ function stopAll(): void {
   for (const child of children) child.kill('SIGKILL')
 }
 
+interface Tools {
+  gops: string
+  findAll: string
+  floor: string
+}
+
 /**
- * The machine is shared, so its load drifts: every round runs each contender once (warm scans a
- * few times), and medians are taken per contender, so drift hits them all alike.
+ * The machine is shared, so its load drifts: every round runs each contender once (the
+ * in-process ones a few times), and medians are taken per contender, so drift hits them all alike.
  */
-async function measure(label: string, gops: string): Promise<void> {
+async function measure(label: string, tools: Tools): Promise<void> {
   const cli = join(__dirname, '..', 'bin', 'gops-native.js')
-  const samples: Record<string, number[]> = { gops: [], cli: [], cold: [], discover: [], warm: [], warmSync: [], rust: [] }
+  const keys = ['gops', 'findAll', 'cli', 'node', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor'] as const
+  const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<(typeof keys)[number], number[]>
   const scanner = new Scanner()
   const first = await scanner.scan()
   for (let round = 0; round < ROUNDS; round++) {
-    samples.gops.push(await timed(() => run(gops, [], { maxBuffer: 1 << 24 })))
-    samples.cli.push(await timed(() => run(process.execPath, [cli], { maxBuffer: 1 << 24 })))
+    samples.gops.push(timedRun(tools.gops, []))
+    samples.cli.push(timedRun(process.execPath, [cli]))
+    samples.node.push(timedRun(process.execPath, ['-e', '0']))
+    samples.findAll.push(...programTimes(tools.findAll, FINDALL_PER_ROUND))
+    samples.floor.push(...programTimes(tools.floor, FLOOR_PER_ROUND))
     samples.cold.push(await timed(() => new Scanner().scan()))
     samples.discover.push(await timed(() => discover()))
     for (let i = 0; i < WARM_PER_ROUND; i++) {
@@ -60,22 +92,26 @@ async function measure(label: string, gops: string): Promise<void> {
   }
   const last = await scanner.scan()
   const rssMb = process.memoryUsage().rss / 2 ** 20
-  const gopsMs = median(samples.gops)
-  const row = (what: string, key: string, digits = 2) => {
-    const ms = median(samples[key])
-    console.log(`| ${what} | ${ms.toFixed(digits)} | ${(gopsMs / ms).toFixed(1)}x |`)
-  }
+  const ms = (key: (typeof keys)[number]) => median(samples[key])
+  const row = (what: string, key: (typeof keys)[number], extra: string, digits = 2) =>
+    console.log(`| ${what} | ${ms(key).toFixed(digits)} | ${extra} |`)
+  const vsGops = (key: (typeof keys)[number]) => `${(ms('gops') / ms(key)).toFixed(1)}x faster than the gops CLI`
+  const vsFindAll = (key: (typeof keys)[number]) => `${(ms('findAll') / ms(key)).toFixed(1)}x faster than FindAll`
+  const vsFloor = (key: (typeof keys)[number]) => `${(ms(key) / ms('floor')).toFixed(2)}x the floor`
   console.log(`\n## ${label}: ${last.stats.scanned} processes on the host, ${last.stats.go} Go (first scan inspected ${first.stats.inspected} executables)`)
-  console.log(`medians of ${ROUNDS} rounds (warm: ${ROUNDS * WARM_PER_ROUND} scans each); load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
-  console.log('| what | median ms | faster than gops |')
+  console.log(`medians of ${ROUNDS} rounds (FindAll ${ROUNDS * FINDALL_PER_ROUND}, floor ${ROUNDS * FLOOR_PER_ROUND}, warm ${ROUNDS * WARM_PER_ROUND} scans each); load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log('| what | median ms | compared |')
   console.log('|---|---|---|')
-  row('gops CLI v0.3.28 (list)', 'gops')
-  row('gops-native CLI (list), end to end', 'cli')
-  row('`Scanner.scan()` cold (new Scanner)', 'cold')
-  row('`discover()`', 'discover')
-  row('`Scanner.scan()` warm (same Scanner)', 'warm', 3)
-  row('`Scanner.scanSync()` warm', 'warmSync', 3)
-  row('warm scan inside Rust (`stats.durationMs`)', 'rust', 3)
+  row('gops CLI v0.3.28 (list), fork/exec', 'gops', '')
+  row('gops-native CLI (list), fork/exec', 'cli', `${vsGops('cli')}; ${(ms('cli') - ms('node')).toFixed(1)} ms over \`node -e 0\``)
+  row('`node -e 0`, fork/exec', 'node', '')
+  row('gops `goprocess.FindAll()` in-process (Go)', 'findAll', vsGops('findAll'))
+  row('`Scanner.scan()` cold (new Scanner)', 'cold', `${vsGops('cold')}; ${vsFindAll('cold')}`)
+  row('`discover()`', 'discover', `${vsGops('discover')}; ${vsFindAll('discover')}`)
+  row('`Scanner.scan()` warm (same Scanner)', 'warm', `${vsFindAll('warm')}; ${vsFloor('warm')}`, 3)
+  row('`Scanner.scanSync()` warm', 'warmSync', `${vsFindAll('warmSync')}; ${vsFloor('warmSync')}`, 3)
+  row('warm scan inside Rust (`stats.durationMs`)', 'rust', vsFloor('rust'), 3)
+  row('floor: readdir /proc + stat /proc/<pid>/exe each (C)', 'floor', '', 3)
   console.log(`| bench process RSS after all scans | ${rssMb.toFixed(1)} MB | |`)
 }
 
@@ -84,17 +120,23 @@ async function main(): Promise<void> {
     stopAll()
     process.exit(130)
   })
-  const gops = gopsCli()
+  const floorSource = join(__dirname, 'floor.c')
+  const tools: Tools = {
+    gops: gopsCli(),
+    findAll: buildGo({ program: 'findall', sourceDir: join(__dirname, 'go'), name: 'findall' }),
+    floor: derivedFile('floor', ['cc -O2', readFileSync(floorSource, 'utf8')], (out) => execFileSync('cc', ['-O2', '-o', out, floorSource])),
+  }
   const binaries = Array.from({ length: 20 }, (_, i) =>
     buildGo({ program: 'hello', name: `hello-bench-${i}`, flags: [`-ldflags=-X main.benchVariant=${i}`] }),
   )
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}`)
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}, commit ${commit}, ${new Date().toISOString()}`)
   const have = { go: 0, other: 0 }
   try {
     await populate(binaries, 100, 200, have)
-    await measure('~300 processes (100 Go from 20 binaries, 200 sleep)', gops)
+    await measure('~300 processes (100 Go from 20 binaries, 200 sleep)', tools)
     await populate(binaries, 300, 700, have)
-    await measure('~1,000 processes (300 Go from 20 binaries, 700 sleep)', gops)
+    await measure('~1,000 processes (300 Go from 20 binaries, 700 sleep)', tools)
   } finally {
     stopAll()
   }

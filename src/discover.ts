@@ -1,11 +1,18 @@
 // Finding Go processes (and Node processes running a gops-native agent): the TypeScript face
 // of the Rust scanner. `Scanner` keeps the identity cache between scans; `discover()` is the
-// one-call form; `watch()` turns repeated scans into start/exit events.
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { NativeProcess, NativeScanResult, Scanner as NativeScanner } from '../binding.cjs'
+// one-call form; `watch()` tells starts and exits, from the kernel's process events where
+// permitted, else from repeated scans (crates/gops-core/src/watcher.rs decides which).
+import type {
+  NativeProcess,
+  NativeScannerOptions,
+  NativeScanResult,
+  NativeWatchBatch,
+  Scanner as NativeScanner,
+  Watcher as NativeWatcher,
+} from '../binding.cjs'
 import { GopsError } from './errors'
 import { native } from './native'
-import { gopsConfigDir } from './protocol/portfile'
+import { gopsConfigDir } from './protocol/config-dir'
 
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
@@ -81,15 +88,7 @@ export class Scanner {
   #pending = 0
 
   constructor(options: ScannerOptions = {}) {
-    const { concurrency } = options
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-      throw new GopsError('INVALID_OPTION', `concurrency must be an integer from 1 to 64, got ${concurrency}`)
-    }
-    this.#native = new (native().Scanner)({
-      configDir: options.configDir ?? gopsConfigDir(),
-      concurrency,
-      includeNode: options.includeNode,
-    })
+    this.#native = new (native().Scanner)(nativeScannerOptions(options))
   }
 
   /** Scans without blocking the JS thread. */
@@ -136,12 +135,29 @@ export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
 
+function nativeScannerOptions(options: ScannerOptions): NativeScannerOptions {
+  const { concurrency } = options
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+    throw new GopsError('INVALID_OPTION', `concurrency must be an integer from 1 to 64, got ${concurrency}`)
+  }
+  return { configDir: options.configDir ?? gopsConfigDir(), concurrency, includeNode: options.includeNode }
+}
+
+/** Where a watch learns of starts and exits. */
+export type WatchMode = 'events' | 'polling'
+
 export interface WatchOptions extends ScannerOptions {
-  /** Time between scans (default 1000 ms). */
+  /**
+   * `'auto'` (default): the kernel's process events where available (Linux, as root or with
+   * CAP_NET_ADMIN on older kernels), else polling. `'events'`: events or an EVENTS_UNAVAILABLE
+   * error. `'polling'`: a full scan every `intervalMs`.
+   */
+  mode?: 'auto' | WatchMode
+  /** Time between scans when polling (default 1000 ms). */
   intervalMs?: number
   /** Ends the iteration. */
   signal?: AbortSignal
-  /** Let the wait between scans keep the event loop alive (default true), as Node's timers/promises. */
+  /** Let the wait for the next change keep the event loop alive (default true), as Node's timers/promises. */
   ref?: boolean
 }
 
@@ -150,31 +166,89 @@ export interface WatchEvent {
   process: GoProcess
 }
 
+/** An async iterator of starts and exits that also says where they come from. */
+export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
+  /** `'events'` (the kernel tells each fork, exec and exit) or `'polling'`. */
+  readonly mode: WatchMode
+  /** Why it polls though events were not refused (e.g. not permitted); null otherwise. */
+  readonly fallbackReason: string | null
+  /** Full rescans made because the kernel dropped events (its buffer overran): nothing is lost. */
+  readonly resyncs: number
+}
+
+const WATCH_MODES = ['auto', 'events', 'polling']
+
 /**
- * Go processes starting and exiting, as an async iterator. The first scan reports every
- * process already running as `start`. Stops on `break`, on `signal`, or when a scan fails.
+ * Go processes starting and exiting. The first batch reports every process already running as
+ * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
+ * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
  */
-export async function* watch(options: WatchOptions = {}): AsyncGenerator<WatchEvent, void, undefined> {
-  const { intervalMs = 1000, signal, ref = true } = options
+export function watch(options: WatchOptions = {}): Watch {
+  const { intervalMs = 1000, signal, ref = true, mode = 'auto' } = options
   if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
     throw new GopsError('INVALID_OPTION', `intervalMs must be a non-negative number, got ${intervalMs}`)
   }
-  const scanner = new Scanner(options)
-  let known = new Map<string, GoProcess>()
-  while (!signal?.aborted) {
-    const { processes } = await scanner.scan()
-    // A PID can be reused: a process is its PID and its start time.
-    const current = new Map(processes.map((p) => [`${p.pid}@${p.startedAt.getTime()}`, p]))
-    for (const [key, process] of known) if (!current.has(key)) yield { type: 'exit', process }
-    for (const [key, process] of current) if (!known.has(key)) yield { type: 'start', process }
-    known = current
+  if (!WATCH_MODES.includes(mode)) {
+    throw new GopsError('INVALID_OPTION', `mode must be one of ${WATCH_MODES.join(', ')}, got ${mode}`)
+  }
+  const scanner = nativeScannerOptions(options)
+  let watcher: NativeWatcher
+  try {
+    watcher = new (native().Watcher)({ scanner, intervalMs, mode })
+  } catch (error) {
+    const code = mode === 'events' ? 'EVENTS_UNAVAILABLE' : 'WATCH_FAILED'
+    throw new GopsError(code, (error as Error)?.message ?? String(error), { cause: error })
+  }
+  const state = { mode: watcher.mode as WatchMode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
+  const close = () => watcher.close()
+  signal?.addEventListener('abort', close, { once: true })
+  if (signal?.aborted) close()
+  async function* changes(): AsyncGenerator<WatchEvent, void, undefined> {
+    const told = new Map<string, GoProcess>()
     try {
-      await sleep(intervalMs, undefined, { signal, ref })
-    } catch (error) {
-      if (signal?.aborted) return
-      throw error
+      for (;;) {
+        const batch = await nextBatch(watcher, ref)
+        if (!batch || signal?.aborted) return
+        state.mode = batch.mode as WatchMode
+        state.fallbackReason = batch.fallback ?? null
+        if (batch.resynced) state.resyncs++
+        for (const p of batch.exited) {
+          const key = processKey(p)
+          const process = told.get(key) ?? toGoProcess(p)
+          told.delete(key)
+          yield { type: 'exit', process }
+        }
+        for (const p of batch.started) {
+          const process = toGoProcess(p)
+          told.set(processKey(p), process)
+          yield { type: 'start', process }
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', close)
+      close()
     }
   }
+  return Object.defineProperties(changes(), {
+    mode: { get: () => state.mode },
+    fallbackReason: { get: () => state.fallbackReason },
+    resyncs: { get: () => state.resyncs },
+  }) as Watch
+}
+
+function processKey(p: NativeProcess): string {
+  return `${p.pid}@${p.startedMs}`
+}
+
+/** The next batch, waited for on a native thread; null once the watcher is closed. */
+function nextBatch(watcher: NativeWatcher, ref: boolean): Promise<NativeWatchBatch | null> {
+  return new Promise((resolve, reject) => {
+    try {
+      watcher.next(ref, (error, batch) => (error ? reject(scanError(error)) : resolve(batch)))
+    } catch (error) {
+      reject(scanError(error)) // no thread could be started
+    }
+  })
 }
 
 function toGoProcess(p: NativeProcess): GoProcess {

@@ -1,4 +1,4 @@
 // Runs the CLI from source, as bin/gops-native.js runs it from dist.
-import { main } from '../../src/cli/main'
+import { run } from '../../src/cli/entry'
 
-void main(process.argv.slice(2))
+void run(process.argv.slice(2))

@@ -24,8 +24,10 @@ function hashDir(dir: string, hash: ReturnType<typeof createHash>): void {
 }
 
 export interface GoBuild {
-  /** A folder under __test__/go holding a main package (with its own go.mod). */
+  /** A folder under `dir` holding a main package (with its own go.mod). */
   program: string
+  /** Where `program` lives (default __test__/go). */
+  sourceDir?: string
   /** Output file name inside the cache (its extension matters on windows). */
   name: string
   env?: Record<string, string>
@@ -33,8 +35,8 @@ export interface GoBuild {
 }
 
 /** Builds `program` once per distinct (source, env, flags, Go version) and returns the binary's path. */
-export function buildGo({ program, name, env = {}, flags = [] }: GoBuild): string {
-  const source = join(goSourceDir, program)
+export function buildGo({ program, sourceDir = goSourceDir, name, env = {}, flags = [] }: GoBuild): string {
+  const source = join(sourceDir, program)
   const hash = createHash('sha256').update(goVersion()).update(JSON.stringify([env, flags]))
   hashDir(source, hash)
   const dir = join(cacheDir, 'go', hash.digest('hex').slice(0, 16))

@@ -4,7 +4,8 @@ import { printJson } from './output'
 
 /** Scans once; processes we failed to read (not denied, not gone) make the exit code 1. */
 async function scanProcesses(): Promise<GoProcess[]> {
-  const { processes, stats } = await new Scanner().scan()
+  // On the JS thread: the CLI has nothing else to do, and libuv's thread pool would cost its start-up.
+  const { processes, stats } = new Scanner().scanSync()
   if (stats.unreadable > 0) {
     process.stderr.write(
       `gops-native: ${stats.unreadable} process(es) could not be read (out of file descriptors or memory?), ` +

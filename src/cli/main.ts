@@ -1,9 +1,9 @@
 // The `gops-native` command line. Each command module registers itself and loads its
-// implementation lazily, so a command pays start-up only for what it uses.
+// implementation lazily, so a command pays start-up only for what it uses (and entry.ts runs
+// the plain list without loading this at all).
 import { Command, CommanderError } from 'commander'
-import { GopsError } from '../errors'
 import { packageVersion } from '../package-root'
-import { reportError } from './output'
+import { onStdoutError, reportError } from './output'
 import { registerAgentCommands } from './commands/agent'
 import { registerInspectCommand } from './commands/inspect'
 import { registerProcesses } from './commands/processes'
@@ -30,17 +30,6 @@ export function buildProgram(): Command {
     .exitOverride()
   for (const register of registrations) register(program)
   return program
-}
-
-/**
- * A reader that stops early (`gops-native list | head -1`) is not an error: stop quietly, as a Go
- * program dies of SIGPIPE. Any other failure to write output is one plain line.
- */
-function onStdoutError(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') {
-    process.exitCode = reportError(new GopsError('OUTPUT_FAILED', `cannot write to standard output: ${error.message}`, { cause: error }))
-  }
-  process.exit()
 }
 
 export async function main(args: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 // Shared CLI plumbing: JSON printing and turning errors into plain messages and exit codes.
-import { isGopsError } from '../errors'
+import { GopsError, isGopsError } from '../errors'
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n')
@@ -13,4 +13,15 @@ export function reportError(error: unknown): number {
   }
   process.stderr.write(`gops-native: internal error, please report it: ${(error as Error)?.stack ?? String(error)}\n`)
   return 70
+}
+
+/**
+ * A reader that stops early (`gops-native list | head -1`) is not an error: stop quietly, as a Go
+ * program dies of SIGPIPE. Any other failure to write output is one plain line.
+ */
+export function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') {
+    process.exitCode = reportError(new GopsError('OUTPUT_FAILED', `cannot write to standard output: ${error.message}`, { cause: error }))
+  }
+  process.exit()
 }

@@ -1,27 +1,11 @@
 // Where gops agents publish their port: one file per PID holding the decimal port.
 import { constants as fsConstants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { GopsError } from '../errors'
+import { gopsConfigDir } from './config-dir'
 
-/**
- * gops's rules: $GOPS_CONFIG_DIR, else the OS user config dir + /gops, else $HOME/.config/gops.
- * The agent writes here, the client and discovery look here; discovery's Rust reads another
- * process's environment with the same rules (crates/gops-core/src/portfile.rs).
- */
-export function gopsConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.GOPS_CONFIG_DIR) return env.GOPS_CONFIG_DIR
-  const home = env.HOME || homedir()
-  switch (process.platform) {
-    case 'darwin':
-      return join(home, 'Library', 'Application Support', 'gops')
-    case 'win32':
-      return env.AppData ? join(env.AppData, 'gops') : join(home, '.config', 'gops')
-    default:
-      return env.XDG_CONFIG_HOME ? join(env.XDG_CONFIG_HOME, 'gops') : join(home, '.config', 'gops')
-  }
-}
+export { gopsConfigDir }
 
 export function portFilePath(pid: number, configDir: string = gopsConfigDir()): string {
   return join(configDir, String(pid))

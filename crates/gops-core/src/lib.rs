@@ -6,3 +6,7 @@ pub mod pool;
 pub mod portfile;
 pub mod process;
 pub mod scanner;
+pub mod watcher;
+
+#[cfg(test)]
+mod test_support;

@@ -84,15 +84,8 @@ pub struct JsScanner {
 impl JsScanner {
     #[napi(constructor)]
     pub fn new(options: NativeScannerOptions) -> Self {
-        let mut core = ScanOptions::new(PathBuf::from(options.config_dir));
-        if let Some(threads) = options.concurrency {
-            core.concurrency = threads.max(1) as usize;
-        }
-        if let Some(include_node) = options.include_node {
-            core.include_node = include_node;
-        }
         JsScanner {
-            inner: Arc::new(Mutex::new(Scanner::new(core))),
+            inner: Arc::new(Mutex::new(Scanner::new(core_options(options)))),
         }
     }
 
@@ -108,6 +101,17 @@ impl JsScanner {
     pub fn scan_sync(&self) -> Result<NativeScanResult> {
         run_scan(&self.inner).map(convert)
     }
+}
+
+pub(crate) fn core_options(options: NativeScannerOptions) -> ScanOptions {
+    let mut core = ScanOptions::new(PathBuf::from(options.config_dir));
+    if let Some(threads) = options.concurrency {
+        core.concurrency = threads.max(1) as usize;
+    }
+    if let Some(include_node) = options.include_node {
+        core.include_node = include_node;
+    }
+    core
 }
 
 pub struct ScanTask {
@@ -163,7 +167,7 @@ fn convert(result: ScanResult) -> NativeScanResult {
     }
 }
 
-fn convert_process(process: FoundProcess) -> NativeProcess {
+pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
     let go = process.go.as_deref();
     NativeProcess {
         pid: process.pid,

@@ -4,6 +4,7 @@ use napi_derive::napi;
 mod discover;
 pub mod inspect;
 mod panics;
+mod watch;
 
 #[napi]
 pub fn core_version() -> String {

@@ -5,9 +5,10 @@
 use super::{
     container_id, Container, Details, ExeIdentity, Executable, Incarnation, Isolation, Skip,
 };
-use std::collections::HashMap;
+use std::ffi::CStr;
 use std::fs::{self, File};
 use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::DirEntryExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -22,10 +23,13 @@ const COMM_MAX: usize = 15;
 /// One pass over `/proc`: the PIDs that existed when it was taken, and lazily, the machine facts
 /// every process's details are relative to.
 pub struct Snapshot {
+    /// Ascending.
     pids: Vec<u32>,
-    /// The inode of each `/proc/<pid>` from the listing itself: tells a reused PID apart
-    /// without a `stat` per process.
-    inodes: HashMap<u32, u64>,
+    /// The inode of each `/proc/<pid>` (same order) from the listing itself: tells a reused
+    /// PID apart without a `stat` per process.
+    inodes: Vec<u64>,
+    /// `/proc` itself: each process's `exe` is looked up from here, as `<pid>/exe`.
+    proc_dir: Option<OwnedFd>,
     boot_time: OnceLock<Option<SystemTime>>,
     own_namespaces: OnceLock<Namespaces>,
 }
@@ -40,12 +44,29 @@ impl Snapshot {
                 Some((entry.file_name().to_str()?.parse().ok()?, entry.ino()))
             })
             .collect();
-        Ok(Snapshot {
+        Ok(Snapshot::from_listing(listed))
+    }
+
+    fn from_listing(mut listed: Vec<(u32, u64)>) -> Snapshot {
+        // Already in order as /proc lists them; sorted anyway, for the binary searches.
+        listed.sort_unstable_by_key(|&(pid, _)| pid);
+        Snapshot {
             pids: listed.iter().map(|&(pid, _)| pid).collect(),
-            inodes: listed.into_iter().collect(),
+            inodes: listed.iter().map(|&(_, inode)| inode).collect(),
+            proc_dir: File::open("/proc").ok().map(OwnedFd::from),
             boot_time: OnceLock::new(),
             own_namespaces: OnceLock::new(),
-        })
+        }
+    }
+
+    /// A snapshot of just these PIDs (those that still exist), for a watcher told by the
+    /// kernel which processes changed: one `stat` of `/proc/<pid>` each instead of a listing.
+    pub fn of(pids: &[u32]) -> Snapshot {
+        let listed: Vec<(u32, u64)> = pids
+            .iter()
+            .filter_map(|&pid| Some((pid, fs::metadata(format!("/proc/{pid}")).ok()?.ino())))
+            .collect();
+        Snapshot::from_listing(listed)
     }
 
     pub fn pids(&self) -> &[u32] {
@@ -56,10 +77,10 @@ impl Snapshot {
     /// `had_none`: the process had no executable at the last look, so a missing one needs no
     /// second look to tell a kernel thread (or zombie) from a process that has exited.
     pub fn executable(&self, pid: u32, had_none: bool) -> Result<Executable, Skip> {
-        match fs::metadata(proc_path(pid, "exe")) {
-            Ok(meta) => Ok(Executable {
-                identity: ExeIdentity::of(&meta),
-                deleted: meta.nlink() == 0,
+        match self.stat_exe(pid) {
+            Ok(stat) => Ok(Executable {
+                identity: identity_of(&stat),
+                deleted: stat.st_nlink == 0,
             }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if had_none || Path::new(&format!("/proc/{pid}")).exists() {
@@ -76,8 +97,30 @@ impl Snapshot {
     /// PID taken over by another process shows another inode. The kernel may also drop and remake
     /// the inode of a live process: that only costs a re-read of its facts.
     pub fn incarnation(&self, pid: u32) -> Result<Incarnation, Skip> {
-        let inode = *self.inodes.get(&pid).ok_or(Skip::Vanished)?;
-        Ok(Incarnation { inode, since: 0 })
+        let at = self.pids.binary_search(&pid).map_err(|_| Skip::Vanished)?;
+        Ok(Incarnation {
+            inode: self.inodes[at],
+            since: 0,
+        })
+    }
+
+    /// `stat("<pid>/exe")` relative to the open `/proc`, the path built on the stack: the warm
+    /// rescan's one system call per process, with nothing else around it.
+    fn stat_exe(&self, pid: u32) -> io::Result<libc::stat> {
+        let Some(proc_dir) = &self.proc_dir else {
+            let meta = fs::metadata(proc_path(pid, "exe"))?;
+            return Ok(stat_of(&meta));
+        };
+        let mut buffer = [0u8; 24];
+        let path = exe_path_in_proc(pid, &mut buffer);
+        // SAFETY: an all-zero stat is valid plain data for fstatat to fill.
+        let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: `path` is NUL-terminated, `stat` is ours; the directory descriptor is open.
+        let done = unsafe { libc::fstatat(proc_dir.as_raw_fd(), path.as_ptr(), &mut stat, 0) };
+        if done != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(stat)
     }
 
     /// Parent, name and start time, from `/proc/<pid>/stat` (plus `cmdline` for long names).
@@ -180,6 +223,57 @@ impl Snapshot {
 
 fn proc_path(pid: u32, file: &str) -> PathBuf {
     PathBuf::from(format!("/proc/{pid}/{file}"))
+}
+
+/// `<pid>/exe` and a NUL, written into `buffer` (a u32 has at most 10 digits).
+fn exe_path_in_proc(pid: u32, buffer: &mut [u8; 24]) -> &CStr {
+    let mut digits = [0u8; 10];
+    let mut n = pid;
+    let mut count = 0;
+    loop {
+        digits[count] = b'0' + (n % 10) as u8;
+        count += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for (i, digit) in digits[..count].iter().rev().enumerate() {
+        buffer[i] = *digit;
+    }
+    buffer[count..count + 5].copy_from_slice(b"/exe\0");
+    CStr::from_bytes_with_nul(&buffer[..count + 5]).expect("one NUL, at the end")
+}
+
+/// The identity `ExeIdentity::of` gives for the same file (the scanner compares the two).
+fn identity_of(stat: &libc::stat) -> ExeIdentity {
+    let (seconds, nanos) = (stat.st_mtime, stat.st_mtime_nsec as u32);
+    let modified = if seconds >= 0 {
+        UNIX_EPOCH.checked_add(Duration::new(seconds as u64, nanos))
+    } else {
+        UNIX_EPOCH
+            .checked_sub(Duration::from_secs(seconds.unsigned_abs()))
+            .and_then(|t| t.checked_add(Duration::from_nanos(nanos.into())))
+    };
+    ExeIdentity {
+        device: stat.st_dev,
+        inode: stat.st_ino,
+        size: stat.st_size as u64,
+        modified,
+    }
+}
+
+/// For the rare case `/proc` could not be opened: the same fields, from std's metadata.
+fn stat_of(meta: &fs::Metadata) -> libc::stat {
+    // SAFETY: an all-zero stat is valid plain data.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    stat.st_dev = meta.dev();
+    stat.st_ino = meta.ino();
+    stat.st_size = meta.size() as libc::off_t;
+    stat.st_mtime = meta.mtime();
+    stat.st_mtime_nsec = meta.mtime_nsec();
+    stat.st_nlink = meta.nlink() as libc::nlink_t;
+    stat
 }
 
 /// Namespace identities: the inode numbers behind `/proc/<pid>/ns/{pid,mnt}`.
@@ -314,6 +408,23 @@ mod tests {
             "/system.slice/docker-x.scope"
         );
         assert_eq!(parse_cgroup("9:name=systemd:/k8s/pod\n"), "/k8s/pod");
+    }
+
+    #[test]
+    fn builds_exe_paths_and_identities_as_std_does() {
+        let mut buffer = [0u8; 24];
+        for pid in [0, 7, 42, 4_194_304, u32::MAX] {
+            assert_eq!(
+                exe_path_in_proc(pid, &mut buffer).to_str().unwrap(),
+                format!("{pid}/exe")
+            );
+        }
+        let meta = fs::metadata("/proc/self/exe").unwrap();
+        assert_eq!(identity_of(&stat_of(&meta)), ExeIdentity::of(&meta));
+        let snapshot = Snapshot::capture().unwrap();
+        let me = std::process::id();
+        let probed = snapshot.executable(me, false).unwrap();
+        assert_eq!(probed.identity, ExeIdentity::of(&meta));
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::time::SystemTime;
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::Snapshot;
+#[cfg(target_os = "linux")]
+pub mod events;
 
 #[cfg(target_os = "macos")]
 mod macos;

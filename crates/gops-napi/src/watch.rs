@@ -1,0 +1,149 @@
+//! `Watcher` for JavaScript: each wait for the next batch runs on a thread of its own (it may
+//! last as long as the host stays quiet, so it must not hold one of libuv's few threads) and
+//! calls back once on the JS thread.
+use gops_core::watcher::{Changes, Mode, Requested, Waker, WatchOptions, Watcher};
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking;
+use napi_derive::napi;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::discover::{convert_process, core_options, NativeProcess, NativeScannerOptions};
+use crate::panics::contained;
+
+#[napi(object)]
+pub struct NativeWatcherOptions {
+    pub scanner: NativeScannerOptions,
+    pub interval_ms: f64,
+    /// "auto", "events" or "polling".
+    pub mode: String,
+}
+
+#[napi(object)]
+pub struct NativeWatchBatch {
+    pub exited: Vec<NativeProcess>,
+    pub started: Vec<NativeProcess>,
+    /// "events" or "polling".
+    pub mode: String,
+    pub fallback: Option<String>,
+    pub resynced: bool,
+}
+
+#[napi(js_name = "Watcher")]
+pub struct JsWatcher {
+    inner: Arc<Mutex<Watcher>>,
+    waker: Waker,
+    /// As opened: a waiting `next` holds the watcher, so later modes come with the batches.
+    mode: Mode,
+    fallback: Option<String>,
+}
+
+#[napi]
+impl JsWatcher {
+    /// Fails only when events were required and are unavailable (or no descriptor is left).
+    #[napi(constructor)]
+    pub fn new(options: NativeWatcherOptions) -> Result<Self> {
+        let mode = match options.mode.as_str() {
+            "events" => Requested::Events,
+            "polling" => Requested::Polling,
+            _ => Requested::Auto,
+        };
+        let watch = WatchOptions {
+            interval: Duration::from_secs_f64(options.interval_ms.max(0.0) / 1000.0),
+            mode,
+        };
+        let watcher = Watcher::open(core_options(options.scanner), watch)
+            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+        Ok(JsWatcher {
+            waker: watcher.waker(),
+            mode: watcher.mode(),
+            fallback: watcher.fallback().map(str::to_owned),
+            inner: Arc::new(Mutex::new(watcher)),
+        })
+    }
+
+    /// The mode it opened in ("events" or "polling"); each batch says the current one.
+    #[napi(getter)]
+    pub fn mode(&self) -> String {
+        mode_name(self.mode)
+    }
+
+    /// Why it polls though events were not refused.
+    #[napi(getter)]
+    pub fn fallback(&self) -> Option<String> {
+        self.fallback.clone()
+    }
+
+    /// Calls `callback(error, batch)` once with the next batch, or with null once closed.
+    /// `keepAlive` false lets Node exit while it waits.
+    #[napi(
+        ts_args_type = "keepAlive: boolean, callback: (error: Error | null, batch: NativeWatchBatch | null) => void"
+    )]
+    pub fn next(
+        &self,
+        keep_alive: bool,
+        callback: Function<Option<NativeWatchBatch>, ()>,
+    ) -> Result<()> {
+        let builder = callback
+            .build_threadsafe_function::<Option<NativeWatchBatch>>()
+            .callee_handled::<true>();
+        let answer: Box<dyn FnOnce(Result<Option<NativeWatchBatch>>) + Send> = if keep_alive {
+            let strong = builder.build()?;
+            Box::new(move |batch| {
+                strong.call(batch, NonBlocking);
+            })
+        } else {
+            let weak = builder.weak::<true>().build()?;
+            Box::new(move |batch| {
+                weak.call(batch, NonBlocking);
+            })
+        };
+        let watcher = self.inner.clone();
+        std::thread::Builder::new()
+            .name("gops-watch".to_owned())
+            .spawn(move || {
+                // A panic during a wait leaves the watcher as it was between batches.
+                let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+                let batch = match contained(|| watcher.next_changes()) {
+                    Ok(Ok(changes)) => Ok(changes.map(convert)),
+                    Ok(Err(error)) => Err(Error::new(Status::GenericFailure, error.to_string())),
+                    Err(panic) => Err(Error::new(
+                        Status::GenericFailure,
+                        format!("watch failed: internal error: {panic}"),
+                    )),
+                };
+                answer(batch);
+            })
+            .map(drop)
+            .map_err(|e| {
+                Error::new(
+                    Status::GenericFailure,
+                    format!("cannot start a thread to watch: {e}"),
+                )
+            })
+    }
+
+    /// Ends a waiting `next` (it calls back with null) and every later one.
+    #[napi]
+    pub fn close(&self) {
+        self.waker.wake();
+    }
+}
+
+fn mode_name(mode: Mode) -> String {
+    match mode {
+        Mode::Events => "events",
+        Mode::Polling => "polling",
+    }
+    .to_owned()
+}
+
+fn convert(changes: Changes) -> NativeWatchBatch {
+    NativeWatchBatch {
+        exited: changes.exited.into_iter().map(convert_process).collect(),
+        started: changes.started.into_iter().map(convert_process).collect(),
+        mode: mode_name(changes.mode),
+        fallback: changes.fallback,
+        resynced: changes.resynced,
+    }
+}

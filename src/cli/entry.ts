@@ -1,0 +1,23 @@
+// The `gops-native` entry point. The bare list, the command run most often (and at high
+// frequency), starts without commander: loading it (and the child_process and stream modules it
+// pulls in) cost more start-up than the whole scan. Everything else goes through main.ts.
+import { onStdoutError, reportError } from './output'
+
+/** `gops-native` or `gops-native list`, with or without `--json`: nothing for commander to parse. */
+function plainList(args: string[]): { json: boolean } | null {
+  const rest = args[0] === 'list' ? args.slice(1) : args
+  if (rest.length === 0) return { json: false }
+  if (rest.length === 1 && rest[0] === '--json') return { json: true }
+  return null
+}
+
+export async function run(args: string[]): Promise<void> {
+  const list = plainList(args)
+  if (!list) return (require('./main.js') as typeof import('./main.js')).main(args)
+  process.stdout.on('error', onStdoutError)
+  try {
+    await (require('./list-views.js') as typeof import('./list-views.js')).list(list)
+  } catch (error) {
+    process.exitCode = reportError(error)
+  }
+}
