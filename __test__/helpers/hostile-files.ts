@@ -24,15 +24,18 @@ function generator(seed: number): (below: number) => number {
   }
 }
 
+/** Where inputs are cut: inside the first 4 KiB (headers), the first 64 KiB, or anywhere. */
+const cutWithin = [4096, 64 * 1024, Infinity]
+
 /**
- * Input number `index`: a prefix of the source (cut anywhere, often inside the headers) with 1-16
- * bytes overwritten, by random values or by 0xff runs that make counts and offsets huge.
+ * Input number `index`: a prefix of the source with 1-32 bytes overwritten, by random values or
+ * by 0xff runs that make counts and offsets huge.
  */
 export function damagedInput(source: Buffer, index: number): Buffer {
   const random = generator(index)
-  const length = random(2) ? random(Math.min(source.length, 64 * 1024) + 1) : random(source.length + 1)
+  const length = random(Math.min(source.length, cutWithin[random(cutWithin.length)]) + 1)
   const bytes = Buffer.from(source.subarray(0, length))
-  for (let edits = 1 + random(16); edits > 0 && length > 0; edits--) {
+  for (let edits = 1 + random(32); edits > 0 && length > 0; edits--) {
     const at = random(2) ? random(Math.min(length, 4096)) : random(length)
     if (random(2)) bytes[at] = random(256)
     else bytes.fill(0xff, at, Math.min(length, at + 4 + 4 * random(2)))
