@@ -1,10 +1,11 @@
 // Issue 9: the agent keeps answering the real gops CLI however many silent or junk connections
 // are open, in both its modes, with its port file in place and its memory bounded.
 import { existsSync } from 'node:fs'
+import { setTimeout as delay } from 'node:timers/promises'
 import test from 'ava'
 import { gopsCli } from './helpers/go'
 import { runGops, startTarget, transpileFixture } from './helpers/agent'
-import { halfSentSetGC, openSilent, processMemory, sendJunk } from './helpers/flood'
+import { halfSentSetGC, openSilent, processMemory, renewingFlood, sendJunk } from './helpers/flood'
 
 const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
 
@@ -39,6 +40,25 @@ for (const mode of ['worker', 'same-thread'] as const) {
     const after = processMemory(target.pid)
     t.log(`RSS ${mb(before.rss)} before, ${mb(after.rss)} after, peak ${mb(after.peak)}; gops version in ${elapsed.toFixed(0)} ms`)
     t.true(after.peak - before.rss < MAX_GROWTH_BYTES, `the agent's process grew from ${mb(before.rss)} to a peak of ${mb(after.peak)}`)
+  })
+
+  // Serial: two flooders at once would mostly measure each other on a 2-core machine.
+  test.serial(`${mode}: while 300 silent connections are reopened as fast as the agent drops them, gops version keeps answering`, async (t) => {
+    const gops = gopsCli()
+    const target = await startTarget(t, { behaviour: 'idle', nodeArgs: mode === 'same-thread' ? permissionModel : [] })
+    const flood = renewingFlood(target.port, 300)
+    t.teardown(() => flood.destroy())
+    await delay(1000) // the flood is in full swing
+    const times: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      const version = await runGops(gops, ['version', String(target.pid)], target)
+      times.push(performance.now() - started)
+      t.is(version.stdout.split('\n')[0], `node ${process.version}`, version.stderr)
+    }
+    t.log(`gops version in ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`)
+    // The issue's bound, for the middle one: one slow answer on a loaded machine is not a failure.
+    t.true([...times].sort((a, b) => a - b)[1] < 1000, `gops version took ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`)
   })
 }
 

@@ -7,11 +7,12 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { client, GopsError } from '../index'
 import { startTarget, transpileFixture, type Teardown } from '../__test__/helpers/agent'
 import { silentPeer, tricklingPeer } from '../__test__/helpers/bad-peers'
 import { scanUnderChurn } from '../__test__/helpers/churn'
-import { halfSentSetGC, openSilent, processMemory, sendJunk } from '../__test__/helpers/flood'
+import { halfSentSetGC, openSilent, processMemory, renewingFlood, sendJunk } from '../__test__/helpers/flood'
 import { buildGo, gopsCli } from '../__test__/helpers/go'
 import { hostileSources, inspectDamaged } from '../__test__/helpers/hostile-files'
 import { startGoAgent } from '../__test__/helpers/withagent'
@@ -56,6 +57,11 @@ const floods: Record<string, (port: number) => Promise<Array<{ destroy(): void }
     const silent = await openSilent(port, 200)
     await sendJunk(port, 2000)
     return [...silent, await halfSentSetGC(port)]
+  },
+  '1,000 silent connections, each reopened as soon as it is dropped': async (port) => {
+    const flood = renewingFlood(port, 1000)
+    await delay(1000)
+    return [flood]
   },
 }
 

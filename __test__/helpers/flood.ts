@@ -1,6 +1,7 @@
 // The abuse of issue 9, over real sockets, for the flood tests and bench/abuse.ts: connections
 // that stay silent, connections that send junk, a setgc whose varint never ends; and the memory
 // of the process under attack, read from /proc.
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -59,6 +60,23 @@ export async function halfSentSetGC(port: number): Promise<Socket> {
   const [socket] = await openSilent(port, 1)
   socket.write(Buffer.of(Command.SetGCPercent, 0x80))
   return socket
+}
+
+// Runs in a process of its own, so the flood does not wait on the test's event loop.
+const RENEWING_FLOOD = `
+const net = require('node:net')
+const [port, width] = process.argv.slice(1).map(Number)
+const open = () => net.connect(port, '127.0.0.1').on('error', () => {}).once('close', () => setImmediate(open))
+for (let i = 0; i < width; i++) open()
+`
+
+/**
+ * Keeps `width` silent connections open from another process, each reopened as soon as the agent
+ * drops it: a flood that never lets up. destroy() ends it.
+ */
+export function renewingFlood(port: number, width: number): { destroy(): void } {
+  const flooder = spawn(process.execPath, ['-e', RENEWING_FLOOD, String(port), String(width)], { stdio: 'ignore' })
+  return { destroy: () => flooder.kill('SIGKILL') }
 }
 
 export interface Memory {

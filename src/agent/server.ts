@@ -18,6 +18,14 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/**
+ * Connections the kernel may queue before the agent accepts them (capped by somaxconn, 4096 by
+ * default on Linux, as Go's listeners ask for): under a flood a real client then waits its turn in
+ * the queue, which the agent drains fast, instead of having its SYN dropped and retried a second
+ * or more later. Node's default is 511.
+ */
+const LISTEN_BACKLOG = 4096
+
 interface Request {
   spec: CommandSpec
   argument: number | null
@@ -77,7 +85,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
     const done = serve(socket).finally(() => inFlight.delete(done))
     inFlight.add(done)
   })
-  server.listen(ctx.options.port, ctx.options.host)
+  server.listen({ port: ctx.options.port, host: ctx.options.host, backlog: LISTEN_BACKLOG })
   await once(server, 'listening')
   if (!keepsProcessAlive) server.unref()
 
