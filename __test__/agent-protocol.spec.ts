@@ -13,7 +13,7 @@ import test from 'ava'
 import { Profile } from 'pprof-format'
 import { MAX_IN_PROGRESS, MAX_WAITING } from '../src/agent/admission'
 import { Command, encodeVarint } from '../src/protocol/constants'
-import { request, startTarget, tempDir } from './helpers/agent'
+import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
 import { openSilent } from './helpers/flood'
 
 const execFileAsync = promisify(execFile)
@@ -89,6 +89,23 @@ test(`when ${MAX_WAITING} connections wait for a request, a new client is answer
   // The rest still wait: the deadline is a minute away.
   const stillOpen = await Promise.all(closed.slice(1).map((done) => Promise.race([done, delay(200).then(() => false)])))
   t.deepEqual(stillOpen.filter(Boolean).length, 0)
+})
+
+// Same-thread mode, where nothing else bounds close() (the worker host terminates its worker 2 s in).
+test('close() drops connections still waiting for a request instead of waiting out their deadline', async (t) => {
+  transpileFixture()
+  const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
+  const target = await startTarget(t, { behaviour: 'control', nodeArgs: permissionModel, options: { readTimeoutMs: 60_000 } })
+  t.is(target.mode, 'same-thread')
+  const waiting = await openSilent(target.port, 10)
+  t.teardown(() => waiting.forEach((socket) => socket.destroy()))
+  const closed = new Promise<void>((resolve) => target.child.stdout!.on('data', (d: Buffer) => d.toString().includes('closed') && resolve()))
+  const started = performance.now()
+  target.child.stdin!.write('close\n')
+  await closed
+  const elapsed = performance.now() - started
+  t.true(elapsed < 10_000, `close() took ${elapsed.toFixed(0)} ms`)
+  target.child.stdin!.end()
 })
 
 test(`beyond ${MAX_IN_PROGRESS} requests being answered another is told busy, and answered once they end`, async (t) => {

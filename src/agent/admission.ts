@@ -44,4 +44,10 @@ export class Admission {
   finished(): void {
     this.inProgress--
   }
+
+  /** Closing: connections still waiting for their request are not worth waiting for. */
+  dropWaiting(): void {
+    for (const socket of this.waiting) socket.destroy()
+    this.waiting.clear()
+  }
 }

@@ -95,6 +95,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
       closeController.abort()
       const closed = once(server, 'close')
       server.close()
+      admission.dropWaiting()
       await Promise.allSettled(inFlight)
       await closed
       for (const spec of started) await spec.stop!(ctx).catch(() => undefined)
