@@ -4,16 +4,17 @@ import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { gunzipSync } from 'node:zlib'
 import test from 'ava'
 import { Profile } from 'pprof-format'
-import { MAX_CONNECTIONS } from '../src/agent/server'
+import { MAX_IN_PROGRESS, MAX_WAITING } from '../src/agent/admission'
 import { Command, encodeVarint } from '../src/protocol/constants'
-import { request, startTarget, tempDir } from './helpers/agent'
+import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
+import { openSilent } from './helpers/flood'
 
 const execFileAsync = promisify(execFile)
 
@@ -76,25 +77,56 @@ test('a request trickled byte by byte is cut off at the read deadline, which eac
   t.is(Buffer.concat(chunks).length, 0)
 })
 
-test(`the agent serves at most ${MAX_CONNECTIONS} connections; more are closed at once, and it recovers`, async (t) => {
-  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 2000 } })
-  const silent = await Promise.all(
-    Array.from({ length: MAX_CONNECTIONS }, async () => {
-      const socket = connect(target.port, '127.0.0.1').on('error', () => {})
-      t.teardown(() => socket.destroy())
-      await once(socket, 'connect')
-      return { closed: once(socket, 'close') }
-    }),
-  )
-  // Closed unread, so the kernel may answer the request byte with a reset.
-  const over = await request(target.port, [Command.Version]).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ECONNRESET') throw error
-    return Buffer.alloc(0)
-  })
-  t.is(over.length, 0, 'a connection over the cap was served')
-  // The agent drops the silent ones at its read deadline, then answers again.
-  await Promise.all(silent.map(({ closed }) => closed))
+test(`when ${MAX_WAITING} connections wait for a request, a new client is answered and the longest-waiting one gives way`, async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 60_000 } })
+  // One at a time, so the agent accepts them in this order.
+  const waiting: Socket[] = []
+  for (let i = 0; i < MAX_WAITING; i++) waiting.push(...(await openSilent(target.port, 1)))
+  t.teardown(() => waiting.forEach((socket) => socket.destroy()))
+  const closed = waiting.map((socket) => new Promise<boolean>((resolve) => socket.once('close', () => resolve(true))))
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  t.true(await closed[0], 'the longest-waiting connection was kept')
+  // The rest still wait: the deadline is a minute away.
+  const stillOpen = await Promise.all(closed.slice(1).map((done) => Promise.race([done, delay(200).then(() => false)])))
+  t.deepEqual(stillOpen.filter(Boolean).length, 0)
+})
+
+// Same-thread mode, where nothing else bounds close() (the worker host terminates its worker 2 s in).
+test('close() drops connections still waiting for a request instead of waiting out their deadline', async (t) => {
+  transpileFixture()
+  const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
+  const target = await startTarget(t, { behaviour: 'control', nodeArgs: permissionModel, options: { readTimeoutMs: 60_000 } })
+  t.is(target.mode, 'same-thread')
+  const waiting = await openSilent(target.port, 10)
+  t.teardown(() => waiting.forEach((socket) => socket.destroy()))
+  const closed = new Promise<void>((resolve) => target.child.stdout!.on('data', (d: Buffer) => d.toString().includes('closed') && resolve()))
+  const started = performance.now()
+  target.child.stdin!.write('close\n')
+  await closed
+  const elapsed = performance.now() - started
+  t.true(elapsed < 10_000, `close() took ${elapsed.toFixed(0)} ms`)
+  target.child.stdin!.end()
+})
+
+test(`beyond ${MAX_IN_PROGRESS} requests being answered another is told busy, and answered once they end`, async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { readTimeoutMs: 2000 } })
+  // Binary dumps to clients that never read: each stays in progress until its write stalls for the deadline.
+  for (let i = 0; i < MAX_IN_PROGRESS; i++) {
+    const [socket] = await openSilent(target.port, 1)
+    socket.pause()
+    socket.write(Buffer.of(Command.BinaryDump))
+    t.teardown(() => socket.destroy())
+  }
+  await delay(300) // every dump has begun
+  t.regex((await request(target.port, [Command.Version])).toString(), new RegExp(`^busy: ${MAX_IN_PROGRESS} requests are being answered`))
+  // The stalled dumps are dropped 2 s after their writes stall; then the agent answers again.
+  const deadline = Date.now() + 15_000
+  let reply = ''
+  while (!reply.startsWith('node v') && Date.now() < deadline) {
+    await delay(500)
+    reply = (await request(target.port, [Command.Version])).toString()
+  }
+  t.regex(reply, /^node v/)
 })
 
 test('setgc reads its varint and replies with text', async (t) => {

@@ -3,19 +3,20 @@
 import test from 'ava'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type Server, type Socket } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
 import { client, GopsError, type ClientOptions } from '../index'
 import { runCli } from './helpers/cli'
+import { peer as startPeer, tricklingPeer, type Peer } from './helpers/bad-peers'
 import { buildGo } from './helpers/go'
 
 let configDir: string
 let live: ChildProcess
 let deadPid: number
-const servers: Server[] = []
+const peers: Peer[] = []
 
 test.before(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'gops-native-errors-'))
@@ -29,22 +30,15 @@ test.after.always(() => {
   live?.kill('SIGKILL')
   for (const child of unresponsive) child.kill('SIGKILL')
   for (const socket of fillers) socket.destroy()
-  for (const server of servers) server.close()
+  for (const started of peers) started.close()
   if (configDir) rmSync(configDir, { recursive: true, force: true })
 })
 
-/** A real TCP peer on loopback that does `behave` with each connection. */
-async function peer(behave: (socket: Socket) => void): Promise<{ address: string; connections: () => number }> {
-  let connections = 0
-  const server = createServer((socket) => {
-    connections++
-    socket.on('error', () => {})
-    behave(socket)
-  })
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return { address: `127.0.0.1:${port}`, connections: () => connections }
+/** A real TCP peer on loopback that does `behave` with each connection, closed after the tests. */
+async function peer(behave: (socket: Socket) => void): Promise<Peer> {
+  const started = await startPeer(behave)
+  peers.push(started)
+  return started
 }
 
 const unresponsive: ChildProcess[] = []
@@ -168,6 +162,15 @@ test('a listener that never replies: TIMEOUT after the deadline, in the API and 
   const cli = await runCli(['memstats', listener.address, '--timeout', '300ms'])
   t.is(cli.code, 1)
   t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
+})
+
+test('a listener that trickles a reply a byte at a time: TIMEOUT at the deadline, which the bytes do not extend', async (t) => {
+  const listener = await tricklingPeer(20)
+  peers.push(listener)
+  // Bytes keep coming for ever: a deadline each byte restarted would never pass.
+  const answer = client.memStats(listener.address, { timeoutMs: 400 })
+  const hung = new Error('still waiting 5 s later')
+  await rejects(t, Promise.race([answer, delay(5000).then(() => Promise.reject(hung))]), 'TIMEOUT', new RegExp(`${escape(listener.address)} did not answer memstats within 400 ms`))
 })
 
 test('a connect that never completes: TIMEOUT naming the address, in the API and the CLI', async (t) => {

@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { Scanner, discover, discoverSync, watch, type GoProcess } from '../index'
 import { startTarget } from './helpers/agent'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
+import { scanUnderChurn } from './helpers/churn'
 import { startProcess, stopProcess } from './helpers/processes'
 
 const execFileAsync = promisify(execFile)
@@ -208,6 +209,14 @@ test('a process that exited is gone from the next scan', async (t) => {
   t.truthy(find((await scanner.scan()).processes, child.pid))
   await stopProcess(child)
   t.is(find((await scanner.scan()).processes, child.pid), undefined)
+})
+
+test('scans under process churn: every scan answers and lists the process running throughout', async (t) => {
+  const steady = await startProcess(t, hello(), ['600'])
+  const run = await scanUnderChurn(90, hello(), steady.pid, configDir)
+  t.deepEqual(run.errors, [])
+  t.is(run.scans, 90)
+  t.true(run.started > 20, `only ${run.started} processes churned`)
 })
 
 for (const mode of ['auto', 'polling'] as const) {

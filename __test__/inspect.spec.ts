@@ -21,6 +21,7 @@ import {
   strippedXcoff,
 } from './helpers/fixtures'
 import { goVersion } from './helpers/go'
+import { inspectDamaged } from './helpers/hostile-files'
 import { type GoVersionReport, goToolBuildId, goVersionM } from './helpers/go-version-m'
 
 /** Drops `undefined` members so an absent `replace` and `replace: undefined` compare equal. */
@@ -163,6 +164,13 @@ test('a FIFO is NOT_A_FILE and is never opened for reading (would block)', async
   const error = await t.throwsAsync(inspect(fifo), { instanceOf: GopsError })
   t.is((error as GopsError).code, 'NOT_A_FILE')
   t.is(t.throws(() => inspectSync(fifo), { instanceOf: GopsError })?.code, 'NOT_A_FILE')
+})
+
+test('400 damaged copies of Go binaries (ELF, Mach-O, PE, XCOFF), cut and overwritten: every one answered, isGo only with evidence', async (t) => {
+  const run = await inspectDamaged(400, join(scratch, 'damaged'))
+  t.is(run.inputs, 400)
+  t.deepEqual(run.errors, [])
+  t.log(`${run.goAnswers} still found to be Go; at most ${run.maxBytesRead} bytes read for one`)
 })
 
 test('inspectSync gives the same answer as inspect', async (t) => {

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { ExecutionContext } from 'ava'
+
+/** What these helpers need of a test: somewhere to register clean-up (bench/abuse.ts passes its own). */
+export type Teardown = Pick<ExecutionContext, 'teardown'>
 import type { AgentOptions } from '../../index'
 import { packageRoot } from '../../src/package-root'
 
@@ -47,7 +50,7 @@ export interface TargetOptions {
 }
 
 /** A temporary directory removed when the test ends. */
-export function tempDir(t: ExecutionContext): string {
+export function tempDir(t: Teardown): string {
   const dir = mkdtempSync(join(tmpdir(), 'gops-agent-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
@@ -71,7 +74,7 @@ export function transpileFixture(): void {
 }
 
 /** Starts the fixture and waits for its agent to listen; the child is killed when the test ends. */
-export async function startTarget(t: ExecutionContext, { behaviour, options = {}, nodeArgs = [], configDir, env: extraEnv = {} }: TargetOptions): Promise<AgentTarget> {
+export async function startTarget(t: Teardown, { behaviour, options = {}, nodeArgs = [], configDir, env: extraEnv = {} }: TargetOptions): Promise<AgentTarget> {
   const env: NodeJS.ProcessEnv = { ...process.env }
   if (configDir === null) delete env.GOPS_CONFIG_DIR
   Object.assign(env, extraEnv)

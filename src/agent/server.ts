@@ -1,23 +1,30 @@
 // The TCP side of the agent, byte-compatible with Go's: read one command byte (setgc: plus a
 // varint), reply, close. Unlike Go's it serves clients concurrently, puts a deadline on reads,
-// and runs one profile or trace at a time.
+// keeps answering real clients under floods of silent or junk connections (admission.ts), and
+// runs one profile or trace at a time.
 import { once } from 'node:events'
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
+import { Admission, MAX_IN_PROGRESS } from './admission'
 import type { CommandContext, CommandSpec, Reply } from './commands/command'
 import { commandTable } from './commands/index'
 import { peerUid } from './peer-uid'
 import { warn } from './warn'
 
-/** Enough for a handful of concurrent tools; more would only queue work on the main thread. */
-export const MAX_CONNECTIONS = 32
-
 export interface RunningServer {
   address: AddressInfo
   close(): Promise<void>
 }
+
+/**
+ * Connections the kernel may queue before the agent accepts them (capped by somaxconn, 4096 by
+ * default on Linux, as Go's listeners ask for): under a flood a real client then waits its turn in
+ * the queue, which the agent drains fast, instead of having its SYN dropped and retried a second
+ * or more later. Node's default is 511.
+ */
+const LISTEN_BACKLOG = 4096
 
 interface Request {
   spec: CommandSpec
@@ -42,14 +49,26 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
     }
   }
   const inFlight = new Set<Promise<void>>()
+  const admission = new Admission()
   let exclusiveBusy = false
 
   const serve = async (socket: Socket): Promise<void> => {
     socket.on('error', () => {}) // a client vanishing mid-reply is its own business
-    if (ctx.options.sameUserOnly && !(await fromSameUser(socket))) return void socket.destroy()
-    const request = await readRequest(socket, commands, ctx.options.readTimeoutMs)
-    if (!request) return void socket.destroy()
-    const { spec, argument } = request
+    admission.admit(socket)
+    const request = await readAllowedRequest(socket, commands, ctx)
+    if (!request) {
+      admission.rejected(socket)
+      return void socket.destroy()
+    }
+    if (!admission.requestComplete(socket)) return refuse(socket, `busy: ${MAX_IN_PROGRESS} requests are being answered; try again shortly\n`)
+    try {
+      await answer(socket, request)
+    } finally {
+      admission.finished()
+    }
+  }
+
+  const answer = async (socket: Socket, { spec, argument }: Request): Promise<void> => {
     if (spec.exclusive && exclusiveBusy) return reply(socket, 'busy: another profile or trace is running; try again when it ends\n', ctx)
     if (spec.exclusive) exclusiveBusy = true
     try {
@@ -66,8 +85,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
     const done = serve(socket).finally(() => inFlight.delete(done))
     inFlight.add(done)
   })
-  server.maxConnections = MAX_CONNECTIONS
-  server.listen(ctx.options.port, ctx.options.host)
+  server.listen({ port: ctx.options.port, host: ctx.options.host, backlog: LISTEN_BACKLOG })
   await once(server, 'listening')
   if (!keepsProcessAlive) server.unref()
 
@@ -77,6 +95,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
       closeController.abort()
       const closed = once(server, 'close')
       server.close()
+      admission.dropWaiting()
       await Promise.allSettled(inFlight)
       await closed
       for (const spec of started) await spec.stop!(ctx).catch(() => undefined)
@@ -84,13 +103,21 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   }
 }
 
+/** The request, or null when the peer is of another user (with sameUserOnly) or sent none. */
+async function readAllowedRequest(socket: Socket, commands: Map<number, CommandSpec>, ctx: CommandContext): Promise<Request | null> {
+  if (ctx.options.sameUserOnly && !(await fromSameUser(socket))) return null
+  return readRequest(socket, commands, ctx.options.readTimeoutMs)
+}
+
 /**
  * The command byte, and setgc's varint, under one deadline for the whole request (not per byte,
- * so trickling bytes cannot hold a connection longer); null for anything else.
+ * so trickling bytes cannot hold a connection longer); null for anything else. At most the
+ * request's 11 bytes are kept, whatever the client sends.
  */
 function readRequest(socket: Socket, commands: Map<number, CommandSpec>, timeoutMs: number): Promise<Request | null> {
   return new Promise((resolve) => {
-    let received = Buffer.alloc(0)
+    const received = Buffer.alloc(1 + MAX_VARINT_LEN)
+    let length = 0
     const finish = (request: Request | null): void => {
       clearTimeout(deadline)
       socket.off('data', onData).off('end', onEnd).off('close', onEnd)
@@ -99,13 +126,13 @@ function readRequest(socket: Socket, commands: Map<number, CommandSpec>, timeout
     }
     const onEnd = (): void => finish(null)
     const onData = (chunk: Buffer): void => {
-      received = Buffer.concat([received, chunk]).subarray(0, 1 + MAX_VARINT_LEN)
+      length += chunk.copy(received, length)
       const spec = commands.get(received[0])
       if (!spec) return finish(null)
       if (!spec.takesVarint) return finish({ spec, argument: null })
-      const argument = decodeVarint(received.subarray(1))
+      const argument = decodeVarint(received.subarray(1, length))
       if (argument !== null) finish({ spec, argument })
-      else if (received.length === 1 + MAX_VARINT_LEN) finish(null)
+      else if (length === received.length) finish(null)
     }
     socket.on('data', onData).once('end', onEnd).once('close', onEnd)
     const deadline = setTimeout(onEnd, timeoutMs)
@@ -121,6 +148,11 @@ async function reply(socket: Socket, body: Reply, ctx: CommandContext): Promise<
   }
   socket.end(body)
   await once(socket, 'close').catch(() => undefined)
+}
+
+/** A one-line refusal outside the cap on requests: written, then the connection is closed at once. */
+function refuse(socket: Socket, text: string): void {
+  socket.end(text, () => socket.destroy())
 }
 
 async function fromSameUser(socket: Socket): Promise<boolean> {
