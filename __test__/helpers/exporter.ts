@@ -27,11 +27,11 @@ export async function startExporter(t: ExecutionContext | null, args: string[] =
   child.once('exit', () => running.delete(child))
   t?.teardown(() => void child.kill('SIGKILL'))
   let stderr = ''
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }))
+  const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }))
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk
-      const match = stderr.match(/serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/)
+      const match = stderr.match(/serving http:\/\/\S+:(\d+)\/metrics/)
       if (match) resolve(Number(match[1]))
     })
     void exited.then(({ code, signal }) => reject(new Error(`the exporter ended (${code ?? signal}) before serving: ${stderr}`)))

@@ -17,17 +17,18 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
   const intervalMs = duration(options.interval, '--interval', 0)
   const agentTimeoutMs = duration(options.agentTimeout, '--agent-timeout', 1)
   const shown = host === undefined ? 'every interface' : host
-  if (host === undefined || !isLoopback(host)) {
-    if (!options.allowRemote) {
-      throw new GopsError(
-        'REMOTE_NOT_ALLOWED',
-        `refusing to listen on ${shown}: the metrics name every process, path and Go version on this host; ` +
-          'pass --allow-remote to expose them, or listen on 127.0.0.1',
-      )
-    }
-    warn(`listening on ${shown}: anyone who can reach port ${port} sees every process, path and Go version on this host`)
+  const remote = host === undefined || !isLoopback(host)
+  if (remote && !options.allowRemote) {
+    throw new GopsError(
+      'REMOTE_NOT_ALLOWED',
+      `refusing to listen on ${shown}: the metrics name every process, path and Go version on this host; ` +
+        'pass --allow-remote to expose them, or listen on 127.0.0.1',
+    )
   }
   const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs })
+  if (remote) {
+    warn(`listening on ${shown}: anyone who can reach ${exporter.url} sees every process, path and Go version on this host`)
+  }
   warn(`serving ${exporter.url}`)
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
