@@ -4,6 +4,7 @@ import test from 'ava'
 import { spawnSync } from 'node:child_process'
 import { createServer, connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { packageRoot } from '../src/package-root'
 import { runCli } from './helpers/cli'
 import { get, startExporter } from './helpers/exporter'
 import { buildGo } from './helpers/go'
@@ -137,4 +138,16 @@ asRoot('a failed scan is counted, the last good data is served with its age, /he
   const recovered = (await get(`${exporter.base}/metrics`)).body
   t.true(value(recovered, 'gops_scan_age_seconds')! < 0.25)
   t.is((await get(`${exporter.base}/healthz`)).status, 200)
+})
+
+test('the list view loads neither the exporter nor prom-client', async (t) => {
+  const script = `
+    const { main } = require('./src/cli/main')
+    main(['list', '--json']).then(() => {
+      const loaded = Object.keys(require.cache).filter((file) => /prom-client|negotiator|[\\\\/]exporter/.test(file))
+      process.stderr.write(JSON.stringify(loaded))
+    })`
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: packageRoot, encoding: 'utf8' })
+  t.is(result.status, 0, result.stderr)
+  t.deepEqual(JSON.parse(result.stderr), [])
 })

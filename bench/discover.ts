@@ -2,40 +2,24 @@
 // times, in one run, the real gops CLI, the gops-native CLI, and in-process Scanner scans cold
 // (new Scanner) and warm (same Scanner), at ~300 and ~1,000 processes.
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
+import { execFile } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Scanner, discover } from '../index'
-import { buildGo, gopsCli } from '../__test__/helpers/go'
+import { gopsCli } from '../__test__/helpers/go'
+import { IdleProcesses } from './idle-processes'
 import { median } from './median'
 
 const run = promisify(execFile)
 const ROUNDS = 21
 const WARM_PER_ROUND = 10
-const children: ChildProcess[] = []
+const idle = new IdleProcesses()
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now()
   await fn()
   return performance.now() - start
-}
-
-async function start(file: string, args: string[]): Promise<void> {
-  const child = spawn(file, args, { stdio: 'ignore' })
-  children.push(child)
-  await once(child, 'spawn')
-}
-
-/** Brings the idle processes up to `go` Go processes (round-robin over the binaries) and `other` sleeps. */
-async function populate(binaries: string[], go: number, other: number, have: { go: number; other: number }): Promise<void> {
-  for (; have.go < go; have.go++) await start(binaries[have.go % binaries.length], ['3600'])
-  for (; have.other < other; have.other++) await start('sleep', ['3600'])
-}
-
-function stopAll(): void {
-  for (const child of children) child.kill('SIGKILL')
 }
 
 /**
@@ -81,27 +65,23 @@ async function measure(label: string, gops: string): Promise<void> {
 
 async function main(): Promise<void> {
   process.on('SIGINT', () => {
-    stopAll()
+    idle.stopAll()
     process.exit(130)
   })
   const gops = gopsCli()
-  const binaries = Array.from({ length: 20 }, (_, i) =>
-    buildGo({ program: 'hello', name: `hello-bench-${i}`, flags: [`-ldflags=-X main.benchVariant=${i}`] }),
-  )
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}`)
-  const have = { go: 0, other: 0 }
   try {
-    await populate(binaries, 100, 200, have)
+    await idle.populate(100, 200)
     await measure('~300 processes (100 Go from 20 binaries, 200 sleep)', gops)
-    await populate(binaries, 300, 700, have)
+    await idle.populate(300, 700)
     await measure('~1,000 processes (300 Go from 20 binaries, 700 sleep)', gops)
   } finally {
-    stopAll()
+    idle.stopAll()
   }
 }
 
 main().catch((error) => {
-  stopAll()
+  idle.stopAll()
   console.error(error)
   process.exitCode = 1
 })
