@@ -47,10 +47,14 @@ async function startExporter(args: string[]): Promise<{ child: ChildProcess; url
   return { child, url }
 }
 
-async function scrape(url: string): Promise<{ ms: number; bytes: number }> {
+async function scrape(url: string): Promise<{ ms: number; bytes: number; page: string }> {
   const start = performance.now()
-  const body = await (await fetch(url, { headers: { accept: PROMETHEUS_ACCEPT } })).text()
-  return { ms: performance.now() - start, bytes: Buffer.byteLength(body) }
+  const page = await (await fetch(url, { headers: { accept: PROMETHEUS_ACCEPT } })).text()
+  return { ms: performance.now() - start, bytes: Buffer.byteLength(page), page }
+}
+
+function sample(page: string, name: string): string {
+  return page.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? '?'
 }
 
 async function measure(label: string, args: string[]): Promise<void> {
@@ -65,17 +69,20 @@ async function measure(label: string, args: string[]): Promise<void> {
     const scrapeStart = cpuSeconds(pid)
     const latencies: number[] = []
     let bytes = 0
+    let page = ''
     const began = performance.now()
     for (let i = 0; i < SECONDS; i++) {
       const result = await scrape(url)
       latencies.push(result.ms)
       bytes = result.bytes
+      page = result.page
       await sleep(Math.max(0, began + (i + 1) * 1000 - performance.now()))
     }
     const perScrapeMs = ((cpuSeconds(pid) - scrapeStart) / SECONDS) * 1000
     console.log(
       `| ${label} | ${idlePerSecondMs.toFixed(2)} ms | ${perScrapeMs.toFixed(2)} ms | ${(perScrapeMs - idlePerSecondMs).toFixed(2)} ms | ` +
-        `${median(latencies).toFixed(2)} ms | ${(bytes / 1024).toFixed(0)} KiB | ${rssMb(pid).toFixed(0)} MB |`,
+        `${median(latencies).toFixed(2)} ms | ${(bytes / 1024).toFixed(0)} KiB | ${rssMb(pid).toFixed(0)} MB | ` +
+        `${sample(page, 'gops_scan_processes')} / ${sample(page, 'gops_scan_go_processes')} |`,
     )
   } finally {
     child.kill('SIGKILL')
@@ -104,8 +111,8 @@ async function main(): Promise<void> {
     const processes = readFileSync('/proc/loadavg', 'utf8').split(' ')[3]
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}; running/total tasks ${processes}`)
     console.log(`${SECONDS} s idle, then ${SECONDS} scrapes at 1/s (Prometheus's Accept header: OpenMetrics), --interval 1s`)
-    console.log('| exporter | CPU per second, idle | CPU per scrape | CPU per scrape above idle | scrape latency (median) | page | RSS |')
-    console.log('|---|---|---|---|---|---|---|')
+    console.log('| exporter | CPU per second, idle | CPU per scrape | CPU per scrape above idle | scrape latency (median) | page | RSS | processes / Go |')
+    console.log('|---|---|---|---|---|---|---|---|')
     await measure('scan only', [])
     await measure('--agent-stats (20 Go agents)', ['--agent-stats'])
     console.log(`gops CLI v0.3.28, one run (list): ${gopsRunCpuMs(20).toFixed(1)} ms CPU (mean of 20 runs)`)

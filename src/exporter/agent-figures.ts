@@ -3,6 +3,8 @@
 import { memStats, stats, type ClientOptions, type MemStats, type RuntimeStats } from '../client/commands'
 import { parseGoBytes, parseGoDuration } from '../client/go-values'
 import type { NodeReply } from '../client/node-agent'
+import { resolveTarget, type AgentAddress } from '../client/target'
+import type { GoProcess } from '../discover'
 import { GopsError, isGopsError } from '../errors'
 
 /** What one agent told; a figure its runtime does not have (a Node process's goroutines) is absent. */
@@ -15,6 +17,9 @@ export interface AgentFigures {
   gcPauseSeconds?: number
 }
 
+/** Agents' addresses by PID, kept while the process is the same one (same start time). */
+export type AddressCache = Map<number, { startedAt: number; address: AgentAddress }>
+
 export interface AgentReadOptions {
   /** Every read must end by this time (ms since the epoch); reads not started by then are not started. */
   deadline: number
@@ -23,6 +28,8 @@ export interface AgentReadOptions {
   configDir?: string
   /** Abandons every read (the exporter is stopping). */
   signal?: AbortSignal
+  /** Resolved port files, reused from refresh to refresh; an entry is dropped when its read fails. */
+  addresses: AddressCache
 }
 
 export interface AgentReadResults {
@@ -31,33 +38,44 @@ export interface AgentReadResults {
   failures: Map<string, number>
 }
 
-/** Asks each PID's agent, at most `concurrency` at a time, all within one deadline. */
-export async function readAgents(pids: number[], options: AgentReadOptions): Promise<AgentReadResults> {
+/** Asks each process's agent, at most `concurrency` at a time, all within one deadline. */
+export async function readAgents(processes: GoProcess[], options: AgentReadOptions): Promise<AgentReadResults> {
   const results: AgentReadResults = { figures: new Map(), failures: new Map() }
-  const queue = [...pids]
+  const { addresses } = options
+  const current = new Set(processes.map((p) => p.pid))
+  for (const pid of addresses.keys()) if (!current.has(pid)) addresses.delete(pid)
+  const queue = [...processes]
   const worker = async (): Promise<void> => {
-    for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (let process = queue.shift(); process !== undefined; process = queue.shift()) {
       try {
-        results.figures.set(pid, await readAgent(pid, options))
+        results.figures.set(process.pid, await readAgent(process, options))
       } catch (error) {
+        addresses.delete(process.pid)
         const code = isGopsError(error) ? error.code : 'INTERNAL'
         results.failures.set(code, (results.failures.get(code) ?? 0) + 1)
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, pids.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, processes.length) }, worker))
   return results
 }
 
 /** A Go agent serves one connection at a time, so its two replies are asked for one after the other. */
-async function readAgent(pid: number, options: AgentReadOptions): Promise<AgentFigures> {
+async function readAgent({ pid, startedAt }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
   const client = (): ClientOptions => {
     const left = Math.floor(options.deadline - Date.now())
     if (left <= 0) throw new GopsError('TIMEOUT', `no time left before the deadline to ask the agent of process ${pid}`)
     return { configDir: options.configDir, signal: options.signal, timeoutMs: left, connectTimeoutMs: left }
   }
-  const runtime = await stats(pid, client())
-  const memory = await memStats(pid, client())
+  const cached = options.addresses.get(pid)
+  let address = cached?.startedAt === startedAt.getTime() ? cached.address : undefined
+  if (!address) {
+    address = await resolveTarget(pid, client())
+    options.addresses.set(pid, { startedAt: startedAt.getTime(), address })
+  }
+  const target = { host: address.host, port: address.port }
+  const runtime = await stats(target, client())
+  const memory = await memStats(target, client())
   return { ...runtimeFigures(runtime), ...memoryFigures(memory) }
 }
 

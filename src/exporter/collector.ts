@@ -62,7 +62,11 @@ export class ScannerCollector {
     this.#sampler = new Sampler({ scanner, intervalMs, configDir, agentStats: agentStatsOptions(agentStats) })
   }
 
-  /** Adds the metrics to `registry`; returns a function that removes them again. */
+  /**
+   * Adds the metrics to `registry`; returns a function that removes them again. Counters and
+   * the histogram count from here on. Give each exposition format its own registry: prom-client
+   * renames counters in place when it writes OpenMetrics.
+   */
   register(registry: MetricsRegistry): () => void {
     const metrics = defineMetrics(this.#sampler, registry, this.#sampler.agentStats)
     const unsubscribe = this.#sampler.onRefresh(metrics.record)
@@ -76,7 +80,7 @@ export class ScannerCollector {
     const { snapshot, lastError } = this.#sampler
     return {
       scannedAt: snapshot ? new Date(snapshot.scannedAt) : null,
-      lastError: lastError === null ? null : lastError instanceof GopsError ? lastError : new GopsError('SCAN_FAILED', lastError.message, { cause: lastError }),
+      lastError,
     }
   }
 
@@ -108,7 +112,14 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
   const names: string[] = []
   const waitForRefresh = async () => void (await sampler.current())
 
-  function snapshotGauge<L extends string>(name: string, help: string, labelNames: readonly L[], fill: (gauge: Gauge<L>, s: Snapshot) => void) {
+  /** `same` tells when a new snapshot holds nothing new for this gauge, so it is not refilled. */
+  function snapshotGauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (gauge: Gauge<L>, s: Snapshot) => void,
+    same: (a: Snapshot, b: Snapshot) => boolean = (a, b) => a === b,
+  ) {
     let filled: Snapshot | null = null
     names.push(name)
     return new Gauge<L>({
@@ -118,7 +129,7 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
       registers,
       async collect() {
         const snapshot = await sampler.current()
-        if (!snapshot || snapshot === filled) return
+        if (!snapshot || (filled && same(filled, snapshot))) return
         this.reset()
         fill(this, snapshot)
         filled = snapshot
@@ -132,10 +143,10 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
 
   snapshotGauge('gops_process_info', 'A Go process (or Node process running a gops-native agent) on this host; always 1.', INFO_LABELS, (gauge, s) => {
     for (const p of s.processes) gauge.set(infoLabels(p), 1)
-  })
+  }, sameProcesses)
   snapshotGauge('gops_process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', ['pid'], (gauge, s) => {
     for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedAt.getTime() / 1000)
-  })
+  }, sameProcesses)
   for (const [name, help, read] of SCAN_GAUGES) snapshotGauge(name, help, [], (gauge, s) => gauge.set(read(s)))
   names.push('gops_scan_age_seconds')
   new Gauge({
@@ -184,6 +195,11 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
     for (const [code, count] of report.agentFailures) agentFailures?.inc({ code }, count)
   }
   return { names, record }
+}
+
+/** A Scanner hands out the same frozen object while a process stays the same. */
+function sameProcesses(a: Snapshot, b: Snapshot): boolean {
+  return a.processes.length === b.processes.length && a.processes.every((p, i) => p === b.processes[i])
 }
 
 function infoLabels(p: GoProcess): Record<(typeof INFO_LABELS)[number], string> {

@@ -1,7 +1,8 @@
 // What the exporter serves: the last good scan (and agent figures), refreshed at most once per
 // interval however often it is asked for, so every scrape of one refresh sees the same data.
 import type { GoProcess, Scanner, ScanStats } from '../discover'
-import { readAgents, type AgentFigures } from './agent-figures'
+import { GopsError, isGopsError } from '../errors'
+import { readAgents, type AddressCache, type AgentFigures } from './agent-figures'
 
 export interface AgentStatsOptions {
   /** Every agent read of a refresh ends within this many ms of its start. */
@@ -42,11 +43,12 @@ export interface RefreshReport {
 export class Sampler {
   readonly #options: SamplerOptions
   #snapshot: Snapshot | null = null
-  #lastError: Error | null = null
+  #lastError: GopsError | null = null
   #lastAttempt = -Infinity
   #refreshing: Promise<Snapshot | null> | null = null
   readonly #listeners = new Set<(report: RefreshReport) => void>()
   readonly #stop = new AbortController()
+  readonly #addresses: AddressCache = new Map()
 
   constructor(options: SamplerOptions) {
     this.#options = options
@@ -66,7 +68,7 @@ export class Sampler {
   }
 
   /** The last scan's failure, or null when it succeeded (or none ran yet). */
-  get lastError(): Error | null {
+  get lastError(): GopsError | null {
     return this.#lastError
   }
 
@@ -97,15 +99,22 @@ export class Sampler {
       const { processes, stats } = await scanner.scan()
       const scanSeconds = (performance.now() - started) / 1000
       const scannedAt = Date.now()
-      const agentPids = agentStats ? processes.filter((p) => p.agent).map((p) => p.pid) : []
+      const withAgent = agentStats ? processes.filter((p) => p.agent) : []
+      const agentPids = withAgent.map((p) => p.pid)
       const agents = agentStats
-        ? await readAgents(agentPids, { ...agentStats, deadline: Date.now() + agentStats.timeoutMs, configDir, signal: this.#stop.signal })
+        ? await readAgents(withAgent, {
+            ...agentStats,
+            deadline: Date.now() + agentStats.timeoutMs,
+            configDir,
+            signal: this.#stop.signal,
+            addresses: this.#addresses,
+          })
         : { figures: new Map(), failures: new Map() }
       this.#snapshot = { processes, stats, scannedAt, agents: agents.figures, agentPids }
       this.#lastError = null
       report = { scanSeconds, stats, agentFailures: agents.failures }
     } catch (error) {
-      this.#lastError = error as Error
+      this.#lastError = isGopsError(error) ? error : new GopsError('SCAN_FAILED', String((error as Error)?.message ?? error), { cause: error })
       report = { scanSeconds: null, stats: null, agentFailures: new Map() }
     }
     for (const listener of this.#listeners) listener(report)

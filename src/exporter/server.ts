@@ -9,6 +9,12 @@ import type { OpenMetricsContentType, Registry } from 'prom-client'
 import { GopsError } from '../errors'
 import { ScannerCollector, type MetricsRegistry } from './collector'
 
+/**
+ * How often prom-client's event-loop monitor samples (its default, 10 ms, is most of an idle
+ * exporter's CPU); each sample still measures the lag exactly.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100
+
 export interface ExporterOptions {
   /** undefined: every interface. */
   host?: string
@@ -30,15 +36,21 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     intervalMs: options.intervalMs,
     agentStats: options.agentStats && { timeoutMs: options.agentTimeoutMs },
   })
-  const openMetrics = new Registry<OpenMetricsContentType>()
-  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
-  const registries: MetricsRegistry[] = [new Registry(), openMetrics]
-  for (const register of registries) {
-    collector.register(register)
-    collectDefaultMetrics({ register })
+  // Made on the first scrape asking for its format: a Prometheus server only ever asks for
+  // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
+  const registries = new Map<string, MetricsRegistry>()
+  const registryFor = (type: string): MetricsRegistry => {
+    let registry = registries.get(type)
+    if (!registry) {
+      const register = new Registry<OpenMetricsContentType>()
+      register.setContentType(type as OpenMetricsContentType)
+      collector.register(register)
+      collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
+      registries.set(type, (registry = register))
+    }
+    return registry
   }
-  const byType = new Map<string, MetricsRegistry>(registries.map((r) => [r.contentType, r]))
-  const offered = [...byType.keys()] // text first: a plain `*/*` gets the classic format
+  const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => reply(response, 500, `cannot collect the metrics: ${error.message}\n`))
@@ -52,8 +64,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     const path = (request.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      const type = new Negotiator(request).mediaType(offered) ?? offered[0]
-      const registry = byType.get(type)!
+      const registry = registryFor(new Negotiator(request).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await (registry as Registry).metrics(), registry.contentType)
     }
