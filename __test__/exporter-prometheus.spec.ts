@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startTarget } from './helpers/agent'
 import { startExporter, get, type RunningExporter } from './helpers/exporter'
 import { buildGo, goVersion } from './helpers/go'
 import { INSTALL_HINT, Prometheus, prometheusBinary } from './helpers/prometheus'
@@ -119,6 +120,17 @@ check("a Go agent's goroutine count and memory figures appear", async (t) => {
   await prometheus.waitFor(`gops_agent_gc_cycles{${pid}}`, (s) => s.length === 1 && s[0].value >= 0)
   await prometheus.waitFor(`gops_agent_up{${pid}}`, (s) => s.length === 1 && s[0].value === 1)
   await prometheus.waitFor(`gops_process_info{${pid}}`, (s) => s.length === 1 && s[0].metric.agent === 'true')
+})
+
+check("a Node agent's process has no go_version label in Prometheus, and its figures but no goroutines", async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle' })
+  const pid = `pid="${target.pid}"`
+  const [info] = await prometheus.waitFor(`gops_process_info{${pid}}`, (s) => s.length === 1)
+  t.like(info.metric, { runtime: 'node', agent: 'true', main_path: undefined })
+  t.false('go_version' in info.metric, 'an empty label value is no label to Prometheus')
+  await prometheus.waitFor(`gops_agent_os_threads{${pid}}`, (s) => s.length === 1 && s[0].value >= 1)
+  await prometheus.waitFor(`gops_agent_heap_alloc_bytes{${pid}}`, (s) => s.length === 1 && s[0].value > 0)
+  t.deepEqual(await prometheus.query(`gops_agent_goroutines{${pid}}`), [])
 })
 
 check('a stuck agent is counted as a failed read and never fails or stalls the scrape', async (t) => {
