@@ -49,6 +49,14 @@ test('--allow-remote serves on every interface with a warning', async (t) => {
   t.is((await get(`${exporter.base}/metrics`)).status, 200)
 })
 
+test('--listen takes [IPv6]:PORT and a bare PORT (loopback) without --allow-remote', async (t) => {
+  const v6 = await startExporter(t, ['--listen', '[::1]:0'])
+  t.regex(v6.stderr(), /^gops-native exporter: serving http:\/\/\[::1\]:\d+\/metrics\n$/)
+  t.is((await get(`http://[::1]:${v6.port}/healthz`)).status, 200)
+  const bare = await startExporter(t, ['--listen', '0'])
+  t.regex(bare.stderr(), /^gops-native exporter: serving http:\/\/127\.0\.0\.1:\d+\/metrics\n$/)
+})
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`${signal} stops it cleanly: exit 0, port closed`, async (t) => {
     const exporter = await startExporter(t)
