@@ -22,6 +22,7 @@ const check = optOut ? test.serial.skip : test.serial
 let exporter: RunningExporter
 let prometheus: Prometheus
 let capture: Server
+let capturePort: number
 /** The Accept header of Prometheus's scrapes, seen by a second target. */
 let scraperAccept: string | undefined
 const agents: GoAgent[] = []
@@ -37,7 +38,7 @@ test.before(async () => {
     response.end('capture_up 1\n')
   })
   await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve))
-  const capturePort = (capture.address() as { port: number }).port
+  capturePort = (capture.address() as { port: number }).port
   prometheus = await Prometheus.start(binary, [`127.0.0.1:${exporter.port}`, `127.0.0.1:${capturePort}`])
 })
 
@@ -53,6 +54,7 @@ const instance = () => `127.0.0.1:${exporter.port}`
 
 check('Prometheus negotiates OpenMetrics and scrapes the page without error', async (t) => {
   await prometheus.waitFor(`up{instance="${instance()}"}`, (s) => s.length === 1 && s[0].value === 1)
+  await prometheus.waitFor(`up{instance="127.0.0.1:${capturePort}"}`, (s) => s.length === 1 && s[0].value === 1)
   const { activeTargets } = (await prometheus.api('targets')) as { activeTargets: Array<{ scrapeUrl: string; health: string; lastError: string }> }
   const target = activeTargets.find((a) => a.scrapeUrl.includes(`:${exporter.port}/`))
   t.like(target, { health: 'up', lastError: '' })
