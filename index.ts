@@ -37,3 +37,4 @@ export {
   type WatchOptions,
 } from './src/discover'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
+export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

@@ -5,12 +5,13 @@ import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { onStdoutError, reportError } from './output'
 import { registerAgentCommands } from './commands/agent'
+import { registerExporter } from './commands/exporter'
 import { registerInspectCommand } from './commands/inspect'
 import { registerProcesses } from './commands/processes'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand]
+const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand, registerExporter]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

@@ -1,0 +1,86 @@
+// ScannerCollector as a library: plugged into a registry a tool already has, with real
+// processes (a Go program, a Node process running our agent) behind it.
+import test from 'ava'
+import { Counter, Registry } from 'prom-client'
+import { GopsError, Scanner, ScannerCollector } from '../index'
+import { startTarget } from './helpers/agent'
+import { buildGo, goVersion } from './helpers/go'
+import { startProcess } from './helpers/processes'
+
+/** The samples of `name` on a text page, as label text -> value. */
+function samples(page: string, name: string): Map<string, number> {
+  const found = new Map<string, number>()
+  for (const line of page.split('\n')) {
+    const match = line.match(/^([a-z_]+)(\{.*\})? (\S+)$/)
+    if (match && match[1] === name) found.set(match[2] ?? '', Number(match[3]))
+  }
+  return found
+}
+
+test("plugs into a tool's registry next to its own metrics, and comes out again", async (t) => {
+  const registry = new Registry()
+  const own = new Counter({ name: 'tool_requests_total', help: 'The tool’s own counter.', registers: [registry] })
+  own.inc(3)
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  const collector = new ScannerCollector({ scanner: new Scanner(), intervalMs: 0 })
+  const unregister = collector.register(registry)
+
+  const page = await registry.metrics()
+  t.is(samples(page, 'tool_requests_total').get(''), 3)
+  const info = [...samples(page, 'gops_process_info').keys()].find((labels) => labels.includes(`pid="${child.pid}"`))
+  t.truthy(info, `pid ${child.pid} missing`)
+  t.true(info!.includes(`go_version="${goVersion()}"`) && info!.includes('runtime="go"') && info!.includes('agent="false"'), info)
+  t.deepEqual(collector.status().lastError, null)
+  t.true(collector.status().scannedAt instanceof Date)
+  t.false(page.includes('gops_agent_'), 'agent metrics without agentStats')
+
+  unregister()
+  const after = await registry.metrics()
+  t.false(after.includes('gops_'))
+  t.is(samples(after, 'tool_requests_total').get(''), 3)
+})
+
+test('rescans at most once per interval however often the registry is read', async (t) => {
+  const registry = new Registry()
+  new ScannerCollector({ intervalMs: 60_000 }).register(registry)
+  const first = await registry.metrics()
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  const pages = await Promise.all([registry.metrics(), registry.metrics(), registry.metrics()])
+  for (const page of [first, ...pages]) {
+    t.is(samples(page, 'gops_scan_duration_seconds_count').get(''), 1)
+    t.false(page.includes(`pid="${child.pid}"`))
+  }
+  // With no interval, each read scans.
+  const eager = new Registry()
+  new ScannerCollector({ intervalMs: 0 }).register(eager)
+  await eager.metrics()
+  const page = await eager.metrics()
+  t.is(samples(page, 'gops_scan_duration_seconds_count').get(''), 2)
+  t.true(page.includes(`pid="${child.pid}"`))
+})
+
+test("agentStats reads a Node agent's figures (no goroutines: Node has none)", async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle' })
+  const registry = new Registry()
+  const collector = new ScannerCollector({ intervalMs: 0, agentStats: { timeoutMs: 5000, concurrency: 4 } })
+  collector.register(registry)
+  t.teardown(() => collector.close())
+  const page = await registry.metrics()
+  const pid = `{pid="${target.pid}"}`
+  t.is(samples(page, 'gops_agent_up').get(pid), 1)
+  t.true(samples(page, 'gops_agent_os_threads').get(pid)! >= 1)
+  t.true(samples(page, 'gops_agent_heap_alloc_bytes').get(pid)! > 0)
+  t.true(samples(page, 'gops_agent_heap_sys_bytes').get(pid)! >= samples(page, 'gops_agent_heap_alloc_bytes').get(pid)!)
+  t.true(samples(page, 'gops_agent_gc_cycles').get(pid)! >= 0)
+  t.true(samples(page, 'gops_agent_gc_pause_seconds').get(pid)! >= 0)
+  t.false(samples(page, 'gops_agent_goroutines').has(pid))
+  const info = [...samples(page, 'gops_process_info').keys()].find((labels) => labels.includes(`pid="${target.pid}"`))
+  t.true(info?.includes('runtime="node"') && info.includes('agent="true"') && info.includes('go_version=""'), info)
+})
+
+test('bad options are INVALID_OPTION errors', (t) => {
+  for (const options of [{ intervalMs: -1 }, { intervalMs: NaN }, { agentStats: { timeoutMs: 0 } }, { agentStats: { concurrency: 0 } }, { agentStats: { concurrency: 1.5 } }]) {
+    const error = t.throws(() => new ScannerCollector(options), { instanceOf: GopsError }, JSON.stringify(options))
+    t.is(error?.code, 'INVALID_OPTION')
+  }
+})

@@ -1,0 +1,118 @@
+// The runtime figures the exporter reports for each process running a gops agent, read through
+// the client: Go's stats and memstats replies, or the Node agent's `key: value` equivalents.
+import { memStats, stats, type ClientOptions, type MemStats, type RuntimeStats } from '../client/commands'
+import { parseGoBytes, parseGoDuration } from '../client/go-values'
+import type { NodeReply } from '../client/node-agent'
+import { resolveTarget, type AgentAddress } from '../client/target'
+import type { GoProcess } from '../discover'
+import { GopsError, isGopsError } from '../errors'
+
+/** What one agent told; a figure its runtime does not have (a Node process's goroutines) is absent. */
+export interface AgentFigures {
+  goroutines?: number
+  osThreads?: number
+  heapAllocBytes?: number
+  heapSysBytes?: number
+  gcCycles?: number
+  gcPauseSeconds?: number
+}
+
+/** Agents' addresses by PID, kept while the process is the same one (same start time). */
+export type AddressCache = Map<number, { startedAt: number; address: AgentAddress }>
+
+export interface AgentReadOptions {
+  /** Every read must end by this time (ms since the epoch); reads not started by then are not started. */
+  deadline: number
+  /** How many agents are asked at once. */
+  concurrency: number
+  configDir?: string
+  /** Abandons every read (the exporter is stopping). */
+  signal?: AbortSignal
+  /** Resolved port files, reused from refresh to refresh; an entry is dropped when its read fails. */
+  addresses: AddressCache
+}
+
+export interface AgentReadResults {
+  figures: Map<number, AgentFigures>
+  /** Failed reads by error code (TIMEOUT, AGENT_GONE, CONNECTION_REFUSED, ...). */
+  failures: Map<string, number>
+}
+
+/** Asks each process's agent, at most `concurrency` at a time, all within one deadline. */
+export async function readAgents(processes: GoProcess[], options: AgentReadOptions): Promise<AgentReadResults> {
+  const results: AgentReadResults = { figures: new Map(), failures: new Map() }
+  const { addresses } = options
+  const current = new Set(processes.map((p) => p.pid))
+  for (const pid of addresses.keys()) if (!current.has(pid)) addresses.delete(pid)
+  const queue = [...processes]
+  const worker = async (): Promise<void> => {
+    for (let process = queue.shift(); process !== undefined; process = queue.shift()) {
+      try {
+        results.figures.set(process.pid, await readAgent(process, options))
+      } catch (error) {
+        addresses.delete(process.pid)
+        const code = isGopsError(error) ? error.code : 'INTERNAL'
+        results.failures.set(code, (results.failures.get(code) ?? 0) + 1)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, processes.length) }, worker))
+  return results
+}
+
+/** A Go agent serves one connection at a time, so its two replies are asked for one after the other. */
+async function readAgent({ pid, startedAt }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
+  const client = (): ClientOptions => {
+    const left = Math.floor(options.deadline - Date.now())
+    if (left <= 0) throw new GopsError('TIMEOUT', `no time left before the deadline to ask the agent of process ${pid}`)
+    return { configDir: options.configDir, signal: options.signal, timeoutMs: left, connectTimeoutMs: left }
+  }
+  const cached = options.addresses.get(pid)
+  let address = cached?.startedAt === startedAt.getTime() ? cached.address : undefined
+  if (!address) {
+    address = await resolveTarget(pid, client())
+    options.addresses.set(pid, { startedAt: startedAt.getTime(), address })
+  }
+  const target = { host: address.host, port: address.port }
+  const runtime = await stats(target, client())
+  const memory = await memStats(target, client())
+  return { ...runtimeFigures(runtime), ...memoryFigures(memory) }
+}
+
+function runtimeFigures(reply: RuntimeStats | NodeReply): AgentFigures {
+  if (reply.runtime === 'go') return { goroutines: reply.goroutines, osThreads: reply.osThreads }
+  return definedOnly({ osThreads: count(reply.fields['OS threads']) })
+}
+
+/** From a Node agent, V8's used and total heap, its GC count and total pause. */
+function memoryFigures(reply: MemStats | NodeReply): AgentFigures {
+  if (reply.runtime === 'go') {
+    return {
+      heapAllocBytes: reply.heapAlloc,
+      heapSysBytes: reply.heapSys,
+      gcCycles: reply.numGC,
+      gcPauseSeconds: reply.gcPauseTotalNs / 1e9,
+    }
+  }
+  const { fields } = reply
+  const pauseNs = fields['gc-pause-total'] === undefined ? null : parseGoDuration(fields['gc-pause-total'])
+  return definedOnly({
+    heapAllocBytes: bytes(fields['heap-used']),
+    heapSysBytes: bytes(fields['heap-total']),
+    gcCycles: count(fields['num-gc']),
+    gcPauseSeconds: pauseNs === null ? undefined : pauseNs / 1e9,
+  })
+}
+
+/** The Node agent leaves out what it could not read (main blocked): so do its figures. */
+function definedOnly(figures: { [K in keyof AgentFigures]: number | undefined }): AgentFigures {
+  return Object.fromEntries(Object.entries(figures).filter(([, value]) => typeof value === 'number' && Number.isFinite(value)))
+}
+
+function count(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined
+}
+
+function bytes(text: string | undefined): number | undefined {
+  return (text === undefined ? null : parseGoBytes(text)) ?? undefined
+}

@@ -1,0 +1,117 @@
+// The exporter's HTTP side: /metrics in Prometheus text or OpenMetrics (whichever the scraper's
+// Accept prefers), /healthz, and a clean stop. The metrics come from one ScannerCollector,
+// registered in one registry per format: prom-client renames counters in place when it writes
+// OpenMetrics, so the two formats cannot share metric objects.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Negotiator from 'negotiator'
+import type { OpenMetricsContentType, Registry } from 'prom-client'
+import { GopsError } from '../errors'
+import { ScannerCollector, type MetricsRegistry } from './collector'
+
+/**
+ * How often prom-client's event-loop monitor samples (its default, 10 ms, is most of an idle
+ * exporter's CPU); each sample still measures the lag exactly.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100
+
+export interface ExporterOptions {
+  /** undefined: every interface. */
+  host?: string
+  port: number
+  intervalMs: number
+  agentStats: boolean
+  agentTimeoutMs: number
+}
+
+export interface RunningExporter {
+  /** Where /metrics is served, e.g. http://127.0.0.1:9792/metrics. */
+  url: string
+  close(): Promise<void>
+}
+
+export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
+  const { Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client')
+  const collector = new ScannerCollector({
+    intervalMs: options.intervalMs,
+    agentStats: options.agentStats && { timeoutMs: options.agentTimeoutMs },
+  })
+  // Made on the first scrape asking for its format: a Prometheus server only ever asks for
+  // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
+  const registries = new Map<string, MetricsRegistry>()
+  const registryFor = (type: string): MetricsRegistry => {
+    let registry = registries.get(type)
+    if (!registry) {
+      const register = new Registry<OpenMetricsContentType>()
+      register.setContentType(type as OpenMetricsContentType)
+      collector.register(register)
+      collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
+      registries.set(type, (registry = register))
+    }
+    return registry
+  }
+  const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => reply(response, 500, `cannot collect the metrics: ${error.message}\n`))
+  })
+  server.requestTimeout = 30_000
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD')
+      return reply(response, 405, 'only GET and HEAD\n')
+    }
+    const path = (request.url ?? '/').split('?')[0]
+    if (path === '/metrics') {
+      const registry = registryFor(new Negotiator(request).mediaType(offered) ?? offered[0])
+      // The whole page is made before anything is sent: never half a page.
+      return reply(response, 200, await (registry as Registry).metrics(), registry.contentType)
+    }
+    if (path === '/healthz') {
+      const { scannedAt, lastError } = collector.status()
+      if (!lastError) return reply(response, 200, 'ok\n')
+      const age = scannedAt ? `the data served is ${((Date.now() - scannedAt.getTime()) / 1000).toFixed(1)} s old` : 'no scan has succeeded yet'
+      return reply(response, 503, `the last scan failed (${lastError.message}); ${age}\n`)
+    }
+    if (path === '/') return reply(response, 200, 'gops-native exporter: metrics at /metrics, health at /healthz\n')
+    return reply(response, 404, `nothing at ${path}: try /metrics or /healthz\n`)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options)))
+    server.listen({ host: options.host, port: options.port }, resolve)
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${host}:${address.port}/metrics`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        collector.close()
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      return closing
+    },
+  }
+}
+
+function reply(response: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  if (response.headersSent) return void response.destroy()
+  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) })
+  response.end(response.req.method === 'HEAD' ? undefined : body)
+}
+
+function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptions): GopsError {
+  const where = `${host === undefined ? '' : host.includes(':') ? `[${host}]` : host}:${port}`
+  const why: Record<string, string> = {
+    EADDRINUSE: 'the port is in use (another exporter already running? pick another port with --listen)',
+    EADDRNOTAVAIL: 'no interface of this host has that address',
+    EACCES: 'permission denied (ports below 1024 need root)',
+    ENOTFOUND: `cannot resolve host "${host}"`,
+    EAI_AGAIN: `cannot resolve host "${host}"`,
+  }
+  return new GopsError('LISTEN_FAILED', `cannot listen on ${where}: ${why[error.code ?? ''] ?? error.message}`, { cause: error })
+}
