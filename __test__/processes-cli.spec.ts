@@ -70,9 +70,10 @@ test('a reader that stops early (| head) ends the CLI quietly: no EPIPE stack, e
 })
 
 test('process <pid> <period> on a process that exits meanwhile says so, exit code 1', async (t) => {
-  // Lives long enough for the CLI to start on a loaded machine, and ends well within the period.
-  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['5'])
-  const result = await cli('process', String(child.pid), '30s')
+  // Lives long enough for the CLI to start on a heavily loaded machine (5 s was not: the CLI took
+  // longer at load average 20+), and ends well within the period.
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['15'])
+  const result = await cli('process', String(child.pid), '60s')
   t.is(result.code, 1)
   t.is(result.stderr, `gops-native: process ${child.pid} exited while its CPU use was being sampled\n`)
 })
