@@ -16,11 +16,20 @@ const arm64 = platforms.find((p) => p.dir === 'linux-arm64-gnu')!
  * instead of being left out unnoticed.
  */
 const noArm64Child = 'it starts another Node: without binfmt_misc the kernel cannot exec an arm64 file'
+const noConnector = 'qemu-user has no process-events connector (netlink), so events mode is unavailable'
 const leftOut: Record<string, string> = {
   'leaves out processes that are not Go': noArm64Child,
   'lists a Node process running the real agent as runtime node; after close() or SIGTERM it is gone': noArm64Child,
   "as an unprivileged user: other users' processes are counted as denied, its own are found": noArm64Child,
   'watch leaves nothing behind after break or abort: the process exits': noArm64Child,
+  'watch in events mode tells a Node process whose agent starts after its exec, and its exit': noArm64Child,
+  'watch as an unprivileged user sees its own process start and exit, and says which mode it may use': noArm64Child,
+  'watch falls back to polling where events are unavailable, and says why; mode events refuses': noArm64Child,
+  'scans under process churn: every scan answers and lists the process running throughout': noArm64Child,
+  // qemu-user does not emulate NETLINK_CONNECTOR sockets (EPROTONOSUPPORT), so watch() falls back
+  // to polling there, as it should; the polling test still runs under qemu.
+  'watch in events mode tells a start and an exit long before a poll would': noConnector,
+  'watch (auto) reports starts and exits, and stops on abort': noConnector,
   // Under qemu the scan counts its own process as vanished (one more than natively; qemu-user
   // answers some /proc/<own pid> reads itself), so its children look re-parented and are re-read
   // on every scan: new, equal objects. A qemu artefact; natively the test passes.
