@@ -6,20 +6,20 @@
 // - our `Scanner` in-process, cold (new Scanner) and warm (same Scanner);
 // - the floor of a warm rescan: readdir of /proc plus one stat per process, in C (bench/floor.c).
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Scanner, discover } from '../index'
 import { buildGo, derivedFile, gopsCli } from '../__test__/helpers/go'
+import { IdleProcesses } from './idle-processes'
 import { median } from './median'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 21
 const WARM_PER_ROUND = 10
 const FINDALL_PER_ROUND = 3
 const FLOOR_PER_ROUND = 10
-const children: ChildProcess[] = []
+const idle = new IdleProcesses()
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now()
@@ -42,22 +42,6 @@ function programTimes(file: string, rounds: number): number[] {
     .trim()
     .split('\n')
     .map((line) => Number(line.split(' ')[0]))
-}
-
-async function start(file: string, args: string[]): Promise<void> {
-  const child = spawn(file, args, { stdio: 'ignore' })
-  children.push(child)
-  await once(child, 'spawn')
-}
-
-/** Brings the idle processes up to `go` Go processes (round-robin over the binaries) and `other` sleeps. */
-async function populate(binaries: string[], go: number, other: number, have: { go: number; other: number }): Promise<void> {
-  for (; have.go < go; have.go++) await start(binaries[have.go % binaries.length], ['3600'])
-  for (; have.other < other; have.other++) await start('sleep', ['3600'])
-}
-
-function stopAll(): void {
-  for (const child of children) child.kill('SIGKILL')
 }
 
 interface Tools {
@@ -117,7 +101,7 @@ async function measure(label: string, tools: Tools): Promise<void> {
 
 async function main(): Promise<void> {
   process.on('SIGINT', () => {
-    stopAll()
+    idle.stopAll()
     process.exit(130)
   })
   const floorSource = join(__dirname, 'floor.c')
@@ -126,24 +110,20 @@ async function main(): Promise<void> {
     findAll: buildGo({ program: 'findall', sourceDir: join(__dirname, 'go'), name: 'findall' }),
     floor: derivedFile('floor', ['cc -O2', readFileSync(floorSource, 'utf8')], (out) => execFileSync('cc', ['-O2', '-o', out, floorSource])),
   }
-  const binaries = Array.from({ length: 20 }, (_, i) =>
-    buildGo({ program: 'hello', name: `hello-bench-${i}`, flags: [`-ldflags=-X main.benchVariant=${i}`] }),
-  )
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}, commit ${commit}, ${new Date().toISOString()}`)
-  const have = { go: 0, other: 0 }
   try {
-    await populate(binaries, 100, 200, have)
+    await idle.populate(100, 200)
     await measure('~300 processes (100 Go from 20 binaries, 200 sleep)', tools)
-    await populate(binaries, 300, 700, have)
+    await idle.populate(300, 700)
     await measure('~1,000 processes (300 Go from 20 binaries, 700 sleep)', tools)
   } finally {
-    stopAll()
+    idle.stopAll()
   }
 }
 
 main().catch((error) => {
-  stopAll()
+  idle.stopAll()
   console.error(error)
   process.exitCode = 1
 })
