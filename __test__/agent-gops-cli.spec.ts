@@ -85,5 +85,5 @@ test('setgc is answered with "not supported"', async (t) => {
   const target = await idle(t)
   const { code, stdout } = await runGops(gops, ['setgc', String(target.pid), '50'], target)
   t.is(code, 0)
-  t.regex(stdout, /^setgc is not supported by Node: .*asked for 50/)
+  t.regex(stdout, /^not supported: Node has no setgc: .*asked for 50/)
 })

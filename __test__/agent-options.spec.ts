@@ -8,15 +8,15 @@ import { peerUid } from '../src/agent/peer-uid'
 test('loopback addresses are recognised; others need allowRemote', (t) => {
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1']) t.true(isLoopback(host), host)
   for (const host of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com']) t.false(isLoopback(host), host)
-  t.throws(() => resolveOptions({ host: '0.0.0.0' }), { code: 'AGENT_REMOTE_NOT_ALLOWED' })
+  t.throws(() => resolveOptions({ host: '0.0.0.0' }), { code: 'REMOTE_NOT_ALLOWED' })
   t.is(resolveOptions({ host: '0.0.0.0', allowRemote: true }).host, '0.0.0.0')
 })
 
-test('bad options are refused with AGENT_BAD_OPTION naming the option', (t) => {
-  t.throws(() => resolveOptions({ cpuProfileSeconds: 0 }), { code: 'AGENT_BAD_OPTION', message: /cpuProfileSeconds/ })
-  t.throws(() => resolveOptions({ readTimeoutMs: Number.NaN }), { code: 'AGENT_BAD_OPTION', message: /readTimeoutMs/ })
-  t.throws(() => resolveOptions({ port: 70000 }), { code: 'AGENT_BAD_OPTION', message: /port/ })
-  t.throws(() => resolveOptions({ disable: ['toString' as never] }), { code: 'AGENT_BAD_OPTION', message: /toString/ })
+test('bad options are refused with INVALID_ARGUMENT naming the option', (t) => {
+  t.throws(() => resolveOptions({ cpuProfileSeconds: 0 }), { code: 'INVALID_ARGUMENT', message: /cpuProfileSeconds/ })
+  t.throws(() => resolveOptions({ readTimeoutMs: Number.NaN }), { code: 'INVALID_ARGUMENT', message: /readTimeoutMs/ })
+  t.throws(() => resolveOptions({ port: 70000 }), { code: 'INVALID_ARGUMENT', message: /port/ })
+  t.throws(() => resolveOptions({ disable: ['toString' as never] }), { code: 'INVALID_ARGUMENT', message: /toString/ })
   t.deepEqual(resolveOptions({ disable: ['Trace'] }).disable, ['Trace'])
 })
 

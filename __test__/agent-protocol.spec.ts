@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib'
 import test from 'ava'
 import { Profile } from 'pprof-format'
 import { MAX_IN_PROGRESS, MAX_WAITING } from '../src/agent/admission'
+import { client } from '../index'
 import { Command, encodeVarint } from '../src/protocol/constants'
 import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
 import { openSilent } from './helpers/flood'
@@ -132,7 +133,7 @@ test(`beyond ${MAX_IN_PROGRESS} requests being answered another is told busy, an
 test('setgc reads its varint and replies with text', async (t) => {
   const target = await startTarget(t, { behaviour: 'idle' })
   const reply = await request(target.port, [Command.SetGCPercent, ...encodeVarint(-1)])
-  t.regex(reply.toString(), /^setgc is not supported by Node: .*asked for -1/)
+  t.regex(reply.toString(), /^not supported: Node has no setgc: .*asked for -1/)
 })
 
 test('the binary dump is the running node executable', async (t) => {
@@ -142,11 +143,16 @@ test('the binary dump is the running node executable', async (t) => {
   t.is(sha(reply), sha(readFileSync(process.execPath)))
 })
 
-test('disabled commands are closed like unknown ones; the rest still answer', async (t) => {
-  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['StackTrace', 'BinaryDump'] } })
-  t.is((await request(target.port, [Command.StackTrace])).length, 0)
-  t.is((await request(target.port, [Command.BinaryDump])).length, 0)
+test('disabled commands get a "disabled:" line (setgc after its varint), the client COMMAND_DISABLED; the rest still answer', async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['StackTrace', 'BinaryDump', 'SetGCPercent'] } })
+  t.is((await request(target.port, [Command.StackTrace])).toString(), 'disabled: StackTrace is switched off in this agent (its disable option)\n')
+  t.regex((await request(target.port, [Command.BinaryDump])).toString(), /^disabled: BinaryDump /)
+  t.regex((await request(target.port, [Command.SetGCPercent, ...encodeVarint(50)])).toString(), /^disabled: SetGCPercent /)
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  await t.throwsAsync(client.stack({ host: '127.0.0.1', port: target.port }), {
+    code: 'COMMAND_DISABLED',
+    message: `the Node agent at 127.0.0.1:${target.port} has stack switched off: StackTrace is switched off in this agent (its disable option)`,
+  } as never)
 })
 
 test('no reply carries environment variables', async (t) => {
@@ -160,7 +166,7 @@ test('no reply carries environment variables', async (t) => {
 })
 
 test('only loopback unless allowRemote; an exposed agent warns on stderr', async (t) => {
-  await t.throwsAsync(startTarget(t, { behaviour: 'idle', options: { host: '0.0.0.0' } }), { message: /AGENT_REMOTE_NOT_ALLOWED/ })
+  await t.throwsAsync(startTarget(t, { behaviour: 'idle', options: { host: '0.0.0.0' } }), { message: /REMOTE_NOT_ALLOWED/ })
   const exposed = await startTarget(t, { behaviour: 'idle', options: { host: '0.0.0.0', allowRemote: true } })
   t.regex(exposed.stderr(), /gops-native agent: listening on 0\.0\.0\.0: anyone who can reach it/)
   t.regex((await request(exposed.port, [Command.Version])).toString(), /^node v/)

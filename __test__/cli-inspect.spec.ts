@@ -49,10 +49,10 @@ test('a fat Mach-O prints every slice, labelled with its architecture', async (t
   const cli = await runCli(['inspect', file])
   const headers = cli.stdout.split('\n').filter((line) => !line.startsWith('\t') && line !== '')
   t.deepEqual(headers, [`${file} (amd64): ${goVersion()}`, `${file} (arm64): ${goVersion()}`])
-  const [entry] = JSON.parse((await runCli(['inspect', '--json', file])).stdout) as { format: string; slices: { arch: string; isGo: boolean }[] }[]
-  t.is(entry.format, 'macho-fat')
+  const [item] = JSON.parse((await runCli(['inspect', '--json', file])).stdout) as { result: { format: string; slices: { arch: string; isGo: boolean }[] } }[]
+  t.is(item.result.format, 'macho-fat')
   t.deepEqual(
-    entry.slices.map((s) => [s.arch, s.isGo]),
+    item.result.slices.map((s) => [s.arch, s.isGo]),
     [
       ['amd64', true],
       ['arm64', true],
@@ -60,28 +60,28 @@ test('a fat Mach-O prints every slice, labelled with its architecture', async (t
   )
 })
 
-test('--json: one object per file in input order; error only where the file could not be read; exit 1', async (t) => {
+test('--json: one item per file in input order, as inspectMany: { ok: true, path, result } or { ok: false, path, error }; exit 1', async (t) => {
   const missing = join(__dirname, 'no-such-file')
   const files = [nativeBuild(), missing, cBinary(), fixture('-ldflags=\'-s -w -buildid=\' (no symbols, no build ID), blob magic wiped').file()]
   const cli = await runCli(['inspect', '--json', '--concurrency', '2', ...files])
   t.is(cli.code, 1)
-  const entries = JSON.parse(cli.stdout) as Record<string, unknown>[]
+  const items = JSON.parse(cli.stdout) as { ok: boolean; path: string; result?: Record<string, unknown>; error?: unknown }[]
   t.deepEqual(
-    entries.map((e) => e.path),
-    files,
+    items.map((e) => [e.path, e.ok]),
+    files.map((file) => [file, file !== missing]),
   )
-  const [go, absent, c, recovered] = entries
+  const [go, absent, c, recovered] = items
   const truth = goVersionM(nativeBuild())!
-  t.like(go, { isGo: true, goVersion: truth.goVersion, format: 'elf', arch: 'amd64', source: 'buildinfo' })
-  t.deepEqual(go.buildInfo, truth.buildInfo)
+  t.like(go.result, { path: nativeBuild(), isGo: true, goVersion: truth.goVersion, format: 'elf', arch: 'amd64', source: 'buildinfo', reason: null })
+  t.deepEqual(go.result!.buildInfo, truth.buildInfo)
   t.false('error' in go)
-  t.like(absent, { isGo: false, error: { code: 'NOT_FOUND' } })
-  t.like(c, { isGo: false, goVersion: null, format: 'elf', arch: 'amd64', source: null, buildInfo: null, reason: { code: 'NO_GO_EVIDENCE' } })
+  t.like(absent, { error: { code: 'NOT_FOUND' } })
+  t.false('result' in absent)
+  t.like(c.result, { isGo: false, goVersion: null, format: 'elf', arch: 'amd64', source: null, buildInfo: null, reason: { code: 'NO_GO_EVIDENCE' } })
   t.false('error' in c)
-  t.is(go.reason, null)
-  t.like(recovered, { isGo: true, goVersion: goVersion(), source: 'pclntab' })
-  for (const entry of entries) {
-    for (const key of ['path', 'isGo', 'goVersion', 'format', 'arch', 'source', 'buildInfo', 'reason']) t.true(key in entry, `${key} in ${entry.path}`)
+  t.like(recovered.result, { isGo: true, goVersion: goVersion(), source: 'pclntab' })
+  for (const item of items.filter((i) => i.ok)) {
+    for (const key of ['path', 'isGo', 'goVersion', 'format', 'arch', 'source', 'buildInfo', 'reason']) t.true(key in item.result!, `${key} in ${item.path}`)
   }
 })
 

@@ -117,7 +117,7 @@ asRoot('a process whose port file this user may not read: NO_AGENT naming both p
 })
 
 test('a PID that does not exist and has no port file: NO_PROCESS', async (t) => {
-  await rejects(t, client.version(deadPid, ownConfigDir()), 'NO_PROCESS', new RegExp(`no process with PID ${deadPid}`))
+  await rejects(t, client.version(deadPid, ownConfigDir()), 'PROCESS_NOT_FOUND', new RegExp(`no process with PID ${deadPid}`))
 })
 
 test('a port file left by a process that is gone: AGENT_GONE', async (t) => {
@@ -213,14 +213,14 @@ test('setgc sends the command byte and the zigzag varint as one 11-byte request'
   )
   t.deepEqual(await client.setGC(listener.address, 'off'), { percent: -1, previous: 100 })
   t.deepEqual([...Buffer.concat(received)], [0x10, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-  await rejects(t, client.setGC(listener.address, 1.5), 'BAD_ARGUMENT')
+  await rejects(t, client.setGC(listener.address, 1.5), 'INVALID_ARGUMENT')
 })
 
 test('targets that are neither a PID nor host:port: BAD_TARGET', async (t) => {
   for (const target of ['abc', '127.0.0.1:0', 'localhost:70000', '0', '[::1]']) {
-    await rejects(t, client.version(target), 'BAD_TARGET', /PID|port/)
+    await rejects(t, client.version(target), 'INVALID_TARGET', /PID|port/)
   }
-  await rejects(t, client.version('99999999999999999999'), 'BAD_TARGET', /^"99999999999999999999" is not a valid PID$/)
+  await rejects(t, client.version('99999999999999999999'), 'INVALID_TARGET', /^"99999999999999999999" is not a valid PID$/)
 })
 
 test('a port file that holds no port, or is a FIFO, is rejected without hanging: BAD_PORT_FILE', async (t) => {

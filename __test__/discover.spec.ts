@@ -338,8 +338,8 @@ test('watch as an unprivileged user sees its own process start and exit, and say
 })
 
 test('watch refuses a bad mode or interval', (t) => {
-  t.throws(() => watch({ mode: 'sometimes' as never }), { code: 'INVALID_OPTION' } as never)
-  t.throws(() => watch({ intervalMs: -1 }), { code: 'INVALID_OPTION' } as never)
+  t.throws(() => watch({ mode: 'sometimes' as never }), { code: 'INVALID_ARGUMENT' } as never)
+  t.throws(() => watch({ intervalMs: -1 }), { code: 'INVALID_ARGUMENT' } as never)
 })
 
 test('watch leaves nothing behind after break or abort: the process exits', async (t) => {
@@ -372,7 +372,7 @@ test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', as
 })
 
 test('rejects a bad concurrency', (t) => {
-  t.throws(() => new Scanner({ concurrency: 0 }), { code: 'INVALID_OPTION' } as never)
+  t.throws(() => new Scanner({ concurrency: 0 }), { code: 'INVALID_ARGUMENT' } as never)
 })
 
 test('every process the real gops lists, we list with the same version', async (t) => {

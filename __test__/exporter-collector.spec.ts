@@ -78,9 +78,9 @@ test("agentStats reads a Node agent's figures (no goroutines: Node has none)", a
   t.true(info?.includes('runtime="node"') && info.includes('agent="true"') && info.includes('go_version=""'), info)
 })
 
-test('bad options are INVALID_OPTION errors', (t) => {
+test('bad options are INVALID_ARGUMENT errors', (t) => {
   for (const options of [{ intervalMs: -1 }, { intervalMs: NaN }, { agentStats: { timeoutMs: 0 } }, { agentStats: { concurrency: 0 } }, { agentStats: { concurrency: 1.5 } }]) {
     const error = t.throws(() => new ScannerCollector(options), { instanceOf: GopsError }, JSON.stringify(options))
-    t.is(error?.code, 'INVALID_OPTION')
+    t.is(error?.code, 'INVALID_ARGUMENT')
   }
 })

@@ -191,12 +191,16 @@ test('inspectMany: per-file results in input order, failures in place, the batch
     files,
   )
   t.deepEqual(
-    results.map((r) => r.error?.code),
-    ['NOT_FOUND', ...goFiles.map(() => undefined), 'NOT_A_FILE', 'NOT_A_FILE', undefined, undefined],
+    results.map((r) => (r.ok ? 'ok' : r.error.code)),
+    ['NOT_FOUND', ...goFiles.map(() => 'ok'), 'NOT_A_FILE', 'NOT_A_FILE', 'ok', 'ok'],
   )
-  t.true(results.slice(1, 1 + goFiles.length).every((r) => r.isGo && r.goVersion !== null))
-  t.false(results.at(-2)!.isGo)
-  for (const [i, file] of goFiles.entries()) t.deepEqual(plain(results[1 + i]), plain(await inspect(file)))
+  const info = (item: (typeof results)[number]) => {
+    if (!item.ok) throw new Error(`${item.path}: ${item.error.message}`)
+    return item.result
+  }
+  t.true(results.slice(1, 1 + goFiles.length).every((r) => info(r).isGo && info(r).goVersion !== null))
+  t.false(info(results.at(-2)!).isGo)
+  for (const [i, file] of goFiles.entries()) t.deepEqual(plain(info(results[1 + i])), plain(await inspect(file)))
   t.deepEqual(await inspectMany([]), [])
 })
 

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
   const us = (seconds: number) => (seconds * 1e6).toFixed(1)
 
-  const ours = (await inspectMany(fixtures)).filter((r) => r.isGo).length
+  const ours = (await inspectMany(fixtures)).filter((r) => r.ok && r.result.isGo).length
   row(`fixtures recognised as Go (of ${n})`, String(ours), String(goRecognised(fixtures)))
 
   const oursSync = median(await ourPasses(() => fixtures.forEach((f) => inspectSync(f))))
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
 
   const goRead = straceBytesRead('go', ['version', '-m', ...fixtures], fixtures)
   const oursRead = straceBytesRead(process.execPath, [cli, 'inspect', ...fixtures], fixtures)
-  const selfReported = (await inspectMany(fixtures)).reduce((sum, r) => sum + r.bytesRead, 0)
+  const selfReported = (await inspectMany(fixtures)).reduce((sum, r) => sum + (r.ok ? r.result.bytesRead : 0), 0)
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0)
   const perFile = (m: Map<string, number>) => median([...m.values()])
   row('fixtures, bytes read per file, median KiB (strace)', kib(perFile(oursRead)), kib(perFile(goRead)), ratio(perFile(oursRead), perFile(goRead)))

@@ -10,14 +10,16 @@ import type {
   Scanner as NativeScanner,
   Watcher as NativeWatcher,
 } from '../binding.cjs'
+import * as check from './arguments'
 import { GopsError } from './errors'
+import { MAX_CONCURRENCY } from './inspect'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
 
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
   configDir?: string
-  /** Threads for per-process reads and inspections (default: cores, at most 8). */
+  /** Threads for per-process reads and inspections, 1-64 (default: cores, at most 8). */
   concurrency?: number
   /** Also report Node processes running a gops-native agent (default true). */
   includeNode?: boolean
@@ -87,7 +89,7 @@ export class Scanner {
   #queue: Promise<unknown> = Promise.resolve()
   #pending = 0
 
-  constructor(options: ScannerOptions = {}) {
+  constructor(options?: ScannerOptions) {
     this.#native = new (native().Scanner)(nativeScannerOptions(options))
   }
 
@@ -135,12 +137,13 @@ export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
 
-function nativeScannerOptions(options: ScannerOptions): NativeScannerOptions {
-  const { concurrency } = options
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-    throw new GopsError('INVALID_OPTION', `concurrency must be an integer from 1 to 64, got ${concurrency}`)
+function nativeScannerOptions(options: ScannerOptions | undefined): NativeScannerOptions {
+  const { configDir, concurrency, includeNode } = check.options(options)
+  return {
+    configDir: check.path(configDir, 'configDir') ?? gopsConfigDir(),
+    concurrency: check.integer(concurrency, 'concurrency', 1, MAX_CONCURRENCY),
+    includeNode: check.boolean(includeNode, 'includeNode'),
   }
-  return { configDir: options.configDir ?? gopsConfigDir(), concurrency, includeNode: options.includeNode }
 }
 
 /** Where a watch learns of starts and exits. */
@@ -176,21 +179,19 @@ export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
   readonly resyncs: number
 }
 
-const WATCH_MODES = ['auto', 'events', 'polling']
+const WATCH_MODES = ['auto', 'events', 'polling'] as const
 
 /**
  * Go processes starting and exiting. The first batch reports every process already running as
  * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
  * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
  */
-export function watch(options: WatchOptions = {}): Watch {
-  const { intervalMs = 1000, signal, ref = true, mode = 'auto' } = options
-  if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
-    throw new GopsError('INVALID_OPTION', `intervalMs must be a non-negative number, got ${intervalMs}`)
-  }
-  if (!WATCH_MODES.includes(mode)) {
-    throw new GopsError('INVALID_OPTION', `mode must be one of ${WATCH_MODES.join(', ')}, got ${mode}`)
-  }
+export function watch(options?: WatchOptions): Watch {
+  const given = check.options(options)
+  const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
+  const signal = check.abortSignal(given.signal, 'signal')
+  const ref = check.boolean(given.ref, 'ref') ?? true
+  const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
   const scanner = nativeScannerOptions(options)
   let watcher: NativeWatcher
   try {

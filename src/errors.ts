@@ -1,8 +1,66 @@
+// Every error this package raises on purpose: a GopsError with a code from one list. The README's
+// "Error codes" table explains each; __test__/errors.spec.ts pins both to this list, and the codes
+// the Rust core sets (NATIVE_ERROR_CODES) to crates/.
+
+/** Codes the addon sets on a file it cannot inspect (crates/gops-core/src/inspect/mod.rs `ErrorCode`, plus the binding's INTERNAL_ERROR). */
+export const NATIVE_ERROR_CODES = ['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'] as const
+
+/** Every code a GopsError can carry. */
+export const ERROR_CODES = [
+  ...NATIVE_ERROR_CODES,
+  // Arguments and set-up
+  'INVALID_ARGUMENT',
+  'INVALID_TARGET',
+  'UNSUPPORTED_PLATFORM',
+  'NATIVE_BINDING_MISSING',
+  'REMOTE_NOT_ALLOWED',
+  // Processes and port files
+  'PROCESS_NOT_FOUND',
+  'NO_AGENT',
+  'AGENT_GONE',
+  'BAD_PORT_FILE',
+  // Talking to an agent
+  'TIMEOUT',
+  'ABORTED',
+  'CONNECTION_REFUSED',
+  'CONNECTION_RESET',
+  'CONNECTION_FAILED',
+  'EMPTY_REPLY',
+  'REPLY_TOO_LARGE',
+  'BAD_REPLY',
+  'AGENT_BUSY',
+  'NOT_SUPPORTED',
+  'COMMAND_DISABLED',
+  // Discovery and watching
+  'SCAN_FAILED',
+  'SCAN_IN_PROGRESS',
+  'WATCH_FAILED',
+  'EVENTS_UNAVAILABLE',
+  // The Node agent
+  'AGENT_ALREADY_LISTENING',
+  'AGENT_PORT_FILE',
+  'AGENT_WORKER_FAILED',
+  'AGENT_MAIN_BLOCKED',
+  // The CLI and the exporter
+  'LISTEN_FAILED',
+  'WRITE_FAILED',
+  'OUTPUT_FAILED',
+] as const
+
+export type NativeErrorCode = (typeof NATIVE_ERROR_CODES)[number]
+export type GopsErrorCode = (typeof ERROR_CODES)[number]
+
+const nativeCodes: ReadonlySet<string> = new Set(NATIVE_ERROR_CODES)
+
+export function isNativeErrorCode(code: unknown): code is NativeErrorCode {
+  return typeof code === 'string' && nativeCodes.has(code)
+}
+
 /** Every error this package raises on purpose carries a stable `code`; the message names the file, pid or address. */
 export class GopsError extends Error {
-  readonly code: string
+  readonly code: GopsErrorCode
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: GopsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'GopsError'
     this.code = code

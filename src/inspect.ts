@@ -1,7 +1,8 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
 import type * as binding from '../binding.cjs'
-import { GopsError } from './errors'
+import * as check from './arguments'
+import { GopsError, isNativeErrorCode, type NativeErrorCode } from './errors'
 import { native } from './native'
 
 /** A module line of the build info, as `go version -m` prints it. */
@@ -71,13 +72,18 @@ export interface GoBinaryInfo {
   bytesRead: number
 }
 
-/** One file of `inspectMany`: a file that could not be read has `isGo: false`, nulls and `error`. */
-export type InspectResult = GoBinaryInfo & { error?: { code: string; message: string } }
+/** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
+export type InspectResult =
+  | { ok: true; path: string; result: GoBinaryInfo }
+  | { ok: false; path: string; error: { code: NativeErrorCode; message: string } }
 
 export interface InspectManyOptions {
-  /** Files inspected at once, on threads of the addon's own (default: the core count, at most 8). */
+  /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
 }
+
+/** The most threads `inspectMany` and `Scanner` start. */
+export const MAX_CONCURRENCY = 64
 
 function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
   const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
@@ -125,14 +131,11 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
   return result
 }
 
-/** The stable codes of files that cannot be inspected; the addon sets them as the error's `code`
- * (INTERNAL_ERROR: the inspector failed on this file, a bug to report, never a crash). */
-const INSPECT_ERROR_CODES = new Set(['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'])
-
-/** Turns the addon's coded errors into `GopsError`s; anything else (a bug) is rethrown as is. */
+/** Turns the addon's coded errors into `GopsError`s (INTERNAL_ERROR: the inspector failed on
+ * this file, a bug to report, never a crash); anything else (a bug) is rethrown as is. */
 function rethrow(error: unknown): never {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  if (typeof code === 'string' && INSPECT_ERROR_CODES.has(code)) {
+  if (isNativeErrorCode(code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
   throw error
@@ -140,6 +143,7 @@ function rethrow(error: unknown): never {
 
 /** Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read. */
 export async function inspect(path: string): Promise<GoBinaryInfo> {
+  check.path(check.required(path, 'path'), 'path')
   try {
     return toInfo(await native().inspect(path))
   } catch (error) {
@@ -149,6 +153,7 @@ export async function inspect(path: string): Promise<GoBinaryInfo> {
 
 /** `inspect` on the calling thread. */
 export function inspectSync(path: string): GoBinaryInfo {
+  check.path(check.required(path, 'path'), 'path')
   try {
     return toInfo(native().inspectSync(path))
   } catch (error) {
@@ -157,24 +162,14 @@ export function inspectSync(path: string): GoBinaryInfo {
 }
 
 /** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
-export async function inspectMany(paths: readonly string[], options: InspectManyOptions = {}): Promise<InspectResult[]> {
-  const outcomes = await native().inspectMany([...paths], options.concurrency)
+export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
+  check.list(check.required(paths, 'paths'), 'paths', check.path)
+  const concurrency = check.integer(check.options(options).concurrency, 'concurrency', 1, MAX_CONCURRENCY)
+  const outcomes = await native().inspectMany([...paths], concurrency)
   // The addon sets exactly one of `info` and `error` on each outcome.
-  return outcomes.map((outcome): InspectResult => {
-    if (!outcome.error) return toInfo(outcome.info!)
-    const { code, message } = outcome.error
-    return {
-      path: outcome.path,
-      isGo: false,
-      goVersion: null,
-      format: 'unknown',
-      arch: null,
-      source: null,
-      buildId: null,
-      buildInfo: null,
-      reason: null,
-      bytesRead: 0,
-      error: { code, message },
-    }
+  return outcomes.map(({ path, info, error }): InspectResult => {
+    if (!error) return { ok: true, path, result: toInfo(info!) }
+    if (!isNativeErrorCode(error.code)) throw new Error(`the addon returned an unknown error code ${error.code} for ${path}`)
+    return { ok: false, path, error: { code: error.code, message: error.message } }
   })
 }

@@ -53,7 +53,7 @@ export async function processInfo(pid: number, options: { periodMs?: number } = 
   if (process.platform !== 'linux') {
     throw new GopsError('UNSUPPORTED_PLATFORM', `process details are read from /proc, which ${process.platform} does not have`)
   }
-  if (!Number.isInteger(pid) || pid <= 0) throw new GopsError('INVALID_PID', `not a process ID: ${pid}`)
+  if (!Number.isInteger(pid) || pid <= 0) throw new GopsError('INVALID_ARGUMENT', `not a process ID: ${pid}`)
   const first = await readStat(pid)
   const sampleStart = Date.now()
   const [status, meminfo, bootSeconds, args, connections] = await Promise.all([

@@ -1,5 +1,6 @@
 // The agent's options, their defaults, and the checks that keep the defaults safe.
 import { isIPv4 } from 'node:net'
+import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { Command, type CommandName } from '../protocol/constants'
 import { gopsConfigDir } from '../protocol/portfile'
@@ -44,43 +45,34 @@ export function isLoopback(host: string): boolean {
   return loopbackNames.has(host.toLowerCase()) || (isIPv4(v4) && v4.startsWith('127.'))
 }
 
-export function resolveOptions(options: AgentOptions = {}): ResolvedOptions {
+export function resolveOptions(options?: AgentOptions): ResolvedOptions {
+  const given = check.options(options)
   const resolved: ResolvedOptions = {
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    allowRemote: options.allowRemote ?? false,
-    configDir: options.configDir ?? gopsConfigDir(),
-    writePortFile: options.writePortFile ?? true,
-    disable: options.disable ?? [],
-    cpuProfileSeconds: options.cpuProfileSeconds ?? 10,
-    cpuSamplingIntervalMicros: options.cpuSamplingIntervalMicros ?? 1000,
-    traceSeconds: options.traceSeconds ?? 2,
-    traceCategories: options.traceCategories ?? ['v8', 'node', 'node.async_hooks'],
-    heapSamplingIntervalBytes: options.heapSamplingIntervalBytes ?? 512 * 1024,
-    readTimeoutMs: options.readTimeoutMs ?? 5000,
-    mainThreadTimeoutMs: options.mainThreadTimeoutMs ?? 150,
-    sameUserOnly: options.sameUserOnly ?? false,
-  }
-  for (const key of ['cpuProfileSeconds', 'cpuSamplingIntervalMicros', 'traceSeconds', 'heapSamplingIntervalBytes', 'readTimeoutMs', 'mainThreadTimeoutMs'] as const) {
-    const value = resolved[key]
-    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-      throw new GopsError('AGENT_BAD_OPTION', `gops agent: option ${key} must be a positive number, got ${String(value)}`)
-    }
-  }
-  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
-    throw new GopsError('AGENT_BAD_OPTION', `gops agent: option port must be an integer 0-65535, got ${String(resolved.port)}`)
-  }
-  for (const name of resolved.disable) {
-    if (!Object.hasOwn(Command, name)) throw new GopsError('AGENT_BAD_OPTION', `gops agent: cannot disable unknown command ${JSON.stringify(name)}`)
+    host: check.nonEmptyString(given.host, 'host') ?? '127.0.0.1',
+    port: check.integer(given.port, 'port', 0, 65535) ?? 0,
+    allowRemote: check.boolean(given.allowRemote, 'allowRemote') ?? false,
+    configDir: check.path(given.configDir, 'configDir') ?? gopsConfigDir(),
+    writePortFile: check.boolean(given.writePortFile, 'writePortFile') ?? true,
+    disable: [...(check.list(given.disable, 'disable', (name, label) => check.oneOf(name, label, COMMAND_NAMES)) ?? [])],
+    cpuProfileSeconds: check.positive(given.cpuProfileSeconds, 'cpuProfileSeconds') ?? 10,
+    cpuSamplingIntervalMicros: check.positive(given.cpuSamplingIntervalMicros, 'cpuSamplingIntervalMicros') ?? 1000,
+    traceSeconds: check.positive(given.traceSeconds, 'traceSeconds') ?? 2,
+    traceCategories: [...(check.list(given.traceCategories, 'traceCategories', check.nonEmptyString) ?? ['v8', 'node', 'node.async_hooks'])],
+    heapSamplingIntervalBytes: check.positive(given.heapSamplingIntervalBytes, 'heapSamplingIntervalBytes') ?? 512 * 1024,
+    readTimeoutMs: check.positive(given.readTimeoutMs, 'readTimeoutMs') ?? 5000,
+    mainThreadTimeoutMs: check.positive(given.mainThreadTimeoutMs, 'mainThreadTimeoutMs') ?? 150,
+    sameUserOnly: check.boolean(given.sameUserOnly, 'sameUserOnly') ?? false,
   }
   if (!isLoopback(resolved.host) && !resolved.allowRemote) {
     throw new GopsError(
-      'AGENT_REMOTE_NOT_ALLOWED',
+      'REMOTE_NOT_ALLOWED',
       `gops agent: refusing to listen on ${resolved.host}: the protocol has no authentication; pass allowRemote: true to expose it`,
     )
   }
   if (resolved.sameUserOnly && process.platform !== 'linux') {
-    throw new GopsError('AGENT_BAD_OPTION', `gops agent: sameUserOnly needs Linux's /proc/net/tcp, not available on ${process.platform}`)
+    throw new GopsError('UNSUPPORTED_PLATFORM', `gops agent: sameUserOnly needs Linux's /proc/net/tcp, not available on ${process.platform}`)
   }
   return resolved
 }
+
+const COMMAND_NAMES = Object.keys(Command) as CommandName[]

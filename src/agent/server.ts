@@ -6,7 +6,8 @@ import { once } from 'node:events'
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
-import { decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
+import { Command, decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
+import { Refusal, refusalReply } from '../protocol/refusals'
 import { Admission, MAX_IN_PROGRESS } from './admission'
 import type { CommandContext, CommandSpec, Reply } from './commands/command'
 import { commandTable } from './commands/index'
@@ -36,6 +37,8 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   const closeController = new AbortController()
   const ctx: CommandContext = { ...base, closing: closeController.signal }
   const commands = commandTable(ctx.options.disable)
+  // Disabled commands are still read in full (setgc's varint too) so that their refusal is not lost to a reset.
+  const known = commandTable([])
   const started: CommandSpec[] = []
   for (const spec of commands.values()) {
     if (!spec.start) continue
@@ -55,12 +58,18 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   const serve = async (socket: Socket): Promise<void> => {
     socket.on('error', () => {}) // a client vanishing mid-reply is its own business
     admission.admit(socket)
-    const request = await readAllowedRequest(socket, commands, ctx)
+    const request = await readAllowedRequest(socket, known, ctx)
     if (!request) {
       admission.rejected(socket)
       return void socket.destroy()
     }
-    if (!admission.requestComplete(socket)) return refuse(socket, `busy: ${MAX_IN_PROGRESS} requests are being answered; try again shortly\n`)
+    if (!commands.has(Command[request.spec.name])) {
+      admission.rejected(socket)
+      return refuse(socket, refusalReply(Refusal.Disabled, `${request.spec.name} is switched off in this agent (its disable option)`))
+    }
+    if (!admission.requestComplete(socket)) {
+      return refuse(socket, refusalReply(Refusal.Busy, `${MAX_IN_PROGRESS} requests are being answered; try again shortly`))
+    }
     try {
       await answer(socket, request)
     } finally {
@@ -69,7 +78,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   }
 
   const answer = async (socket: Socket, { spec, argument }: Request): Promise<void> => {
-    if (spec.exclusive && exclusiveBusy) return reply(socket, 'busy: another profile or trace is running; try again when it ends\n', ctx)
+    if (spec.exclusive && exclusiveBusy) return reply(socket, refusalReply(Refusal.Busy, 'another profile or trace is running; try again when it ends'), ctx)
     if (spec.exclusive) exclusiveBusy = true
     try {
       await reply(socket, await spec.run(ctx, argument), ctx)

@@ -100,13 +100,13 @@ async function waitNotice(target: Target, client: ClientOptions, doing: string, 
 /** gops accepts `off` in any case, or an integer. */
 function parsePercent(text: string): number | 'off' {
   if (text.toLowerCase() === 'off') return 'off'
-  if (!/^[-+]?\d+$/.test(text)) throw new GopsError('BAD_ARGUMENT', `the GC percent must be an integer or "off", not "${text}"`)
+  if (!/^[-+]?\d+$/.test(text)) throw new GopsError('INVALID_ARGUMENT', `the GC percent must be an integer or "off", not "${text}"`)
   return Number(text)
 }
 
 function durationMs(text: string, flag: string): number {
   const ms = parseCliDuration(text)
-  if (ms === null || !(ms > 0)) throw new GopsError('BAD_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
+  if (ms === null || !(ms > 0)) throw new GopsError('INVALID_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
   return Math.ceil(ms)
 }
 

@@ -51,7 +51,7 @@ export function parseListen(text: string): { host: string | undefined; port: num
   const match = text.match(/^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d{1,5})$/)
   const port = Number(match?.[3])
   if (!match || port > 65535) {
-    throw new GopsError('BAD_ARGUMENT', `--listen wants HOST:PORT, [IPv6]:PORT, :PORT or PORT (e.g. 127.0.0.1:9792), not "${text}"`)
+    throw new GopsError('INVALID_ARGUMENT', `--listen wants HOST:PORT, [IPv6]:PORT, :PORT or PORT (e.g. 127.0.0.1:9792), not "${text}"`)
   }
   if (match[1] === undefined && match[2] === undefined) return { host: '127.0.0.1', port }
   const host = match[1] ?? match[2]
@@ -61,7 +61,7 @@ export function parseListen(text: string): { host: string | undefined; port: num
 function duration(text: string, flag: string, minimumMs: number): number {
   const ms = parseCliDuration(text)
   if (ms === null || ms < minimumMs) {
-    throw new GopsError('BAD_ARGUMENT', `${flag} wants a ${minimumMs > 0 ? 'positive ' : ''}duration such as 1s or 500ms, not "${text}"`)
+    throw new GopsError('INVALID_ARGUMENT', `${flag} wants a ${minimumMs > 0 ? 'positive ' : ''}duration such as 1s or 500ms, not "${text}"`)
   }
   return ms
 }

@@ -5,23 +5,18 @@ import { printJson } from './output'
 
 export async function runInspect(files: string[], options: { json?: boolean; concurrency?: number }): Promise<number> {
   const results = await inspectMany(files, { concurrency: options.concurrency })
-  if (options.json) printJson(results.map(jsonEntry))
-  else for (const result of results) printText(result)
-  return results.some((result) => result.error) ? 1 : 0
+  if (options.json) printJson(results)
+  else for (const item of results) printText(item)
+  return results.some((item) => !item.ok) ? 1 : 0
 }
 
-function jsonEntry(result: InspectResult) {
-  const { path, isGo, goVersion, format, arch, source, buildId, buildInfo, reason, slices, error } = result
-  return { path, isGo, goVersion, format, arch, source, buildId, buildInfo, reason, ...(slices && { slices }), ...(error && { error }) }
-}
-
-function printText(result: InspectResult): void {
-  if (result.error) {
-    process.stderr.write(`gops-native: ${result.error.message}\n`)
-  } else if (result.slices) {
-    for (const slice of result.slices) printBinary(`${result.path} (${slice.arch})`, slice)
+function printText(item: InspectResult): void {
+  if (!item.ok) {
+    process.stderr.write(`gops-native: ${item.error.message}\n`)
+  } else if (item.result.slices) {
+    for (const slice of item.result.slices) printBinary(`${item.path} (${slice.arch})`, slice)
   } else {
-    printBinary(result.path, result)
+    printBinary(item.path, item.result)
   }
 }
 

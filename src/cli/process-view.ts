@@ -5,7 +5,7 @@ import { formatGoDuration, parseCliDuration } from './duration'
 import { printJson } from './output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
-  if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_PID', `not a process ID: ${pidText}`)
+  if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_TARGET', `not a process ID: ${pidText}`)
   const periodMs = period === undefined ? undefined : parsePeriod(period)
   const info = await processInfo(Number(pidText), { periodMs })
   if (options.json) return printJson(info)
@@ -28,7 +28,7 @@ export async function processView(pidText: string, period: string | undefined, o
 
 function parsePeriod(text: string): number {
   const ms = parseCliDuration(text)
-  if (ms === null) throw new GopsError('INVALID_PERIOD', `not a duration: ${text} (use e.g. 5s, 500ms or 5)`)
+  if (ms === null) throw new GopsError('INVALID_ARGUMENT', `not a duration: ${text} (use e.g. 5s, 500ms or 5)`)
   return ms
 }
 

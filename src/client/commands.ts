@@ -2,7 +2,7 @@
 // Text replies come back parsed where they have structure (Go's typed fields, or the Node
 // agent's `key: value` lines, told apart by `runtime`); profiles, traces and the binary come
 // back as the agent's raw bytes.
-import { GopsError } from '../errors'
+import * as check from '../arguments'
 import { Command, CPU_PROFILE_SECONDS, encodeVarint, TRACE_SECONDS } from '../protocol/constants'
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS, exchange, type ExchangeOptions } from './connection'
 import { parseMemStats, type MemStats } from './memstats'
@@ -42,19 +42,23 @@ function defaultTimeoutMs(command: number): number {
 /** An executable can outgrow the usual reply limit. */
 const BINARY_DUMP_MAX_BYTES = 1024 * 1024 * 1024
 
-async function ask(target: Target, command: number, options: ClientOptions, params?: Buffer) {
-  if (!Number.isInteger(command) || command < 0 || command > 0xff) {
-    throw new GopsError('BAD_ARGUMENT', `a gops command is one byte, not ${command}`)
-  }
-  const address = await resolveTarget(target, options)
+async function ask(target: Target, command: number, options: ClientOptions | undefined, params?: Buffer) {
+  check.integer(command, 'command', 0, 0xff)
+  if (params !== undefined && !Buffer.isBuffer(params)) throw check.wrong('params', 'a Buffer', params)
+  const given = check.options(options)
+  check.positive(given.connectTimeoutMs, 'connectTimeoutMs')
+  check.positive(given.timeoutMs, 'timeoutMs')
+  check.integer(given.maxReplyBytes, 'maxReplyBytes', 1, Number.MAX_SAFE_INTEGER)
+  check.abortSignal(given.signal, 'signal')
+  const address = await resolveTarget(target, given)
   const where = describeAddress(address)
   const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {
-    connectTimeoutMs: options.connectTimeoutMs,
-    signal: options.signal,
-    timeoutMs: options.timeoutMs ?? defaultTimeoutMs(command),
+    connectTimeoutMs: given.connectTimeoutMs,
+    signal: given.signal,
+    timeoutMs: given.timeoutMs ?? defaultTimeoutMs(command),
     maxReplyBytes:
-      options.maxReplyBytes ?? (command === Command.BinaryDump ? BINARY_DUMP_MAX_BYTES : DEFAULT_MAX_REPLY_BYTES),
+      given.maxReplyBytes ?? (command === Command.BinaryDump ? BINARY_DUMP_MAX_BYTES : DEFAULT_MAX_REPLY_BYTES),
   })
   const refusal = nodeRefusal(reply, name, where)
   if (refusal) throw refusal
@@ -89,9 +93,7 @@ export async function setGC(target: Target, percent: number | 'off', options: Cl
 /** SetGCPercent's parameter: the percent as a padded zigzag varint. */
 export function gcPercentParam(percent: number | 'off'): Buffer {
   const value = percent === 'off' ? -1 : percent
-  if (!Number.isSafeInteger(value)) {
-    throw new GopsError('BAD_ARGUMENT', `the GC percent must be an integer or "off", not ${JSON.stringify(percent)}`)
-  }
+  if (!Number.isSafeInteger(value)) throw check.wrong('percent', 'an integer or "off"', percent)
   return encodeVarint(value)
 }
 

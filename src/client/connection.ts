@@ -110,7 +110,7 @@ function socketError(error: NodeJS.ErrnoException, address: AgentAddress, who: s
       return new GopsError('CONNECTION_RESET', `the agent at ${who} reset the connection`, options)
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new GopsError('BAD_TARGET', `cannot resolve host "${address.host}"`, options)
+      return new GopsError('INVALID_TARGET', `cannot resolve host "${address.host}"`, options)
     default:
       return new GopsError('CONNECTION_FAILED', `cannot talk to the agent at ${who}: ${error.message}`, options)
   }

@@ -1,7 +1,8 @@
 // How the client tells gops-native's Node agent (src/agent) from Go's: its text replies have
 // other keys, and where Go's agent would do the work it sometimes answers in words instead
-// (busy, not supported). __test__/client-node-agent.spec.ts holds both sides together.
-import { GopsError } from '../errors'
+// (src/protocol/refusals.ts). __test__/client-node-agent.spec.ts holds both sides together.
+import { GopsError, type GopsErrorCode } from '../errors'
+import { parseRefusal, Refusal } from '../protocol/refusals'
 import { parseKeyValues } from './replies'
 
 /** A text reply of the Node agent: its `key: value` lines in reply order, and the reply as sent. */
@@ -25,23 +26,20 @@ export function nodeReply(text: string, command: keyof typeof NODE_KEYS): NodeRe
   return { runtime: 'node', fields: Object.fromEntries(fields), raw: text }
 }
 
-/** Refusals are one short line; a profile, trace or stack is never one of them. */
-const MAX_REFUSAL_BYTES = 512
+/** The GopsError for each refusal, and how its message reads. */
+const REFUSAL_ERRORS: Record<Refusal, { code: GopsErrorCode; says: (command: string) => string }> = {
+  [Refusal.Busy]: { code: 'AGENT_BUSY', says: (command) => `cannot run ${command} now` },
+  [Refusal.NotSupported]: { code: 'NOT_SUPPORTED', says: (command) => `does not support ${command}` },
+  [Refusal.Disabled]: { code: 'COMMAND_DISABLED', says: (command) => `has ${command} switched off` },
+}
 
 /**
  * The error for a reply in which the Node agent declines the command, or null for any other
  * reply. `command` and `where` (the agent's address) are for the message.
  */
 export function nodeRefusal(reply: Buffer, command: string, where: string): GopsError | null {
-  if (reply.length > MAX_REFUSAL_BYTES) return null
-  const text = reply.toString('utf8').trim()
-  // Another profile or trace is running; or main is blocked, so V8 cannot collect now.
-  if (text.startsWith('busy: ') || text.startsWith('gc: the main thread is blocked')) {
-    return new GopsError('AGENT_BUSY', `the Node agent at ${where} cannot run ${command} now: ${text}`)
-  }
-  // setgc (V8 has no GC percent); gc, profiles and trace without an inspector.
-  if (text.startsWith('setgc is not supported by Node') || / needs the inspector, which this Node process does not allow /.test(text)) {
-    return new GopsError('NOT_SUPPORTED', `the Node agent at ${where} does not support ${command}: ${text}`)
-  }
-  return null
+  const refused = parseRefusal(reply)
+  if (!refused) return null
+  const { code, says } = REFUSAL_ERRORS[refused.refusal]
+  return new GopsError(code, `the Node agent at ${where} ${says(command)}: ${refused.why}`)
 }

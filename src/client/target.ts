@@ -1,6 +1,7 @@
 // Turns what a user names (a PID, or host:port) into the TCP address of a gops agent,
 // refusing stale port files instead of dialling whatever port they name.
 import { join } from 'node:path'
+import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { gopsConfigDir, parsePort, portFilePath, readPortFile, type PortFile } from '../protocol/portfile'
 import { environment, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
@@ -27,14 +28,23 @@ export interface ResolveOptions {
  */
 const CLOCK_SLACK_MS = 1000
 
-export async function resolveTarget(target: Target, options: ResolveOptions = {}): Promise<AgentAddress> {
+export async function resolveTarget(target: Target, options?: ResolveOptions): Promise<AgentAddress> {
+  const configDir = check.path(check.options(options).configDir, 'configDir')
+  checkTarget(target)
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
   const text = String(target).trim()
-  if (/^\d+$/.test(text)) return resolvePid(checkedPid(text), options)
+  if (/^\d+$/.test(text)) return resolvePid(checkedPid(text), { configDir })
   const address = text.match(/^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/)
-  if (!address) throw new GopsError('BAD_TARGET', `"${text}" is neither a PID nor host:port`)
+  if (!address) throw new GopsError('INVALID_TARGET', `"${text}" is neither a PID nor host:port`)
   const host = address[1] ?? address[2]
   return { host: host || '127.0.0.1', port: checkedPort(Number(address[3]), text) }
+}
+
+/** A target of the wrong type is named as such rather than printed as "[object Object]" or "null". */
+function checkTarget(target: unknown): void {
+  const isAddress = (t: object) => typeof (t as { host?: unknown }).host === 'string' && typeof (t as { port?: unknown }).port === 'number'
+  const fits = typeof target === 'string' || typeof target === 'number' || (typeof target === 'object' && target !== null && isAddress(target))
+  if (!fits) throw new GopsError('INVALID_TARGET', `a target is a PID, "host:port" or { host, port }, not ${check.describe(target)}`)
 }
 
 /** How errors and messages name an agent. */
@@ -46,12 +56,12 @@ export function describeAddress(address: AgentAddress): string {
 /** Named as typed: a PID too long for a number would otherwise be shown rounded. */
 function checkedPid(text: string): number {
   const pid = Number(text)
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('BAD_TARGET', `"${text}" is not a valid PID`)
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new GopsError('INVALID_TARGET', `"${text}" is not a valid PID`)
   return pid
 }
 
 function checkedPort(port: number, text: string): number {
-  if (parsePort(String(port)) === null) throw new GopsError('BAD_TARGET', `"${text}" does not name a TCP port (1-65535)`)
+  if (parsePort(String(port)) === null) throw new GopsError('INVALID_TARGET', `"${text}" does not name a TCP port (1-65535)`)
   return port
 }
 
@@ -69,7 +79,7 @@ async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAd
       return { host: '127.0.0.1', port: file.port, pid, portFile: file.path }
     }
   }
-  if (!(await isRunning(pid))) throw new GopsError('NO_PROCESS', `no process with PID ${pid}`)
+  if (!(await isRunning(pid))) throw new GopsError('PROCESS_NOT_FOUND', `no process with PID ${pid}`)
   const missing = paths.filter((path) => !denied.includes(path))
   if (denied.length === 0) throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${missing.join(' or ')}`)
   // Typically another user's process: its root (and so its port file) is closed to us.

@@ -51,7 +51,7 @@ export async function readAgents(processes: GoProcess[], options: AgentReadOptio
         results.figures.set(process.pid, await readAgent(process, options))
       } catch (error) {
         addresses.delete(process.pid)
-        const code = isGopsError(error) ? error.code : 'INTERNAL'
+        const code = isGopsError(error) ? error.code : 'INTERNAL_ERROR'
         results.failures.set(code, (results.failures.get(code) ?? 0) + 1)
       }
     }

@@ -3,6 +3,7 @@
 // collector is first registered, so importing gops-native does not pay for it.
 import type { Counter, Gauge, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
 import { Scanner, type GoProcess, type ScannerOptions } from '../discover'
+import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type AgentFigures } from './agent-figures'
 import { Sampler, type AgentStatsOptions, type RefreshReport, type Snapshot } from './sampler'
@@ -54,11 +55,13 @@ const SCAN_GAUGES: Array<[name: string, help: string, read: (s: Snapshot) => num
 export class ScannerCollector {
   readonly #sampler: Sampler
 
-  constructor(options: ScannerCollectorOptions = {}) {
-    const { scanner = new Scanner(options), intervalMs = 1000, agentStats = false, configDir } = options
-    if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
-      throw new GopsError('INVALID_OPTION', `intervalMs must be a non-negative number, got ${intervalMs}`)
-    }
+  constructor(options?: ScannerCollectorOptions) {
+    const given = check.options(options)
+    if (given.scanner !== undefined && !(given.scanner instanceof Scanner)) throw check.wrong('scanner', 'a Scanner', given.scanner)
+    const scanner = given.scanner ?? new Scanner(given)
+    const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
+    const configDir = check.path(given.configDir, 'configDir')
+    const agentStats = given.agentStats ?? false
     this.#sampler = new Sampler({ scanner, intervalMs, configDir, agentStats: agentStatsOptions(agentStats) })
   }
 
@@ -91,15 +94,12 @@ export class ScannerCollector {
 }
 
 function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): AgentStatsOptions | null {
-  if (!option) return null
-  const { timeoutMs = 1000, concurrency = 16 } = option === true ? {} : option
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new GopsError('INVALID_OPTION', `agentStats.timeoutMs must be a positive number, got ${timeoutMs}`)
+  if (option === false) return null
+  const given = option === true ? {} : check.options(option, 'agentStats')
+  return {
+    timeoutMs: check.positive(given.timeoutMs, 'agentStats.timeoutMs') ?? 1000,
+    concurrency: check.integer(given.concurrency, 'agentStats.concurrency', 1, 256) ?? 16,
   }
-  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) {
-    throw new GopsError('INVALID_OPTION', `agentStats.concurrency must be an integer from 1 to 256, got ${concurrency}`)
-  }
-  return { timeoutMs, concurrency }
 }
 
 /**

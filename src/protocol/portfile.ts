@@ -2,13 +2,15 @@
 import { constants as fsConstants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { gopsConfigDir } from './config-dir'
 
 export { gopsConfigDir }
 
-export function portFilePath(pid: number, configDir: string = gopsConfigDir()): string {
-  return join(configDir, String(pid))
+export function portFilePath(pid: number, configDir?: string): string {
+  check.integer(check.required(pid, 'pid'), 'pid', 1, Number.MAX_SAFE_INTEGER)
+  return join(check.path(configDir, 'configDir') ?? gopsConfigDir(), String(pid))
 }
 
 /** Port file contents are the decimal port; readers trim whitespace. Returns null for anything else. */
@@ -35,6 +37,7 @@ const PORT_FILE_MAX_BYTES = 64
  * GopsError BAD_PORT_FILE naming the file when it exists but holds no port.
  */
 export async function readPortFile(path: string): Promise<PortFile | null> {
+  check.path(check.required(path, 'path'), 'path')
   let handle: FileHandle
   try {
     handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0))

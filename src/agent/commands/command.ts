@@ -1,6 +1,7 @@
 // What every command module provides, and what the agent hands it.
 import type { Readable } from 'node:stream'
 import type { CommandName } from '../../protocol/constants'
+import { Refusal, refusalReply } from '../../protocol/refusals'
 import type { InspectorClient } from '../inspector-client'
 import type { AskMain } from '../main-probe'
 import type { ResolvedOptions } from '../options'
@@ -36,5 +37,5 @@ export interface CommandSpec {
 
 /** The inspector, or the text reply explaining why `what` cannot run without it. */
 export function requireInspector(ctx: CommandContext, what: string): InspectorClient | string {
-  return ctx.inspector ?? `${what} needs the inspector, which this Node process does not allow (${ctx.inspectorUnavailable}).\n`
+  return ctx.inspector ?? refusalReply(Refusal.NotSupported, `${what} needs the inspector, which this Node process does not allow (${ctx.inspectorUnavailable}).`)
 }
