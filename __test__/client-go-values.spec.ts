@@ -1,6 +1,8 @@
 // Values as Go's fmt prints them in agent replies; the strings are what Go 1.26 prints for them.
+import { execFileSync } from 'node:child_process'
 import test from 'ava'
-import { parseGoBytes, parseGoDuration, parseGoTime } from '../src/client/go-values'
+import { formatGoDuration, parseGoBytes, parseGoDuration, parseGoTime } from '../src/client/go-values'
+import { buildGo } from './helpers/go'
 
 test('time.Duration strings become nanoseconds', (t) => {
   const cases: [string, number][] = [
@@ -25,4 +27,26 @@ test("the agent's byte sizes read back as exact byte counts", (t) => {
   t.is(parseGoBytes('512 bytes'), 512)
   t.is(parseGoBytes('7946.24PB (8946670875744490238 bytes)'), 8946670875744490238)
   t.is(parseGoBytes('1.50KB'), null)
+})
+
+test('durations are written as Go writes them: every case checked against time.Duration.String() run here', (t) => {
+  const known: [ms: number, text: string][] = [
+    [0, '0s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+    [1_500, '1.5s'],
+    [500, '500ms'],
+  ]
+  for (const [ms, text] of known) t.is(formatGoDuration(ms), text, `${ms} ms`)
+  const nanoseconds = [
+    0, 1, 999, 1_000, 1_001, 1_500, 56_755, 999_999, 1_000_000, 1_234_567, 500_000_000, 999_999_999, 1e9, 1_500_000_000,
+    59_999_999_999, 60e9, 90e9, 3_599_999_999_999, 3_600e9, 3_723_500_000_000, 100 * 3_600e9 + 1, -1, -1_500_000_000, -90e9,
+  ]
+  const go = buildGo({ program: 'durations', name: 'durations' })
+  const truth = execFileSync(go, nanoseconds.map(String), { encoding: 'utf8' }).trimEnd().split('\n')
+  t.deepEqual(
+    nanoseconds.map((ns) => formatGoDuration(ns / 1e6)),
+    truth,
+  )
+  for (const [i, ns] of nanoseconds.entries()) t.is(parseGoDuration(truth[i]), ns, truth[i])
 })

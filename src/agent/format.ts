@@ -10,19 +10,6 @@ export function formatBytes(value: number): string {
   return `${(value / 1024 ** unit).toFixed(2)}${byteUnits[unit]} (${value} bytes)`
 }
 
-/** A duration in milliseconds, written the way Go's time.Duration prints (`1.5ms`, `2.25s`). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s'
-  if (ms < 0.001) return `${Math.round(ms * 1e6)}ns`
-  if (ms < 1) return `${trim(ms * 1e3)}µs`
-  if (ms < 1000) return `${trim(ms)}ms`
-  return `${trim(ms / 1000)}s`
-}
-
-function trim(value: number): string {
-  return String(Number(value.toFixed(3)))
-}
-
 /** `key: value` lines, the shape every gops text reply has. */
 export function keyValueLines(entries: Array<[string, string | number]>): string {
   return entries.map(([key, value]) => `${key}: ${value}\n`).join('')

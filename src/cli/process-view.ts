@@ -1,7 +1,8 @@
 // gops's process view (`gops <pid> [period]`), byte for byte, plus --json.
 import { GopsError } from '../errors'
 import { processInfo } from '../process-info'
-import { formatGoDuration, parseCliDuration } from './duration'
+import { formatGoDuration } from '../client/go-values'
+import { parseCliDuration } from './duration'
 import { printJson } from './output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {

@@ -1,6 +1,7 @@
 // 0x03: main's memory and GC figures as `key: value` lines. When main is blocked it cannot read
 // its own V8 statistics, so the reply falls back to what the inspector and the process can tell.
-import { formatBytes, formatDuration, keyValueLines } from '../format'
+import { formatGoDuration } from '../../client/go-values'
+import { formatBytes, keyValueLines } from '../format'
 import { QUICK_CALL_TIMEOUT_MS } from '../inspector-client'
 import type { MainSnapshot } from '../main-probe'
 import type { CommandSpec } from './command'
@@ -44,8 +45,8 @@ function snapshotLines({ memory, heap, spaces, code, gc }: MainSnapshot): Array<
     ['num-major-gc', gc.major],
     ['num-minor-gc', gc.minor],
     ['num-forced-gc', gc.forced],
-    ['gc-pause-total', formatDuration(gc.pauseTotalMs)],
-    ['gc-pause', formatDuration(gc.lastPauseMs)],
+    ['gc-pause-total', formatGoDuration(gc.pauseTotalMs)],
+    ['gc-pause', formatGoDuration(gc.lastPauseMs)],
     ['last-gc', gc.lastEndMs ? new Date(gc.lastEndMs).toISOString() : 'never'],
   ]
 }

@@ -2,7 +2,8 @@
 // matters for Node: whether the event loop answers, how busy it is, and what keeps it alive.
 import { readdir } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { countByName, formatDuration, keyValueLines } from '../format'
+import { formatGoDuration } from '../../client/go-values'
+import { countByName, keyValueLines } from '../format'
 import type { CommandSpec } from './command'
 
 export const stats: CommandSpec = {
@@ -20,10 +21,10 @@ export const stats: CommandSpec = {
     const { loop, activeResources, uptimeSeconds } = answer.snapshot
     lines.push(
       ['event-loop', 'responsive'],
-      ['event-loop-lag', formatDuration(answer.lagMs)],
+      ['event-loop-lag', formatGoDuration(answer.lagMs)],
       ['event-loop-utilization', `${(loop.utilization * 100).toFixed(2)}% since start`],
       ['active-resources', `${activeResources.length}${activeResources.length ? ` (${countByName(activeResources)})` : ''}`],
-      ['uptime', formatDuration(uptimeSeconds * 1000)],
+      ['uptime', formatGoDuration(uptimeSeconds * 1000)],
     )
     return keyValueLines(lines)
   },

@@ -1,0 +1,3 @@
+module example.com/gopsnative/durations
+
+go 1.22
