@@ -48,7 +48,8 @@ export interface GoProcess {
   readonly buildInfo: ProcessBuildInfo | null
   /** A gops port file written since the process started exists for it. */
   readonly agent: boolean
-  readonly startedAt: Date
+  /** When the process started, in ms since the Unix epoch (a number: the object is frozen and shared between scans). */
+  readonly startedAtMs: number
   /** The PID inside the process's own PID namespace, when that differs from ours. */
   readonly nsPid?: number
   /** Set when the process runs in another PID or mount namespace. */
@@ -263,7 +264,7 @@ function toGoProcess(p: NativeProcess): GoProcess {
     goVersion: p.goVersion ?? null,
     buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
     agent: p.agent,
-    startedAt: new Date(p.startedMs),
+    startedAtMs: p.startedMs,
   }
   if (p.nsPid !== undefined) process.nsPid = p.nsPid
   if (p.container) process.container = Object.freeze(p.container.id ? p.container : { cgroup: p.container.cgroup })
