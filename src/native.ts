@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { GopsError } from './errors'
 import { packageManifest, packageRoot, packageVersion } from './package-root'
 
+/** @internal The shipped declarations leave it out: from dist/ this path would not resolve. */
 type Binding = typeof import('../binding.cjs')
 
 /** Every failure the loader met, outermost first (it chains them through `cause`). */
@@ -45,6 +46,7 @@ let loaded: Binding | undefined
 /**
  * The addon, loaded on first use: importing the package for the agent or the client alone needs
  * no addon (Node's permission model refuses addons without --allow-addons).
+ * @internal
  */
 export function native(): Binding {
   return (loaded ??= load())

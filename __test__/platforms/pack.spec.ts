@@ -82,7 +82,7 @@ test('the main package names every platform package as an optional dependency, e
   for (const p of platforms) t.like(tarManifest(tarballOf(p.dir)), { name: `gops-native-${p.dir}`, version })
 })
 
-test('installed from the tarballs without Rust: require, import, types and npx all work', async (t) => {
+test('installed from the tarballs without Rust: require, import, types (every shipped .d.ts), the exports map and npx all work', async (t) => {
   if (!requireTarballs(t)) return
   t.is(spawnSync('sh', ['-c', 'command -v cargo; command -v rustc'], { env: userEnv(), encoding: 'utf8' }).stdout, '', 'no Rust toolchain on PATH')
   const fixture = buildGo({ program: 'hello', name: 'hello' })
@@ -124,14 +124,41 @@ export { version, pids, GopsError }
 `,
   )
   writeFileSync(
+    join(dir, 'use.mts'),
+    `import { inspectMany, ERROR_CODES, type GopsErrorCode, type InspectResult } from 'gops-native'
+const items: InspectResult[] = await inspectMany(['/bin/sh'])
+const codes: readonly GopsErrorCode[] = ERROR_CODES
+// @ts-expect-error: an item is a result or an error, never both unchecked
+const unchecked: boolean = items[0].result.isGo
+// @ts-expect-error: codes are a union, not any string
+const code: GopsErrorCode = 'NO_SUCH_CODE'
+export { codes, unchecked, code }
+`,
+  )
+  // Every shipped declaration file is checked (no skipLibCheck): each import in them resolves.
+  const declarations = tarList(mainTarball).filter((f) => /\.d\.c?ts$/.test(f)).map((f) => join('node_modules', 'gops-native', f.slice('package/'.length)))
+  t.true(declarations.length > 10)
+  writeFileSync(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', noEmit: true, types: ['node'] }, files: ['use.ts'] }),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', noEmit: true, skipLibCheck: false, types: ['node'] },
+      files: ['use.ts', 'use.mts', ...declarations],
+    }),
   )
   run('node', [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'])
 
+  // The exports map: the API and package.json, nothing by internal path, from require or import.
+  const internal = 'gops-native/dist/src/errors.js'
+  const blocked = `const results = []
+try { require(${JSON.stringify(internal)}); results.push('required') } catch (e) { results.push(e.code) }
+import(${JSON.stringify(internal)}).then(() => 'imported', (e) => e.code).then((r) => console.log(JSON.stringify([...results, r, require('gops-native/package.json').version])))`
+  t.deepEqual(JSON.parse(run('node', ['-e', blocked])), ['ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_PACKAGE_PATH_NOT_EXPORTED', version])
+
+  // The CLI is referenced by the bin entry (a file of the package, not an export) and runs through npx.
+  t.deepEqual(tarManifest(mainTarball).bin, { 'gops-native': 'bin/gops-native.js' })
   t.is(run('npx', ['--no-install', 'gops-native', '--version']).trim(), version)
   const [inspected] = JSON.parse(run('npx', ['--no-install', 'gops-native', 'inspect', '--json', fixture]))
-  t.like(inspected, { path: fixture, isGo: true, goVersion: goVersion() })
+  t.like(inspected, { ok: true, path: fixture, result: { path: fixture, isGo: true, goVersion: goVersion() } })
 })
 
 test('installed without its platform package: the error names the package to add', async (t) => {
