@@ -6,6 +6,7 @@ import test from 'ava'
 import { gopsCli } from './helpers/go'
 import { runGops, startTarget, transpileFixture } from './helpers/agent'
 import { halfSentSetGC, openSilent, processMemory, renewingFlood, sendJunk } from './helpers/flood'
+import { testUnless, unlessLinux } from './helpers/skip'
 
 const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
 
@@ -15,7 +16,7 @@ const MAX_GROWTH_BYTES = 48 * 1024 * 1024
 test.before(transpileFixture)
 
 // The memory is read from /proc.
-const onLinux = process.platform === 'linux' ? test : test.skip
+const onLinux = testUnless(unlessLinux('reading the agent\'s memory from /proc'))
 
 for (const mode of ['worker', 'same-thread'] as const) {
   onLinux(`${mode}: after 200 silent connections, 2,000 of junk and a half-sent setgc, gops version answers within a second`, async (t) => {

@@ -4,6 +4,7 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import test from 'ava'
 import { isLoopback, resolveOptions } from '../src/agent/options'
 import { peerUid } from '../src/agent/peer-uid'
+import { testUnless, unlessLinux } from './helpers/skip'
 
 test('loopback addresses are recognised; others need allowRemote', (t) => {
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1']) t.true(isLoopback(host), host)
@@ -29,7 +30,7 @@ async function connectedPair(host: string): Promise<{ server: Socket; client: So
   return { server, client, close: () => (client.destroy(), server.destroy(), listener.close()) }
 }
 
-;(process.platform === 'linux' ? test : test.skip)('peerUid finds the user behind a loopback connection, IPv4 and IPv6', async (t) => {
+testUnless(unlessLinux('peerUid (/proc/net/tcp)'))('peerUid finds the user behind a loopback connection, IPv4 and IPv6', async (t) => {
   for (const host of ['127.0.0.1', '::1']) {
     const { server, close } = await connectedPair(host)
     t.teardown(close)

@@ -16,6 +16,7 @@ import { client } from '../index'
 import { Command, encodeVarint } from '../src/protocol/constants'
 import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
 import { openSilent } from './helpers/flood'
+import { testUnless, unlessLinux, unlessRoot } from './helpers/skip'
 
 const execFileAsync = promisify(execFile)
 
@@ -172,8 +173,7 @@ test('only loopback unless allowRemote; an exposed agent warns on stderr', async
   t.regex((await request(exposed.port, [Command.Version])).toString(), /^node v/)
 })
 
-const asRoot = process.getuid?.() === 0 && process.platform === 'linux'
-;(asRoot ? test : test.skip)('sameUserOnly refuses a client of another user (Linux, run as root)', async (t) => {
+testUnless(unlessLinux('sameUserOnly') ?? unlessRoot('a client of another user'))('sameUserOnly refuses a client of another user (Linux, run as root)', async (t) => {
   const target = await startTarget(t, { behaviour: 'idle', options: { sameUserOnly: true } })
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
   const script = `const s=require('net').connect(${target.port},'127.0.0.1',()=>s.write(Buffer.from([4])));let n=0;s.on('data',d=>n+=d.length);s.on('close',()=>process.stdout.write(String(n)))`

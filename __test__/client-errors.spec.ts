@@ -8,10 +8,11 @@ import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
-import { client, GopsError, type ClientOptions } from '../index'
+import { client, GopsError, type ClientOptions, type GopsErrorCode } from '../index'
 import { runCli } from './helpers/cli'
 import { peer as startPeer, tricklingPeer, type Peer } from './helpers/bad-peers'
 import { buildGo } from './helpers/go'
+import { testUnless, unlessRoot } from './helpers/skip'
 
 let configDir: string
 let live: ChildProcess
@@ -79,7 +80,7 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-async function rejects(t: import('ava').ExecutionContext, promise: Promise<unknown>, code: string, message?: RegExp) {
+async function rejects(t: import('ava').ExecutionContext, promise: Promise<unknown>, code: GopsErrorCode, message?: RegExp) {
   const error = await t.throwsAsync(promise, { instanceOf: GopsError })
   t.is((error as GopsError).code, code, error?.message)
   if (message) t.regex(error!.message, message)
@@ -100,7 +101,7 @@ test('a live process without a port file: NO_AGENT naming the port file looked f
 
 // Another user's process: its /proc/<pid>/root, where its own port file would be, is closed to us
 // (and so is its environment, so we look there under our own config dir).
-const asRoot = process.getuid?.() === 0 ? test : test.skip
+const asRoot = testUnless(unlessRoot('a process of another user'))
 asRoot('a process whose port file this user may not read: NO_AGENT naming both paths, not a permission error', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'gops-native-nobody-'))
   t.teardown(() => rmSync(home, { recursive: true, force: true }))

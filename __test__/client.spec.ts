@@ -8,6 +8,7 @@ import { parseMemStats } from '../src/client/memstats'
 import { runCli } from './helpers/cli'
 import { goVersion } from './helpers/go'
 import { runGops, startGoAgent, type GoAgent } from './helpers/withagent'
+import { testUnless } from './helpers/skip'
 
 let agent: GoAgent
 test.before(async () => {
@@ -125,13 +126,8 @@ test('an agent answers a command byte it does not know with nothing: EMPTY_REPLY
   t.regex(error!.message, new RegExp(`pid ${agent.pid} \\(127\\.0\\.0\\.1:${agent.port}\\).*command 0x7f`))
 })
 
-test('an agent in its own PID namespace is found through /proc/<pid>/root and its NSpid', async (t) => {
-  const probe = spawnSync('unshare', ['-pf', '--mount-proc', 'true'])
-  if (probe.status !== 0) {
-    t.log('unshare -p is not permitted here: cannot start a process in its own PID namespace')
-    t.pass()
-    return
-  }
+const pidNamespaces = spawnSync('unshare', ['-pf', '--mount-proc', 'true']).status === 0
+testUnless(pidNamespaces ? null : 'unshare -p is not permitted here: cannot start a process in its own PID namespace')('an agent in its own PID namespace is found through /proc/<pid>/root and its NSpid', async (t) => {
   const contained = await startGoAgent(['unshare', '-pf', '--mount-proc'], (wrapper) =>
     Number(readFileSync(`/proc/${wrapper.pid}/task/${wrapper.pid}/children`, 'utf8').trim()),
   )

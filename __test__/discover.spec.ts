@@ -13,6 +13,7 @@ import { startTarget } from './helpers/agent'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
 import { scanUnderChurn } from './helpers/churn'
 import { startProcess, stopProcess } from './helpers/processes'
+import { testUnless, unlessRoot } from './helpers/skip'
 
 const execFileAsync = promisify(execFile)
 const configDir = mkdtempSync(join(tmpdir(), 'gops-discover-'))
@@ -99,9 +100,8 @@ test('marks the real gops agent, found through its port file', async (t) => {
   t.true(find(await discover({ configDir: join(configDir, 'elsewhere') }), child.pid)!.agent)
 })
 
-// Needs root (as the tests run here) to make namespaces; elsewhere the test says why it skipped.
-test('a process in its own PID and mount namespaces: in-namespace PID, port file under its root', async (t) => {
-  if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
+// Needs root (as the tests run here) to make namespaces; elsewhere it is skipped, saying why.
+testUnless(unlessRoot('creating namespaces'))('a process in its own PID and mount namespaces: in-namespace PID, port file under its root', async (t) => {
   const binary = buildGo({ program: 'withagent', name: 'withagent' })
   const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
   const unshare = await startProcess(t, 'unshare', ['--pid', '--fork', '--mount', '--mount-proc', '--kill-child', binary], { env, ready: 'ready' })
@@ -111,8 +111,7 @@ test('a process in its own PID and mount namespaces: in-namespace PID, port file
   t.is(typeof found?.container?.cgroup, 'string')
 })
 
-test('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
-  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+testUnless(unlessRoot('switching users'))('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
   const nobody = { uid: 65534, gid: 65534 }
   const own = await startProcess(t, hello(), ['600'], { ...nobody })
   const script = `const r = new (require('./index.ts').Scanner)({ configDir: '/nonexistent' }).scanSync();
@@ -290,8 +289,7 @@ async function runScript(body: string, wrapper: string[] = [], options: { uid?: 
   return execFileAsync(file, args, { cwd: join(__dirname, '..'), timeout: 60_000, env: { ...process.env, HOME: tmpdir() }, ...options })
 }
 
-test('watch falls back to polling where events are unavailable, and says why; mode events refuses', async (t) => {
-  if (process.getuid?.() !== 0) return t.pass('skipped: creating namespaces needs root')
+testUnless(unlessRoot('creating namespaces'))('watch falls back to polling where events are unavailable, and says why; mode events refuses', async (t) => {
   const cases = [
     // The connector lives in the host's network namespace only: a fresh one has none.
     { wrapper: ['unshare', '--net', '--kill-child'], reason: /process events: this kernel or network namespace has no process-events connector/ },
@@ -312,8 +310,7 @@ test('watch falls back to polling where events are unavailable, and says why; mo
   }
 })
 
-test('watch as an unprivileged user sees its own process start and exit, and says which mode it may use', async (t) => {
-  if (process.getuid?.() !== 0) return t.pass('skipped: switching users needs root')
+testUnless(unlessRoot('switching users'))('watch as an unprivileged user sees its own process start and exit, and says which mode it may use', async (t) => {
   const nobody = { uid: 65534, gid: 65534 }
   const binary = hello()
   const { stdout } = await runScript(
