@@ -2,7 +2,7 @@
 // (INVALID_ARGUMENT; a wrong target: INVALID_TARGET), before doing any work: never a raw napi
 // or TypeError, never a silent coercion (a string taken as a list of its characters).
 import test, { type ExecutionContext } from 'ava'
-import { agent, client, discover, discoverSync, GopsError, inspect, inspectMany, inspectSync, portFilePath, readPortFile, resolveTarget, Scanner, ScannerCollector, watch } from '../index'
+import { agent, client, discover, discoverSync, GopsError, gopsConfigDir, inspect, inspectMany, inspectSync, portFilePath, readPortFile, resolveTarget, Scanner, ScannerCollector, watch } from '../index'
 
 type Code = 'INVALID_ARGUMENT' | 'INVALID_TARGET'
 
@@ -72,7 +72,8 @@ test('the client: targets, options and parameters', async (t) => {
   }
 })
 
-test('port files: the PID and paths', async (t) => {
+test('port files: the environment, the PID and paths', async (t) => {
+  refuses(t, () => gopsConfigDir(wrong('/tmp')), 'INVALID_ARGUMENT', /^env must be an object/)
   refuses(t, () => portFilePath(wrong('12')), 'INVALID_ARGUMENT', /^pid must be an integer/)
   refuses(t, () => portFilePath(0), 'INVALID_ARGUMENT', /^pid/)
   refuses(t, () => portFilePath(12, wrong(3)), 'INVALID_ARGUMENT', /^configDir/)
