@@ -70,10 +70,11 @@ fn task_all_info(pid: u32) -> Result<libc::proc_taskallinfo, InfoError> {
 }
 
 /// Task times are in Mach absolute time units (nanoseconds on Intel, not on Apple silicon).
+/// libc marks the timebase deprecated in favour of the mach2 crate; one call does not need it.
+#[allow(deprecated)]
 fn mach_seconds(units: u64) -> f64 {
     let mut timebase = libc::mach_timebase_info { numer: 0, denom: 0 };
     // SAFETY: fills the struct we own.
-    #[allow(deprecated)]
     let status = unsafe { libc::mach_timebase_info(&mut timebase) };
     let (numer, denom) = if status == 0 && timebase.denom > 0 {
         (timebase.numer, timebase.denom)

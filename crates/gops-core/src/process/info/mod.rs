@@ -108,6 +108,7 @@ impl InfoError {
         }
     }
 
+    #[cfg_attr(not(unix), allow(dead_code))] // sysinfo reports no errors
     pub(crate) fn from_io(pid: u32, error: &std::io::Error) -> InfoError {
         InfoError::new(pid, Skip::from_io(error), error.to_string())
     }
