@@ -80,7 +80,10 @@ fn convert(info: core::ProcessInfo) -> NativeProcessDetails {
         started_ms: info
             .started
             .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+            // Whole milliseconds first: exact, as a start time in ticks usually is.
+            .map_or(0.0, |d| {
+                d.as_millis() as f64 + f64::from(d.subsec_nanos() % 1_000_000) / 1e6
+            }),
         connections: info
             .connections
             .map(|list| list.into_iter().map(connection).collect()),

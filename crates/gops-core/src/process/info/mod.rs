@@ -130,8 +130,7 @@ impl fmt::Display for InfoError {
             Skip::Vanished => write!(f, "no process with PID {pid}"),
             Skip::Denied => write!(
                 f,
-                "not permitted to read process {pid} ({}): run as its user or root",
-                self.detail
+                "not permitted to read process {pid}: run as its user or root"
             ),
             _ => write!(f, "cannot read process {pid}: {}", self.detail),
         }
