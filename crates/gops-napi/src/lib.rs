@@ -5,7 +5,7 @@ mod coded_error;
 mod discover;
 pub mod inspect;
 mod panics;
-mod process;
+pub mod process;
 mod watch;
 
 #[napi]
