@@ -17,6 +17,7 @@ export {
   type InspectReasonCode,
   type GoBinaryInfo,
   type GoModule,
+  type GoModuleReplacement,
   type InspectManyOptions,
   type InspectResult,
   type SliceInfo,

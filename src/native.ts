@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { GopsError } from './errors'
 import { packageManifest, packageRoot, packageVersion } from './package-root'
 
-type Binding = typeof import('../binding.cjs')
+/** The loader's exports, as `napi build` declares them (src/native-types.ts). */
+type Binding = typeof import('./native-types')
 
 /** Every failure the loader met, outermost first (it chains them through `cause`). */
 function loadErrors(error: unknown): string[] {

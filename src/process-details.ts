@@ -1,48 +1,24 @@
 // One process's details, as `gops <pid>` shows them: the TypeScript face of the Rust core's
 // reader (crates/gops-core/src/process/info). `processDetails` reads off the JS thread;
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
-import type { NativeConnection, NativeProcessDetails } from '../binding.cjs'
+import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
+import type { Reshaped } from './native-shape'
 import { GopsError } from './errors'
 import { native } from './native'
 
-export interface SocketEndpoint {
-  /** An IP address as Go prints it (IPv4-mapped IPv6 as a dotted quad); a Unix socket's path (empty when unnamed). */
-  readonly address: string
-  /** 0 for Unix sockets. */
-  readonly port: number
-}
+// The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
+// derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-export interface Connection {
-  readonly protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'unix'
+export type SocketEndpoint = Readonly<NativeEndpoint>
+
+export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
   readonly local: SocketEndpoint
   readonly remote: SocketEndpoint
-  /** TCP state (`LISTEN`, `ESTABLISHED`, ...); `NONE` for UDP and Unix sockets. */
-  readonly state: string
 }
 
-export interface ProcessDetails {
-  readonly pid: number
-  /** null for a process without a parent (PID 1, kernel-spawned processes), as gops omits it then. */
-  readonly ppid: number | null
-  /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
-  readonly name: string
-  readonly threads: number | null
-  /** Resident memory, in bytes. */
-  readonly rssBytes: number | null
-  /** Resident memory as a percentage of the machine's RAM (computed in float32, as gops does). */
-  readonly memoryPercent: number | null
-  /** CPU time over the process's whole life: user + system (+ block-I/O wait on Linux, as gops counts it). */
-  readonly cpuSeconds: number | null
-  /** `cpuSeconds` as a percentage of one core over the process's life. */
-  readonly cpuPercent: number | null
-  readonly uid: number | null
-  /** null when the user ID has no name. */
-  readonly username: string | null
-  /** The command line; null where it cannot be read (macOS for now). */
+/** Fields this platform cannot tell are null. */
+export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
   readonly args: readonly string[] | null
-  /** When the process started, in milliseconds since the epoch. */
-  readonly startedMs: number
-  /** Its sockets in gops's order (tcp, tcp6, udp, udp6, unix); null when they cannot be listed (another user's process, or not Linux). */
   readonly connections: readonly Connection[] | null
 }
 
@@ -103,5 +79,5 @@ function convert(n: NativeProcessDetails): ProcessDetails {
 }
 
 function connection(c: NativeConnection): Connection {
-  return { protocol: c.protocol as Connection['protocol'], local: c.local, remote: c.remote, state: c.state }
+  return { protocol: c.protocol, local: c.local, remote: c.remote, state: c.state }
 }

@@ -1,5 +1,9 @@
 //! `inspect`, `inspectSync` and `inspectMany`: gops-core's inspector as JS objects. Errors keep
 //! the core's stable code (as the error's `code`) and its message naming the path.
+//!
+//! These `#[napi]` types are the one description of the shapes TypeScript sees: `napi build`
+//! writes them to `src/native-types.ts` (see `lib.rs`), and `src/inspect.ts` derives its public
+//! types from that file. Doc comments written here are the ones users read.
 
 use std::path::Path;
 
@@ -12,6 +16,7 @@ use napi_derive::napi;
 use crate::coded_error::coded_error;
 use crate::panics::contained;
 
+/// What kind of file this is, by its leading bytes.
 #[napi(string_enum = "kebab-case")]
 pub enum BinaryFormat {
     Elf,
@@ -25,6 +30,7 @@ pub enum BinaryFormat {
     Unknown,
 }
 
+/// The strongest evidence that decided a file is Go.
 #[napi(string_enum = "lowercase")]
 pub enum Evidence {
     Buildinfo,
@@ -38,15 +44,20 @@ pub enum Evidence {
 /// without module information.
 #[napi(string_enum = "UPPER_SNAKE")]
 pub enum ReasonCode {
+    /// An executable format (ELF, Mach-O, PE, XCOFF) with nothing in it that says Go.
     NoGoEvidence,
+    /// The file starts like an executable but its headers cannot be read.
     HeaderUnreadable,
+    /// Go, but no module information is left (or it was built without).
     ModuleInfoMissing,
+    /// Go, with module text Go's own parser would reject.
     ModuleInfoInvalid,
 }
 
 #[napi(object)]
 pub struct Reason {
     pub code: ReasonCode,
+    /// One plain sentence.
     pub message: String,
 }
 
@@ -58,11 +69,13 @@ pub struct GoModuleReplacement {
     pub sum: String,
 }
 
+/// A module line of the build info, as `go version -m` prints it.
 #[napi(object)]
 pub struct GoModule {
     pub path: String,
     pub version: String,
     pub sum: String,
+    /// The module that replaces this one (`=>` line).
     pub replace: Option<GoModuleReplacement>,
 }
 
@@ -72,8 +85,10 @@ pub struct BuildSetting {
     pub value: String,
 }
 
+/// The module information embedded by the Go toolchain.
 #[napi(object)]
 pub struct BuildInfo {
+    /// The main package's import path.
     pub path: String,
     pub main: Option<GoModule>,
     pub deps: Vec<GoModule>,
@@ -81,6 +96,7 @@ pub struct BuildInfo {
     pub settings: Vec<BuildSetting>,
 }
 
+/// One architecture slice of a fat (universal) Mach-O file.
 #[napi(object)]
 pub struct SliceInfo {
     pub arch: Option<String>,
@@ -97,12 +113,17 @@ pub struct GoBinaryInfo {
     pub is_go: bool,
     pub go_version: Option<String>,
     pub format: BinaryFormat,
+    /// GOARCH name of the target: amd64, arm64, s390x, ...
     pub arch: Option<String>,
     pub source: Option<Evidence>,
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
+    /// Set when the file is not Go although its format is an executable one, or is Go without
+    /// module info.
     pub reason: Option<Reason>,
+    /// Every slice of a fat Mach-O file.
     pub slices: Vec<SliceInfo>,
+    /// Bytes read from the file to reach the answer.
     pub bytes_read: i64,
 }
 

@@ -1,7 +1,7 @@
 //! `processDetails` and `processDetailsSync`: gops-core's reader of one process's details
 //! (`gops <pid>`) as a JS object. Errors keep the core's stable code and its message naming the PID.
 
-use gops_core::process::info::{self as core, Connection, Endpoint};
+use gops_core::process::info::{self as core, Connection, Endpoint, Protocol};
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
@@ -10,36 +10,63 @@ use std::time::UNIX_EPOCH;
 use crate::coded_error::coded_error;
 use crate::panics::contained;
 
+// What the public API's types are made of (`src/process-details.ts` derives them from the
+// declarations `napi build` writes, `src/native-types.ts`): doc comments here are what users read.
+
 #[napi(object)]
 pub struct NativeEndpoint {
+    /// An IP address as Go prints it (IPv4-mapped IPv6 as a dotted quad); a Unix socket's path
+    /// (empty when unnamed).
     pub address: String,
+    /// 0 for Unix sockets.
     pub port: u32,
+}
+
+#[napi(string_enum = "lowercase")]
+pub enum SocketProtocol {
+    Tcp,
+    Tcp6,
+    Udp,
+    Udp6,
+    Unix,
 }
 
 #[napi(object)]
 pub struct NativeConnection {
-    /// tcp, tcp6, udp, udp6 or unix.
-    pub protocol: String,
+    pub protocol: SocketProtocol,
     pub local: NativeEndpoint,
     pub remote: NativeEndpoint,
+    /// TCP state (`LISTEN`, `ESTABLISHED`, ...); `NONE` for UDP and Unix sockets.
     pub state: String,
 }
 
+/// Absent fields are ones this platform cannot tell (the README lists them).
 #[napi(object)]
 pub struct NativeProcessDetails {
     pub pid: u32,
+    /// Absent for a process without a parent (PID 1, kernel-spawned processes), as gops omits it then.
     pub ppid: Option<u32>,
+    /// gops's name: the kernel's short name, extended from argv[0] when it was cut off.
     pub name: String,
     pub threads: Option<u32>,
+    /// Resident memory, in bytes.
     pub rss_bytes: Option<f64>,
+    /// Resident memory as a percentage of the machine's RAM (computed in float32, as gops does).
     pub memory_percent: Option<f64>,
+    /// CPU time over the process's whole life: user + system (+ block-I/O wait on Linux, as gops
+    /// counts it).
     pub cpu_seconds: Option<f64>,
+    /// `cpuSeconds` as a percentage of one core over the process's life.
     pub cpu_percent: Option<f64>,
     pub uid: Option<u32>,
+    /// Absent when the user ID has no name.
     pub username: Option<String>,
+    /// The command line; absent where it cannot be read (macOS for now).
     pub args: Option<Vec<String>>,
-    /// Milliseconds since the Unix epoch.
+    /// When the process started, in milliseconds since the Unix epoch.
     pub started_ms: f64,
+    /// Its sockets in gops's order (tcp, tcp6, udp, udp6, unix); absent when they cannot be
+    /// listed (another user's process, or not Linux).
     pub connections: Option<Vec<NativeConnection>>,
 }
 
@@ -57,7 +84,13 @@ fn endpoint(e: Endpoint) -> NativeEndpoint {
 
 fn connection(c: Connection) -> NativeConnection {
     NativeConnection {
-        protocol: c.protocol.name().to_owned(),
+        protocol: match c.protocol {
+            Protocol::Tcp => SocketProtocol::Tcp,
+            Protocol::Tcp6 => SocketProtocol::Tcp6,
+            Protocol::Udp => SocketProtocol::Udp,
+            Protocol::Udp6 => SocketProtocol::Udp6,
+            Protocol::Unix => SocketProtocol::Unix,
+        },
         local: endpoint(c.local),
         remote: endpoint(c.remote),
         state: c.state.to_owned(),
