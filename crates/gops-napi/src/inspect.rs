@@ -155,17 +155,18 @@ fn format(format: core::Format) -> BinaryFormat {
     }
 }
 
+// The conversions below take the core's structs apart field by field: a field added to the core
+// fails to compile here until the binding passes it on (or says why not).
+
 fn reason(reason: core::Reason) -> Reason {
-    let code = match reason.code {
+    let core::Reason { code, message } = reason;
+    let code = match code {
         core::ReasonCode::NoGoEvidence => ReasonCode::NoGoEvidence,
         core::ReasonCode::HeaderUnreadable => ReasonCode::HeaderUnreadable,
         core::ReasonCode::ModuleInfoMissing => ReasonCode::ModuleInfoMissing,
         core::ReasonCode::ModuleInfoInvalid => ReasonCode::ModuleInfoInvalid,
     };
-    Reason {
-        code,
-        message: reason.message,
-    }
+    Reason { code, message }
 }
 
 fn evidence(evidence: core::Evidence) -> Evidence {
@@ -179,56 +180,92 @@ fn evidence(evidence: core::Evidence) -> Evidence {
 }
 
 fn module(m: core::Module) -> GoModule {
-    let replace = m.replace.map(|r| GoModuleReplacement {
-        path: r.path,
-        version: r.version,
-        sum: r.sum,
+    let core::Module {
+        path,
+        version,
+        sum,
+        replace,
+    } = m;
+    let replace = replace.map(|r| {
+        // A replacement's own `replace` is always empty: `=>` lines do not nest.
+        let core::Module {
+            path,
+            version,
+            sum,
+            replace: _,
+        } = *r;
+        GoModuleReplacement { path, version, sum }
     });
     GoModule {
-        path: m.path,
-        version: m.version,
-        sum: m.sum,
+        path,
+        version,
+        sum,
         replace,
     }
 }
 
 fn build_info(b: core::BuildInfo) -> BuildInfo {
+    let core::BuildInfo {
+        path,
+        main,
+        deps,
+        settings,
+    } = b;
     BuildInfo {
-        path: b.path,
-        main: b.main.map(module),
-        deps: b.deps.into_iter().map(module).collect(),
-        settings: b
-            .settings
+        path,
+        main: main.map(module),
+        deps: deps.into_iter().map(module).collect(),
+        settings: settings
             .into_iter()
             .map(|(key, value)| BuildSetting { key, value })
             .collect(),
     }
 }
 
+fn slice(s: core::SliceInfo) -> SliceInfo {
+    let core::SliceInfo {
+        arch,
+        is_go,
+        go_version,
+        source,
+        build_info: build,
+        reason: why,
+    } = s;
+    SliceInfo {
+        arch,
+        is_go,
+        go_version,
+        source: source.map(evidence),
+        build_info: build.map(build_info),
+        reason: why.map(reason),
+    }
+}
+
 fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
+    let core::GoBinaryInfo {
+        is_go,
+        go_version,
+        format: kind,
+        arch,
+        source,
+        build_id,
+        build_info: build,
+        reason: why,
+        slices,
+        bytes_read,
+    } = info;
     GoBinaryInfo {
         path,
-        is_go: info.is_go,
-        go_version: info.go_version,
-        format: format(info.format),
-        arch: info.arch,
-        source: info.source.map(evidence),
-        build_id: info.build_id,
-        build_info: info.build_info.map(build_info),
-        reason: info.reason.map(reason),
-        slices: info
-            .slices
-            .into_iter()
-            .map(|s| SliceInfo {
-                arch: s.arch,
-                is_go: s.is_go,
-                go_version: s.go_version,
-                source: s.source.map(evidence),
-                build_info: s.build_info.map(build_info),
-                reason: s.reason.map(reason),
-            })
-            .collect(),
-        bytes_read: i64::try_from(info.bytes_read).unwrap_or(i64::MAX),
+        is_go,
+        go_version,
+        format: format(kind),
+        arch,
+        source: source.map(evidence),
+        build_id,
+        build_info: build.map(build_info),
+        reason: why.map(reason),
+        slices: slices.into_iter().map(slice).collect(),
+        bytes_read: i64::try_from(bytes_read).unwrap_or(i64::MAX),
     }
 }
 

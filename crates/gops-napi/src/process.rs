@@ -75,51 +75,73 @@ pub struct Failure {
     message: String,
 }
 
+// The conversions take the core's structs apart field by field: a field added to the core fails
+// to compile here until the binding passes it on (or says why not).
+
 fn endpoint(e: Endpoint) -> NativeEndpoint {
+    let Endpoint { address, port } = e;
     NativeEndpoint {
-        address: e.address,
-        port: u32::from(e.port),
+        address,
+        port: u32::from(port),
     }
 }
 
 fn connection(c: Connection) -> NativeConnection {
+    let Connection {
+        protocol,
+        local,
+        remote,
+        state,
+    } = c;
     NativeConnection {
-        protocol: match c.protocol {
+        protocol: match protocol {
             Protocol::Tcp => SocketProtocol::Tcp,
             Protocol::Tcp6 => SocketProtocol::Tcp6,
             Protocol::Udp => SocketProtocol::Udp,
             Protocol::Udp6 => SocketProtocol::Udp6,
             Protocol::Unix => SocketProtocol::Unix,
         },
-        local: endpoint(c.local),
-        remote: endpoint(c.remote),
-        state: c.state.to_owned(),
+        local: endpoint(local),
+        remote: endpoint(remote),
+        state: state.to_owned(),
     }
 }
 
 fn convert(info: core::ProcessInfo) -> NativeProcessDetails {
+    let core::ProcessInfo {
+        pid,
+        ppid,
+        name,
+        threads,
+        rss_bytes,
+        memory_percent,
+        cpu_seconds,
+        cpu_percent,
+        uid,
+        username,
+        args,
+        started,
+        connections,
+    } = info;
     NativeProcessDetails {
-        pid: info.pid,
-        ppid: info.ppid,
-        name: info.name,
-        threads: info.threads,
-        rss_bytes: info.rss_bytes.map(|b| b as f64),
-        memory_percent: info.memory_percent,
-        cpu_seconds: info.cpu_seconds,
-        cpu_percent: info.cpu_percent,
-        uid: info.uid,
-        username: info.username,
-        args: info.args,
-        started_ms: info
-            .started
+        pid,
+        ppid,
+        name,
+        threads,
+        rss_bytes: rss_bytes.map(|b| b as f64),
+        memory_percent,
+        cpu_seconds,
+        cpu_percent,
+        uid,
+        username,
+        args,
+        started_ms: started
             .duration_since(UNIX_EPOCH)
             // Whole milliseconds first: exact, as a start time in ticks usually is.
             .map_or(0.0, |d| {
                 d.as_millis() as f64 + f64::from(d.subsec_nanos() % 1_000_000) / 1e6
             }),
-        connections: info
-            .connections
-            .map(|list| list.into_iter().map(connection).collect()),
+        connections: connections.map(|list| list.into_iter().map(connection).collect()),
     }
 }
 
