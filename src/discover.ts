@@ -31,6 +31,7 @@ export interface ScannerOptions {
 // GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
 // comments), derived from the generated src/native-types.ts: see src/native-shape.ts.
 
+/** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
   readonly main: Readonly<NativeModule> | null
 }

@@ -11,6 +11,7 @@ import { native } from './native'
 export type GoModule = binding.GoModule
 export type GoModuleReplacement = binding.GoModuleReplacement
 
+/** The module information embedded by the Go toolchain. */
 export interface BuildInfo extends Reshaped<binding.BuildInfo, 'settings'> {
   /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
   settings: Record<string, string>
@@ -26,6 +27,7 @@ export type InspectReasonCode = `${binding.ReasonCode}`
 
 export type InspectReason = WithNulls<binding.Reason>
 
+/** One architecture slice of a fat (universal) Mach-O file. */
 export interface SliceInfo extends Reshaped<binding.SliceInfo, 'buildInfo' | 'reason'> {
   buildInfo: BuildInfo | null
   reason: InspectReason | null

@@ -47,7 +47,6 @@ export declare const enum BinaryFormat {
   Unknown = 'unknown',
 }
 
-/** The module information embedded by the Go toolchain. */
 export interface BuildInfo {
   /** The main package's import path. */
   path: string
@@ -140,7 +139,6 @@ export interface InspectOutcome {
 /** Inspects one file on the calling thread. */
 export declare function inspectSync(path: string): GoBinaryInfo
 
-/** What a Go process's build info says about its main package and module. */
 export interface NativeBuildInfo {
   /** The main package's import path. */
   path: string
@@ -170,10 +168,6 @@ export interface NativeEndpoint {
   port: number
 }
 
-/**
- * What the public API's types are made of (`src/discover.ts` derives them from the declarations
- * `napi build` writes, `src/native-types.ts`): doc comments written here are the ones users read.
- */
 export interface NativeModule {
   path: string
   version: string
@@ -319,7 +313,6 @@ export declare const enum ReasonCode {
   ModuleInfoInvalid = 'MODULE_INFO_INVALID',
 }
 
-/** One architecture slice of a fat (universal) Mach-O file. */
 export interface SliceInfo {
   arch?: string
   isGo: boolean

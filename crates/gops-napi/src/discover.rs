@@ -17,15 +17,15 @@ pub struct NativeScannerOptions {
     pub include_node: Option<bool>,
 }
 
-/// What the public API's types are made of (`src/discover.ts` derives them from the declarations
-/// `napi build` writes, `src/native-types.ts`): doc comments written here are the ones users read.
+// What the public API's types are made of (`src/discover.ts` derives them from the declarations
+// `napi build` writes, `src/native-types.ts`): the fields' doc comments here are the ones users read.
+
 #[napi(object)]
 pub struct NativeModule {
     pub path: String,
     pub version: String,
 }
 
-/// What a Go process's build info says about its main package and module.
 #[napi(object)]
 pub struct NativeBuildInfo {
     /// The main package's import path.

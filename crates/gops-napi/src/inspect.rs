@@ -3,7 +3,7 @@
 //!
 //! These `#[napi]` types are the one description of the shapes TypeScript sees: `napi build`
 //! writes them to `src/native-types.ts` (see `lib.rs`), and `src/inspect.ts` derives its public
-//! types from that file. Doc comments written here are the ones users read.
+//! types from that file. The fields' doc comments written here are the ones users read.
 
 use std::path::Path;
 
@@ -85,7 +85,6 @@ pub struct BuildSetting {
     pub value: String,
 }
 
-/// The module information embedded by the Go toolchain.
 #[napi(object)]
 pub struct BuildInfo {
     /// The main package's import path.
@@ -96,7 +95,6 @@ pub struct BuildInfo {
     pub settings: Vec<BuildSetting>,
 }
 
-/// One architecture slice of a fat (universal) Mach-O file.
 #[napi(object)]
 pub struct SliceInfo {
     pub arch: Option<String>,
