@@ -17,6 +17,7 @@ export {
   type InspectReasonCode,
   type GoBinaryInfo,
   type GoModule,
+  type GoModuleReplacement,
   type InspectManyOptions,
   type InspectResult,
   type SliceInfo,
@@ -36,5 +37,6 @@ export {
   type WatchMode,
   type WatchOptions,
 } from './src/discover'
+export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

@@ -59,7 +59,7 @@ for (const shape of shapes) {
       agent: false,
       buildInfo: { path: 'example.com/gopsnative/hello', main: { path: 'example.com/gopsnative/hello', version: '(devel)' } },
     })
-    t.true(Math.abs(found!.startedAtMs - Date.now()) < 60_000)
+    t.true(Math.abs(found!.startedMs - Date.now()) < 60_000)
   })
 }
 
@@ -141,7 +141,7 @@ test('a port file older than the process is stale, a newer one marks an agent', 
   utimesSync(portFile, now, now)
   const fresh = find((await scanner.scan()).processes, child.pid)!
   t.true(fresh.agent, 'the same scanner sees the agent appear')
-  t.like(fresh, { ...stale, agent: true, startedAtMs: stale.startedAtMs })
+  t.like(fresh, { ...stale, agent: true, startedMs: stale.startedMs })
 })
 
 test('lists a Node process running the real agent as runtime node; after close() or SIGTERM it is gone', async (t) => {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
-import { ERROR_CODES, NATIVE_ERROR_CODES } from '../src/errors'
+import { ERROR_CODES, INSPECT_ERROR_CODES, NATIVE_ERROR_CODES, PROCESS_ERROR_CODES } from '../src/errors'
 import { packageRoot } from '../src/package-root'
 
 const read = (path: string) => readFileSync(join(packageRoot, path), 'utf8')
@@ -16,14 +16,23 @@ function filesUnder(dir: string, extension: string): string[] {
   })
 }
 
-test('the codes the addon sets on a failed file are exactly NATIVE_ERROR_CODES (read from the Rust source)', (t) => {
-  const core = read('crates/gops-core/src/inspect/mod.rs')
-  const impl = core.slice(core.indexOf('impl ErrorCode'))
-  const fromCore = [...impl.slice(0, impl.indexOf('\n}')).matchAll(/ErrorCode::\w+ => "([A-Z_]+)"/g)].map((m) => m[1])
-  t.true(fromCore.length >= 4, `codes read from ErrorCode::as_str: ${fromCore.join(', ')}`)
+/** The string literals of the match arms in the body of `header` (a Rust fn or impl) in `file`. */
+function armCodes(file: string, header: string): string[] {
+  const text = read(file)
+  const at = text.indexOf(header)
+  if (at < 0) throw new Error(`${header} not found in ${file}`)
+  const body = text.slice(at, text.indexOf('\n    }\n', at))
+  return [...body.matchAll(/=> "([A-Z_]+)"/g)].map((m) => m[1])
+}
+
+test('the codes the addon sets on a failed file or process are exactly those lists (read from the Rust source)', (t) => {
   const fromBinding = filesUnder('crates/gops-napi/src', '.rs').flatMap((file) => [...read(file).matchAll(/code: "([A-Z_]+)"/g)].map((m) => m[1]))
-  t.deepEqual(fromBinding, ['INTERNAL_ERROR'])
-  t.deepEqual([...new Set([...fromCore, ...fromBinding])].sort(), [...NATIVE_ERROR_CODES].sort())
+  t.deepEqual([...new Set(fromBinding)], ['INTERNAL_ERROR'], 'the binding adds only INTERNAL_ERROR (a caught panic)')
+  const inspect = armCodes('crates/gops-core/src/inspect/mod.rs', 'impl ErrorCode {')
+  t.deepEqual([...inspect, 'INTERNAL_ERROR'].sort(), [...INSPECT_ERROR_CODES].sort())
+  const process = armCodes('crates/gops-core/src/process/info/mod.rs', 'pub fn code(&self)')
+  t.deepEqual([...new Set([...process, 'INTERNAL_ERROR'])].sort(), [...PROCESS_ERROR_CODES].sort())
+  for (const code of NATIVE_ERROR_CODES) t.true((ERROR_CODES as readonly string[]).includes(code), code)
 })
 
 test('every code of the list is raised somewhere in src/ (no dead names), and none twice in the list', (t) => {

@@ -3,14 +3,19 @@
 // one-call form; `watch()` tells starts and exits, from the kernel's process events where
 // permitted, else from repeated scans (crates/gops-core/src/watcher.rs decides which).
 import type {
+  NativeBuildInfo,
+  NativeContainer,
+  NativeModule,
   NativeProcess,
   NativeScannerOptions,
   NativeScanResult,
+  NativeScanStats,
   NativeWatchBatch,
   Scanner as NativeScanner,
   Watcher as NativeWatcher,
-} from '../binding.cjs'
+} from './native-types'
 import * as check from './arguments'
+import type { Reshaped } from './native-shape'
 import { GopsError } from './errors'
 import { MAX_CONCURRENCY } from './inspect'
 import { native } from './native'
@@ -25,54 +30,23 @@ export interface ScannerOptions {
   includeNode?: boolean
 }
 
+// GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
+// comments), derived from the generated src/native-types.ts: see src/native-shape.ts.
+
 /** What a Go process's build info says about its main package and module. */
-export interface ProcessBuildInfo {
-  /** The main package's import path. */
-  readonly path: string
-  readonly main: { readonly path: string; readonly version: string } | null
+export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
+  readonly main: Readonly<NativeModule> | null
 }
 
 /** Frozen: a Scanner hands out the same object again while the process stays the same. */
-export interface GoProcess {
-  readonly pid: number
-  readonly ppid: number
-  /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
-  readonly name: string
-  /** The executable, as the process sees it (inside its container, if any). */
-  readonly path: string
-  /** The executable was deleted after the process started. */
-  readonly deleted: boolean
-  readonly runtime: 'go' | 'node'
-  /** null for Node processes, and for Go binaries that kept no trace of their Go version. */
-  readonly goVersion: string | null
+export interface GoProcess
+  extends Readonly<Reshaped<NativeProcess, 'buildInfo' | 'nsPid' | 'container'>>,
+    Readonly<Pick<NativeProcess, 'nsPid'>> {
   readonly buildInfo: ProcessBuildInfo | null
-  /** A gops port file written since the process started exists for it. */
-  readonly agent: boolean
-  /** When the process started, in ms since the Unix epoch (a number: the object is frozen and shared between scans). */
-  readonly startedAtMs: number
-  /** The PID inside the process's own PID namespace, when that differs from ours. */
-  readonly nsPid?: number
-  /** Set when the process runs in another PID or mount namespace. */
-  readonly container?: { readonly cgroup: string; readonly id?: string }
+  readonly container?: Readonly<NativeContainer>
 }
 
-export interface ScanStats {
-  /** Processes listed. */
-  scanned: number
-  go: number
-  node: number
-  /** Skipped: not permitted to look at them. */
-  denied: number
-  /** Skipped: exited during the scan. */
-  vanished: number
-  /** Skipped: reading them failed on our side (e.g. out of file descriptors); the result may be incomplete. */
-  unreadable: number
-  /** Processes whose executable was known from an earlier scan (not opened again). */
-  cacheHits: number
-  /** Executables opened and inspected by this scan. */
-  inspected: number
-  durationMs: number
-}
+export type ScanStats = NativeScanStats
 
 export interface ScanResult {
   processes: GoProcess[]
@@ -260,11 +234,11 @@ function toGoProcess(p: NativeProcess): GoProcess {
     name: p.name,
     path: p.path,
     deleted: p.deleted,
-    runtime: p.runtime === 'node' ? 'node' : 'go',
+    runtime: p.runtime,
     goVersion: p.goVersion ?? null,
     buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
     agent: p.agent,
-    startedAtMs: p.startedMs,
+    startedMs: p.startedMs,
   }
   if (p.nsPid !== undefined) process.nsPid = p.nsPid
   if (p.container) process.container = Object.freeze(p.container.id ? p.container : { cgroup: p.container.cgroup })

@@ -2,12 +2,24 @@
 // "Error codes" table explains each; __test__/errors.spec.ts pins both to this list, and the codes
 // the Rust core sets (NATIVE_ERROR_CODES) to crates/.
 
-/** Codes the addon sets on a file it cannot inspect (crates/gops-core/src/inspect/mod.rs `ErrorCode`, plus the binding's INTERNAL_ERROR). */
-export const NATIVE_ERROR_CODES = ['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'] as const
+/** Codes the addon sets on a file it cannot inspect (crates/gops-core/src/inspect/mod.rs `ErrorCode`; INTERNAL_ERROR: the binding caught a bug). */
+export const INSPECT_ERROR_CODES = ['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'] as const
+
+/** Codes the addon sets on a process it cannot read (crates/gops-core/src/process/info/mod.rs `InfoError::code`, and INTERNAL_ERROR). */
+export const PROCESS_ERROR_CODES = ['PROCESS_NOT_FOUND', 'PERMISSION_DENIED', 'PROCESS_UNREADABLE', 'INTERNAL_ERROR'] as const
+
+/** Every code the Rust core (through the binding) sets: the Rust side owns these, __test__/errors.spec.ts reads them from it. */
+export const NATIVE_ERROR_CODES = [...new Set([...INSPECT_ERROR_CODES, ...PROCESS_ERROR_CODES])] as NativeErrorCode[]
 
 /** Every code a GopsError can carry. */
 export const ERROR_CODES = [
-  ...NATIVE_ERROR_CODES,
+  'NOT_FOUND',
+  'PERMISSION_DENIED',
+  'NOT_A_FILE',
+  'IO_ERROR',
+  'INTERNAL_ERROR',
+  'PROCESS_NOT_FOUND',
+  'PROCESS_UNREADABLE',
   // Arguments and set-up
   'INVALID_ARGUMENT',
   'INVALID_TARGET',
@@ -15,7 +27,6 @@ export const ERROR_CODES = [
   'NATIVE_BINDING_MISSING',
   'REMOTE_NOT_ALLOWED',
   // Processes and port files
-  'PROCESS_NOT_FOUND',
   'NO_AGENT',
   'AGENT_GONE',
   'BAD_PORT_FILE',
@@ -47,13 +58,14 @@ export const ERROR_CODES = [
   'OUTPUT_FAILED',
 ] as const
 
-export type NativeErrorCode = (typeof NATIVE_ERROR_CODES)[number]
+export type InspectErrorCode = (typeof INSPECT_ERROR_CODES)[number]
+export type ProcessErrorCode = (typeof PROCESS_ERROR_CODES)[number]
+export type NativeErrorCode = InspectErrorCode | ProcessErrorCode
 export type GopsErrorCode = (typeof ERROR_CODES)[number]
 
-const nativeCodes: ReadonlySet<string> = new Set(NATIVE_ERROR_CODES)
-
-export function isNativeErrorCode(code: unknown): code is NativeErrorCode {
-  return typeof code === 'string' && nativeCodes.has(code)
+/** Whether `code` (an addon error's) is one of `codes`. */
+export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): code is C {
+  return (codes as readonly unknown[]).includes(code)
 }
 
 /** Every error this package raises on purpose carries a stable `code`; the message names the file, pid or address. */

@@ -1,81 +1,50 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
-import type * as binding from '../binding.cjs'
 import * as check from './arguments'
-import { GopsError, isNativeErrorCode, type NativeErrorCode } from './errors'
+import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
+import type * as binding from './native-types'
+import type { Reshaped, WithNulls } from './native-shape'
 import { native } from './native'
 
-/** A module line of the build info, as `go version -m` prints it. */
-export interface GoModule {
-  path: string
-  version: string
-  sum: string
-  /** The module that replaces this one (`=>` line). */
-  replace?: GoModule
-}
+// The shapes below are the addon's (crates/gops-napi/src/inspect.rs, with its doc comments),
+// derived from the generated src/native-types.ts: see src/native-shape.ts.
+
+export type GoModule = binding.GoModule
+export type GoModuleReplacement = binding.GoModuleReplacement
 
 /** The module information embedded by the Go toolchain. */
-export interface BuildInfo {
-  /** The main package's import path. */
-  path: string
-  main: GoModule | null
-  deps: GoModule[]
+export interface BuildInfo extends Reshaped<binding.BuildInfo, 'settings'> {
   /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
   settings: Record<string, string>
 }
 
-export type BinaryFormat = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'xcoff' | 'wasm' | 'script' | 'archive' | 'unknown'
+export type BinaryFormat = `${binding.BinaryFormat}`
 
 /** The strongest evidence that decided a file is Go. */
-export type Evidence = 'buildinfo' | 'buildid' | 'pclntab' | 'symbols' | 'strings'
+export type Evidence = `${binding.Evidence}`
 
-/**
- * Why an answer is incomplete:
- * - `NO_GO_EVIDENCE`: an executable format (ELF, Mach-O, PE, XCOFF) with nothing in it that says Go;
- * - `HEADER_UNREADABLE`: the file starts like an executable but its headers cannot be read;
- * - `MODULE_INFO_MISSING`: Go, but no module information is left (or it was built without);
- * - `MODULE_INFO_INVALID`: Go, with module text Go's own parser would reject.
- */
-export type InspectReasonCode = 'NO_GO_EVIDENCE' | 'HEADER_UNREADABLE' | 'MODULE_INFO_MISSING' | 'MODULE_INFO_INVALID'
+/** Why an answer is incomplete (each code is described on `ReasonCode` in crates/gops-napi/src/inspect.rs). */
+export type InspectReasonCode = `${binding.ReasonCode}`
 
-export interface InspectReason {
-  code: InspectReasonCode
-  /** One plain sentence. */
-  message: string
-}
+export type InspectReason = WithNulls<binding.Reason>
 
 /** One architecture slice of a fat (universal) Mach-O file. */
-export interface SliceInfo {
-  arch: string | null
-  isGo: boolean
-  goVersion: string | null
-  source: Evidence | null
+export interface SliceInfo extends Reshaped<binding.SliceInfo, 'buildInfo' | 'reason'> {
   buildInfo: BuildInfo | null
   reason: InspectReason | null
 }
 
-export interface GoBinaryInfo {
-  path: string
-  isGo: boolean
-  goVersion: string | null
-  format: BinaryFormat
-  /** GOARCH name of the target: amd64, arm64, s390x, ... */
-  arch: string | null
-  source: Evidence | null
-  buildId: string | null
+export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'buildInfo' | 'reason' | 'slices'> {
   buildInfo: BuildInfo | null
-  /** Set when the file is not Go although its format is an executable one, or is Go without module info. */
   reason: InspectReason | null
   /** Every slice of a fat Mach-O file; absent for other formats. */
   slices?: SliceInfo[]
-  /** Bytes read from the file to reach the answer. */
-  bytesRead: number
 }
 
 /** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
 export type InspectResult =
   | { ok: true; path: string; result: GoBinaryInfo }
-  | { ok: false; path: string; error: { code: NativeErrorCode; message: string } }
+  | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
 export interface InspectManyOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
@@ -135,7 +104,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
  * this file, a bug to report, never a crash); anything else (a bug) is rethrown as is. */
 function rethrow(error: unknown): never {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  if (isNativeErrorCode(code)) {
+  if (isCodeOf(INSPECT_ERROR_CODES, code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
   throw error
@@ -169,7 +138,7 @@ export async function inspectMany(paths: readonly string[], options?: InspectMan
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map(({ path, info, error }): InspectResult => {
     if (!error) return { ok: true, path, result: toInfo(info!) }
-    if (!isNativeErrorCode(error.code)) throw new Error(`the addon returned an unknown error code ${error.code} for ${path}`)
+    if (!isCodeOf(INSPECT_ERROR_CODES, error.code)) throw new Error(`the addon returned an unknown error code ${error.code} for ${path}`)
     return { ok: false, path, error: { code: error.code, message: error.message } }
   })
 }

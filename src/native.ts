@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { GopsError } from './errors'
 import { packageManifest, packageRoot, packageVersion } from './package-root'
 
-/** @internal The shipped declarations leave it out: from dist/ this path would not resolve. */
-type Binding = typeof import('../binding.cjs')
+/** The loader's exports, as `napi build` declares them (src/native-types.ts). */
+type Binding = typeof import('./native-types')
 
 /** Every failure the loader met, outermost first (it chains them through `cause`). */
 function loadErrors(error: unknown): string[] {
@@ -46,7 +46,6 @@ let loaded: Binding | undefined
 /**
  * The addon, loaded on first use: importing the package for the agent or the client alone needs
  * no addon (Node's permission model refuses addons without --allow-addons).
- * @internal
  */
 export function native(): Binding {
   return (loaded ??= load())

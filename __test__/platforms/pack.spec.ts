@@ -62,7 +62,7 @@ const devVersion = (name: string): string => JSON.parse(readFileSync(join(packag
 test('each tarball holds only what users need', (t) => {
   if (!requireTarballs(t)) return
   const main = tarList(mainTarball)
-  const userFile = /^package\/(package\.json|README\.md|binding\.cjs|binding\.d\.cts|bin\/gops-native\.js|dist\/.+\.(js|d\.ts))$/
+  const userFile = /^package\/(package\.json|README\.md|binding\.cjs|bin\/gops-native\.js|dist\/.+\.(js|d\.ts))$/
   t.deepEqual(main.filter((f) => !userFile.test(f)), [], 'no tests, fixtures, sources, maps or build folders')
   for (const needed of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/binding.cjs', 'package/bin/gops-native.js'])
     t.true(main.includes(needed), needed)

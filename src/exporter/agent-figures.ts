@@ -18,7 +18,7 @@ export interface AgentFigures {
 }
 
 /** Agents' addresses by PID, kept while the process is the same one (same start time). */
-export type AddressCache = Map<number, { startedAtMs: number; address: AgentAddress }>
+export type AddressCache = Map<number, { startedMs: number; address: AgentAddress }>
 
 export interface AgentReadOptions {
   /** Every read must end by this time (ms since the epoch); reads not started by then are not started. */
@@ -61,17 +61,17 @@ export async function readAgents(processes: GoProcess[], options: AgentReadOptio
 }
 
 /** A Go agent serves one connection at a time, so its two replies are asked for one after the other. */
-async function readAgent({ pid, startedAtMs }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
+async function readAgent({ pid, startedMs }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
   const client = (): ClientOptions => {
     const left = Math.floor(options.deadline - Date.now())
     if (left <= 0) throw new GopsError('TIMEOUT', `no time left before the deadline to ask the agent of process ${pid}`)
     return { configDir: options.configDir, signal: options.signal, timeoutMs: left, connectTimeoutMs: left }
   }
   const cached = options.addresses.get(pid)
-  let address = cached?.startedAtMs === startedAtMs ? cached.address : undefined
+  let address = cached?.startedMs === startedMs ? cached.address : undefined
   if (!address) {
     address = await resolveTarget(pid, client())
-    options.addresses.set(pid, { startedAtMs, address })
+    options.addresses.set(pid, { startedMs, address })
   }
   const target = { host: address.host, port: address.port }
   const runtime = await stats(target, client())

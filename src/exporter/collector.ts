@@ -145,7 +145,7 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
     for (const p of s.processes) gauge.set(infoLabels(p), 1)
   }, sameProcesses)
   snapshotGauge('gops_process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', ['pid'], (gauge, s) => {
-    for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedAtMs / 1000)
+    for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedMs / 1000)
   }, sameProcesses)
   for (const [name, help, read] of SCAN_GAUGES) snapshotGauge(name, help, [], (gauge, s) => gauge.set(read(s)))
   names.push('gops_scan_age_seconds')

@@ -17,6 +17,9 @@ pub struct NativeScannerOptions {
     pub include_node: Option<bool>,
 }
 
+// What the public API's types are made of (`src/discover.ts` derives them from the declarations
+// `napi build` writes, `src/native-types.ts`): the fields' doc comments here are the ones users read.
+
 #[napi(object)]
 pub struct NativeModule {
     pub path: String,
@@ -25,6 +28,7 @@ pub struct NativeModule {
 
 #[napi(object)]
 pub struct NativeBuildInfo {
+    /// The main package's import path.
     pub path: String,
     pub main: Option<NativeModule>,
 }
@@ -35,33 +39,52 @@ pub struct NativeContainer {
     pub id: Option<String>,
 }
 
+#[napi(string_enum = "lowercase")]
+pub enum ProcessRuntime {
+    Go,
+    Node,
+}
+
 #[napi(object)]
 pub struct NativeProcess {
     pub pid: u32,
     pub ppid: u32,
+    /// gops's name: the kernel's short name, extended from argv[0] when it was cut off.
     pub name: String,
+    /// The executable, as the process sees it (inside its container, if any).
     pub path: String,
+    /// The executable was deleted after the process started.
     pub deleted: bool,
-    /// "go" or "node".
-    pub runtime: String,
+    pub runtime: ProcessRuntime,
+    /// Absent for Node processes, and for Go binaries that kept no trace of their Go version.
     pub go_version: Option<String>,
     pub build_info: Option<NativeBuildInfo>,
+    /// A gops port file written since the process started exists for it.
     pub agent: bool,
     /// Milliseconds since the Unix epoch.
     pub started_ms: f64,
+    /// The PID inside the process's own PID namespace, when that differs from ours.
     pub ns_pid: Option<u32>,
+    /// Set when the process runs in another PID or mount namespace.
     pub container: Option<NativeContainer>,
 }
 
 #[napi(object)]
 pub struct NativeScanStats {
+    /// Processes listed.
     pub scanned: u32,
     pub go: u32,
     pub node: u32,
+    /// Skipped: not permitted to look at them.
     pub denied: u32,
+    /// Skipped: exited during the scan.
     pub vanished: u32,
+    /// Skipped: reading them failed on our side (e.g. out of file descriptors); the result may
+    /// be incomplete.
     pub unreadable: u32,
+    /// Processes whose executable was known from an earlier scan (not opened again).
     pub cache_hits: u32,
+    /// Executables opened and inspected by this scan.
     pub inspected: u32,
     pub duration_ms: f64,
 }
@@ -176,10 +199,9 @@ pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
         path: process.path.to_string_lossy().into_owned(),
         deleted: process.deleted,
         runtime: match process.runtime {
-            Runtime::Go => "go",
-            Runtime::Node => "node",
-        }
-        .to_owned(),
+            Runtime::Go => ProcessRuntime::Go,
+            Runtime::Node => ProcessRuntime::Node,
+        },
         go_version: go.and_then(|go| go.version.clone()),
         build_info: go.and_then(|go| {
             Some(NativeBuildInfo {

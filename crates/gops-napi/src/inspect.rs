@@ -1,16 +1,22 @@
 //! `inspect`, `inspectSync` and `inspectMany`: gops-core's inspector as JS objects. Errors keep
 //! the core's stable code (as the error's `code`) and its message naming the path.
+//!
+//! These `#[napi]` types are the one description of the shapes TypeScript sees: `napi build`
+//! writes them to `src/native-types.ts` (see `lib.rs`), and `src/inspect.ts` derives its public
+//! types from that file. The fields' doc comments written here are the ones users read.
 
 use std::path::Path;
 
 use gops_core::inspect as core;
 use gops_core::pool;
-use napi::bindgen_prelude::{AsyncTask, JsObjectValue, JsValue};
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 
+use crate::coded_error::coded_error;
 use crate::panics::contained;
 
+/// What kind of file this is, by its leading bytes.
 #[napi(string_enum = "kebab-case")]
 pub enum BinaryFormat {
     Elf,
@@ -24,6 +30,7 @@ pub enum BinaryFormat {
     Unknown,
 }
 
+/// The strongest evidence that decided a file is Go.
 #[napi(string_enum = "lowercase")]
 pub enum Evidence {
     Buildinfo,
@@ -37,15 +44,20 @@ pub enum Evidence {
 /// without module information.
 #[napi(string_enum = "UPPER_SNAKE")]
 pub enum ReasonCode {
+    /// An executable format (ELF, Mach-O, PE, XCOFF) with nothing in it that says Go.
     NoGoEvidence,
+    /// The file starts like an executable but its headers cannot be read.
     HeaderUnreadable,
+    /// Go, but no module information is left (or it was built without).
     ModuleInfoMissing,
+    /// Go, with module text Go's own parser would reject.
     ModuleInfoInvalid,
 }
 
 #[napi(object)]
 pub struct Reason {
     pub code: ReasonCode,
+    /// One plain sentence.
     pub message: String,
 }
 
@@ -57,11 +69,13 @@ pub struct GoModuleReplacement {
     pub sum: String,
 }
 
+/// A module line of the build info, as `go version -m` prints it.
 #[napi(object)]
 pub struct GoModule {
     pub path: String,
     pub version: String,
     pub sum: String,
+    /// The module that replaces this one (`=>` line).
     pub replace: Option<GoModuleReplacement>,
 }
 
@@ -73,6 +87,7 @@ pub struct BuildSetting {
 
 #[napi(object)]
 pub struct BuildInfo {
+    /// The main package's import path.
     pub path: String,
     pub main: Option<GoModule>,
     pub deps: Vec<GoModule>,
@@ -96,12 +111,17 @@ pub struct GoBinaryInfo {
     pub is_go: bool,
     pub go_version: Option<String>,
     pub format: BinaryFormat,
+    /// GOARCH name of the target: amd64, arm64, s390x, ...
     pub arch: Option<String>,
     pub source: Option<Evidence>,
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
+    /// Set when the file is not Go although its format is an executable one, or is Go without
+    /// module info.
     pub reason: Option<Reason>,
+    /// Every slice of a fat Mach-O file.
     pub slices: Vec<SliceInfo>,
+    /// Bytes read from the file to reach the answer.
     pub bytes_read: i64,
 }
 
@@ -133,17 +153,18 @@ fn format(format: core::Format) -> BinaryFormat {
     }
 }
 
+// The conversions below take the core's structs apart field by field: a field added to the core
+// fails to compile here until the binding passes it on (or says why not).
+
 fn reason(reason: core::Reason) -> Reason {
-    let code = match reason.code {
+    let core::Reason { code, message } = reason;
+    let code = match code {
         core::ReasonCode::NoGoEvidence => ReasonCode::NoGoEvidence,
         core::ReasonCode::HeaderUnreadable => ReasonCode::HeaderUnreadable,
         core::ReasonCode::ModuleInfoMissing => ReasonCode::ModuleInfoMissing,
         core::ReasonCode::ModuleInfoInvalid => ReasonCode::ModuleInfoInvalid,
     };
-    Reason {
-        code,
-        message: reason.message,
-    }
+    Reason { code, message }
 }
 
 fn evidence(evidence: core::Evidence) -> Evidence {
@@ -157,56 +178,92 @@ fn evidence(evidence: core::Evidence) -> Evidence {
 }
 
 fn module(m: core::Module) -> GoModule {
-    let replace = m.replace.map(|r| GoModuleReplacement {
-        path: r.path,
-        version: r.version,
-        sum: r.sum,
+    let core::Module {
+        path,
+        version,
+        sum,
+        replace,
+    } = m;
+    let replace = replace.map(|r| {
+        // A replacement's own `replace` is always empty: `=>` lines do not nest.
+        let core::Module {
+            path,
+            version,
+            sum,
+            replace: _,
+        } = *r;
+        GoModuleReplacement { path, version, sum }
     });
     GoModule {
-        path: m.path,
-        version: m.version,
-        sum: m.sum,
+        path,
+        version,
+        sum,
         replace,
     }
 }
 
 fn build_info(b: core::BuildInfo) -> BuildInfo {
+    let core::BuildInfo {
+        path,
+        main,
+        deps,
+        settings,
+    } = b;
     BuildInfo {
-        path: b.path,
-        main: b.main.map(module),
-        deps: b.deps.into_iter().map(module).collect(),
-        settings: b
-            .settings
+        path,
+        main: main.map(module),
+        deps: deps.into_iter().map(module).collect(),
+        settings: settings
             .into_iter()
             .map(|(key, value)| BuildSetting { key, value })
             .collect(),
     }
 }
 
+fn slice(s: core::SliceInfo) -> SliceInfo {
+    let core::SliceInfo {
+        arch,
+        is_go,
+        go_version,
+        source,
+        build_info: build,
+        reason: why,
+    } = s;
+    SliceInfo {
+        arch,
+        is_go,
+        go_version,
+        source: source.map(evidence),
+        build_info: build.map(build_info),
+        reason: why.map(reason),
+    }
+}
+
 fn binary_info(path: String, info: core::GoBinaryInfo) -> GoBinaryInfo {
+    let core::GoBinaryInfo {
+        is_go,
+        go_version,
+        format: kind,
+        arch,
+        source,
+        build_id,
+        build_info: build,
+        reason: why,
+        slices,
+        bytes_read,
+    } = info;
     GoBinaryInfo {
         path,
-        is_go: info.is_go,
-        go_version: info.go_version,
-        format: format(info.format),
-        arch: info.arch,
-        source: info.source.map(evidence),
-        build_id: info.build_id,
-        build_info: info.build_info.map(build_info),
-        reason: info.reason.map(reason),
-        slices: info
-            .slices
-            .into_iter()
-            .map(|s| SliceInfo {
-                arch: s.arch,
-                is_go: s.is_go,
-                go_version: s.go_version,
-                source: s.source.map(evidence),
-                build_info: s.build_info.map(build_info),
-                reason: s.reason.map(reason),
-            })
-            .collect(),
-        bytes_read: i64::try_from(info.bytes_read).unwrap_or(i64::MAX),
+        is_go,
+        go_version,
+        format: format(kind),
+        arch,
+        source: source.map(evidence),
+        build_id,
+        build_info: build.map(build_info),
+        reason: why.map(reason),
+        slices: slices.into_iter().map(slice).collect(),
+        bytes_read: i64::try_from(bytes_read).unwrap_or(i64::MAX),
     }
 }
 
@@ -242,18 +299,7 @@ impl Task for Inspect {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        output.map_err(|failure| {
-            // The task's error type only carries napi's own statuses: reject with an error
-            // object that already has our code instead.
-            let code = failure.code.clone();
-            match env.create_error(napi::Error::from_reason(failure.message)) {
-                Ok(mut error) => match error.set_named_property("code", code) {
-                    Ok(()) => napi::Error::from(error.to_unknown()),
-                    Err(e) => e,
-                },
-                Err(e) => e,
-            }
-        })
+        output.map_err(|failure| coded_error(env, failure.code, failure.message))
     }
 }
 

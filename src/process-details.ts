@@ -1,0 +1,79 @@
+// One process's details, as `gops <pid>` shows them: the TypeScript face of the Rust core's
+// reader (crates/gops-core/src/process/info). `processDetails` reads off the JS thread;
+// `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
+import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
+import type { Reshaped } from './native-shape'
+import * as check from './arguments'
+import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
+import { native } from './native'
+
+// The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
+// derived from the generated src/native-types.ts: see src/native-shape.ts.
+
+export type SocketEndpoint = Readonly<NativeEndpoint>
+
+export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
+  readonly local: SocketEndpoint
+  readonly remote: SocketEndpoint
+}
+
+/** Fields this platform cannot tell are null. */
+export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
+  readonly args: readonly string[] | null
+  readonly connections: readonly Connection[] | null
+}
+
+/**
+ * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
+ * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its message naming the PID.
+ */
+export async function processDetails(pid: number): Promise<ProcessDetails> {
+  checkPid(pid)
+  try {
+    return convert(await native().processDetails(pid))
+  } catch (error) {
+    throw coded(error)
+  }
+}
+
+/** `processDetails` on the calling thread. */
+export function processDetailsSync(pid: number): ProcessDetails {
+  checkPid(pid)
+  try {
+    return convert(native().processDetailsSync(pid))
+  } catch (error) {
+    throw coded(error)
+  }
+}
+
+/** The addon takes an unsigned 32-bit PID: anything else is refused here, never coerced. */
+function checkPid(pid: number): void {
+  check.integer(check.required(pid, 'pid'), 'pid', 1, 0xffff_ffff)
+}
+
+function coded(error: unknown): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : error
+}
+
+function convert(n: NativeProcessDetails): ProcessDetails {
+  return Object.freeze({
+    pid: n.pid,
+    ppid: n.ppid ?? null,
+    name: n.name,
+    threads: n.threads ?? null,
+    rssBytes: n.rssBytes ?? null,
+    memoryPercent: n.memoryPercent ?? null,
+    cpuSeconds: n.cpuSeconds ?? null,
+    cpuPercent: n.cpuPercent ?? null,
+    uid: n.uid ?? null,
+    username: n.username ?? null,
+    args: n.args ? Object.freeze(n.args) : null,
+    startedMs: n.startedMs,
+    connections: n.connections ? Object.freeze(n.connections.map(connection)) : null,
+  })
+}
+
+function connection(c: NativeConnection): Connection {
+  return { protocol: c.protocol, local: c.local, remote: c.remote, state: c.state }
+}
