@@ -2,7 +2,7 @@
 // (INVALID_ARGUMENT; a wrong target: INVALID_TARGET), before doing any work: never a raw napi
 // or TypeError, never a silent coercion (a string taken as a list of its characters).
 import test, { type ExecutionContext } from 'ava'
-import { agent, client, discover, discoverSync, GopsError, gopsConfigDir, inspect, inspectMany, inspectSync, portFilePath, readPortFile, resolveTarget, Scanner, ScannerCollector, watch } from '../index'
+import { agent, client, discover, discoverSync, GopsError, gopsConfigDir, processDetails, processDetailsSync, inspect, inspectMany, inspectSync, portFilePath, readPortFile, resolveTarget, Scanner, ScannerCollector, watch } from '../index'
 
 type Code = 'INVALID_ARGUMENT' | 'INVALID_TARGET'
 
@@ -69,6 +69,13 @@ test('the client: targets, options and parameters', async (t) => {
   await rejects(t, () => client.request('127.0.0.1:1', 1, {}, wrong('x')), 'INVALID_ARGUMENT', /^params must be a Buffer/)
   for (const percent of [1.5, '50', null]) {
     await rejects(t, () => client.setGC('127.0.0.1:1', wrong(percent)), 'INVALID_ARGUMENT', /^percent must be an integer or "off"/)
+  }
+})
+
+test('processDetails and processDetailsSync: the PID is an integer from 1 to 2^32 - 1', async (t) => {
+  for (const pid of ['12', null, 1.5, 0]) {
+    refuses(t, () => processDetailsSync(wrong(pid)), 'INVALID_ARGUMENT', /^pid must be/)
+    await rejects(t, () => processDetails(wrong(pid)), 'INVALID_ARGUMENT', /^pid must be/)
   }
 })
 
