@@ -1,6 +1,6 @@
 //! What a scanner keeps between scans, and only that: memory follows the live process count.
 
-use super::{Facts, GatheredFacts, Scope, Scanner, Verdict};
+use super::{Facts, GatheredFacts, Scanner, Scope, Verdict};
 use crate::process::{ExeIdentity, Executable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;

@@ -7,6 +7,7 @@
 //! executable is), `facts` (details of the Go and Node processes), `knowledge` (what is kept
 //! between scans), `report` (the result: agents, classification, counts), `stats`.
 
+use crate::follow::{Follower, Mode, Requested, SOCKET_BUFFER};
 use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
 use crate::pool::default_parallelism;
 use crate::portfile::PortFiles;
@@ -18,6 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+#[cfg(target_os = "linux")]
+use crate::process::events::ProcessEvent;
+
+#[cfg(target_os = "linux")]
+mod events;
 mod executables;
 mod facts;
 mod knowledge;
@@ -97,6 +103,18 @@ pub struct Scanner {
     processes: HashMap<u32, Known>,
     /// PIDs that had no executable (kernel threads, zombies) at the last scan.
     without_executable: HashSet<u32>,
+    /// Where a scan learns what changed: full scans, or the kernel's process events.
+    follower: Follower,
+    /// Full scans made because events were lost.
+    resyncs: u32,
+    /// Processes whose read failed after their fork or exec, and how many more looks each gets.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    retries: HashMap<u32, u8>,
+    #[cfg(target_os = "linux")]
+    received: Vec<ProcessEvent>,
+    /// `/proc` was listed once: events can say what changed since.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    listed: bool,
 }
 
 /// Which processes a scan looks at.
@@ -111,8 +129,42 @@ enum Scope {
 }
 
 impl Scanner {
+    /// A scanner that lists `/proc` at every scan.
     pub fn new(options: ScanOptions) -> Scanner {
         Scanner::with_inspector(options, inspect_file)
+    }
+
+    /// A scanner that, where the kernel's process events are available (see `follow`), lists
+    /// `/proc` once and from then on looks only at the processes that forked, exec'd or exited.
+    /// Fails only when `Requested::Events` was asked for and they are unavailable.
+    pub fn following(options: ScanOptions, requested: Requested) -> io::Result<Scanner> {
+        Scanner::following_with(options, requested, SOCKET_BUFFER)
+    }
+
+    /// `socket_buffer`: what the kernel keeps of unread events (tests make it overrun).
+    fn following_with(
+        options: ScanOptions,
+        requested: Requested,
+        socket_buffer: usize,
+    ) -> io::Result<Scanner> {
+        let mut scanner = Scanner::new(options);
+        scanner.follower = Follower::open(requested, socket_buffer)?;
+        Ok(scanner)
+    }
+
+    /// Events or polling (full scans); it changes to polling if reading events fails.
+    pub fn mode(&self) -> Mode {
+        self.follower.mode()
+    }
+
+    /// Why it polls though events were not refused.
+    pub fn fallback(&self) -> Option<&str> {
+        self.follower.fallback()
+    }
+
+    /// Full scans made because events were lost.
+    pub fn resyncs(&self) -> u32 {
+        self.resyncs
     }
 
     /// Tests watch which executables get opened through this.
@@ -124,13 +176,35 @@ impl Scanner {
             kept_executables: 0,
             processes: HashMap::default(),
             without_executable: HashSet::default(),
+            follower: Follower::polling(),
+            resyncs: 0,
+            retries: HashMap::default(),
+            #[cfg(target_os = "linux")]
+            received: Vec::new(),
+            listed: false,
         }
     }
 
+    /// Every Go process (and Node process with an agent) now running, ordered by PID.
     pub fn scan(&mut self) -> io::Result<ScanResult> {
         let began = Instant::now();
+        #[cfg(target_os = "linux")]
+        if self.mode() == Mode::Events {
+            if self.listed {
+                if let Some(result) = self.scan_from_events(began) {
+                    return Ok(result);
+                }
+            } else {
+                // What happened before this first listing is in it.
+                let _ = self.follower.take_queued(&mut self.received);
+                self.received.clear();
+            }
+        }
         let snapshot = Snapshot::capture()?;
-        Ok(self.scan_snapshot(&snapshot, Scope::Everything, began))
+        let result = self.scan_snapshot(&snapshot, Scope::Everything, began);
+        self.listed = true;
+        self.retries.clear();
+        Ok(result)
     }
 
     /// Looks again at these PIDs only (processes the kernel says were started, forked or
@@ -139,10 +213,14 @@ impl Scanner {
     #[cfg(target_os = "linux")]
     pub fn rescan(&mut self, pids: &[u32]) -> ScanResult {
         let began = Instant::now();
-        for &pid in pids {
-            self.forget(pid);
-        }
-        self.scan_snapshot(&Snapshot::of(pids), Scope::Only, began)
+        let mut stats = ScanStats::default();
+        self.look_again(pids.to_vec(), &mut stats);
+        let mut pids = pids.to_vec();
+        pids.sort_unstable();
+        pids.dedup();
+        let processes = self.report(&pids, &mut stats);
+        stats.duration = began.elapsed();
+        ScanResult { processes, stats }
     }
 
     /// Whether any process runs Node (and Node processes are reported at all).
@@ -187,21 +265,27 @@ impl Scanner {
     pub fn forget(&mut self, pid: u32) {
         self.processes.remove(&pid);
         self.without_executable.remove(&pid);
+        self.retries.remove(&pid);
     }
 
     fn scan_snapshot(&mut self, snapshot: &Snapshot, scope: Scope, began: Instant) -> ScanResult {
-        let mut stats = ScanStats {
-            scanned: snapshot.pids().len(),
-            ..ScanStats::default()
-        };
-        let mut running = self.probe(snapshot, scope, &mut stats);
-        self.inspect_new(snapshot, &mut running, &mut stats);
-        let facts = self.gather_facts(snapshot, &running, &mut stats);
-        let pids: Vec<u32> = running.iter().map(|&(pid, _)| pid).collect();
-        self.remember(running, facts, scope);
+        let mut stats = ScanStats::default();
+        let pids = self.learn(snapshot, scope, &mut stats);
         let processes = self.report(&pids, &mut stats);
         stats.duration = began.elapsed();
         ScanResult { processes, stats }
+    }
+
+    /// Probes the snapshot's processes, inspects new executables, reads the facts it needs and
+    /// keeps them: the PIDs it now knows (ascending).
+    fn learn(&mut self, snapshot: &Snapshot, scope: Scope, stats: &mut ScanStats) -> Vec<u32> {
+        stats.scanned = snapshot.pids().len();
+        let mut running = self.probe(snapshot, scope, stats);
+        self.inspect_new(snapshot, &mut running, stats);
+        let facts = self.gather_facts(snapshot, &running, stats);
+        let pids: Vec<u32> = running.iter().map(|&(pid, _)| pid).collect();
+        self.remember(running, facts, scope);
+        pids
     }
 }
 

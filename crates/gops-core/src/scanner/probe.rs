@@ -1,6 +1,6 @@
 //! The first step of every scan: one `stat` per process says which executable it runs.
 
-use super::{Scope, ScanStats, Scanner};
+use super::{ScanStats, Scanner, Scope};
 use crate::pool::parallel_map;
 use crate::process::{Executable, Skip, Snapshot};
 

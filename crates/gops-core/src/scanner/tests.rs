@@ -1,8 +1,8 @@
 use super::*;
-use std::time::Duration;
 use crate::test_support::{gofmt, start_gofmt};
 use std::process::{Child, Command};
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// Every path the scanners under test opened, through the real inspector.
 static OPENED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -31,8 +31,7 @@ struct Sleepers {
 
 impl Sleepers {
     fn start(name: &str, count: usize) -> Sleepers {
-        let dir =
-            std::env::temp_dir().join(format!("gops-scanner-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("gops-scanner-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let binary = dir.join(format!("sleep-{name}"));
         let system_sleep = ["/usr/bin/sleep", "/bin/sleep"]
@@ -112,8 +111,7 @@ fn warm_rescan_opens_no_unchanged_executable() {
 #[test]
 fn finds_a_go_process_and_marks_what_the_previous_scan_reported_identically() {
     let _turn = take_turn();
-    let dir =
-        std::env::temp_dir().join(format!("gops-scanner-unchanged-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gops-scanner-unchanged-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut gofmt = start_gofmt();
     let pid = gofmt.id();
@@ -220,4 +218,167 @@ fn forgets_processes_and_binaries_that_are_gone() {
     scanner.scan().unwrap();
     assert!(!scanner.processes.contains_key(&pid));
     assert!(!scanner.executables.contains_key(&identity));
+}
+
+#[cfg(target_os = "linux")]
+mod following {
+    use super::*;
+    use crate::follow::{Mode, Requested};
+    use crate::test_support::expects_process_events;
+
+    fn options() -> ScanOptions {
+        ScanOptions::new(std::env::temp_dir().join("gops-scanner-no-agents"))
+    }
+
+    /// A scanner on the kernel's process events; None (and a reason printed) where there are
+    /// none: root on the host always has them.
+    fn following(socket_buffer: usize) -> Option<Scanner> {
+        let scanner = Scanner::following_with(options(), Requested::Auto, socket_buffer).unwrap();
+        if scanner.mode() == Mode::Events {
+            return Some(scanner);
+        }
+        let why = scanner.fallback().unwrap_or("no events").to_owned();
+        assert!(!expects_process_events(), "root got no events: {why}");
+        eprintln!("skipped: {why}");
+        None
+    }
+
+    fn lists(result: &ScanResult, pid: u32) -> bool {
+        result.processes.iter().any(|p| p.pid == pid)
+    }
+
+    #[test]
+    fn a_following_scanner_looks_only_at_what_events_name() {
+        let _turn = take_turn();
+        let Some(mut scanner) = following(crate::follow::SOCKET_BUFFER) else {
+            return;
+        };
+        let mut old = start_gofmt();
+        assert!(lists(&scanner.scan().unwrap(), old.id()));
+        // Its exec event can come after spawn() returned (the kernel sends it once the exec is
+        // done, the parent resumes before that): let that event be taken first.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(lists(&scanner.scan().unwrap(), old.id()));
+        // What the scanner knows stands until an event names the process: a scan that walked
+        // /proc would find it again.
+        scanner.forget(old.id());
+        let mut new = start_gofmt();
+        let second = scanner.scan().unwrap();
+        assert!(!lists(&second, old.id()), "the second scan walked /proc");
+        assert!(
+            lists(&second, new.id()),
+            "the exec'd process was not looked at"
+        );
+        assert_eq!(scanner.resyncs(), 0);
+        let found = second.processes.iter().find(|p| p.pid == new.id()).unwrap();
+        assert_eq!(
+            (found.name.as_str(), found.ppid),
+            ("gofmt", std::process::id())
+        );
+        new.kill().unwrap();
+        new.wait().unwrap();
+        assert!(
+            !lists(&scanner.scan().unwrap(), new.id()),
+            "its exit was missed"
+        );
+        let _ = old.kill();
+        let _ = old.wait();
+    }
+
+    #[test]
+    fn a_following_scanner_rescans_everything_after_lost_events() {
+        let _turn = take_turn();
+        // The smallest buffer the kernel allows: a burst of processes overruns it.
+        let Some(mut scanner) = following(1) else {
+            return;
+        };
+        scanner.scan().unwrap();
+        let mut gofmt = start_gofmt();
+        for _ in 0..200 {
+            Command::new("true").status().unwrap();
+        }
+        assert!(lists(&scanner.scan().unwrap(), gofmt.id()));
+        assert!(
+            scanner.resyncs() >= 1,
+            "200 processes did not overrun a minimal buffer"
+        );
+        gofmt.kill().unwrap();
+        gofmt.wait().unwrap();
+    }
+
+    /// A read that fails at the exec (here: no descriptor left to open the executable with)
+    /// is tried again by the next scan, not forgotten until the next full scan. The limit on
+    /// descriptors holds for a whole process, so the scenario runs in a child of this test.
+    #[test]
+    fn a_read_that_failed_after_an_exec_is_tried_again() {
+        if !expects_process_events() {
+            eprintln!("skipped: the process-events connector may be unavailable here");
+            return;
+        }
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "scanner::tests::following::out_of_descriptors_at_an_exec",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && printed.contains("1 passed"),
+            "{printed}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    #[test]
+    #[ignore = "run in a child process by a_read_that_failed_after_an_exec_is_tried_again"]
+    fn out_of_descriptors_at_an_exec() {
+        let mut scanner = following(crate::follow::SOCKET_BUFFER).expect("events as root");
+        scanner.scan().unwrap();
+        let mut gofmt = start_gofmt();
+        let pid = gofmt.id();
+        let limit = take_every_descriptor();
+        let starved = scanner.scan().unwrap();
+        restore_descriptors(limit);
+        assert!(!lists(&starved, pid), "read without a descriptor");
+        assert!(starved.stats.unreadable >= 1, "{:?}", starved.stats);
+        assert!(scanner.retries().contains(&pid));
+        assert!(lists(&scanner.scan().unwrap(), pid), "not tried again");
+        assert_eq!(scanner.resyncs(), 0);
+        gofmt.kill().unwrap();
+        gofmt.wait().unwrap();
+    }
+
+    /// Lowers the soft limit to the descriptors open now and fills every free slot below it.
+    fn take_every_descriptor() -> libc::rlimit {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit fill or read a local rlimit.
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+        let highest = std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u64>().ok())
+            .max()
+            .unwrap();
+        let lowered = libc::rlimit {
+            rlim_cur: highest + 1,
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: as above.
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
+        while let Ok(file) = File::open("/dev/null") {
+            std::mem::forget(file); // held until the child test process exits
+        }
+        limit
+    }
+
+    fn restore_descriptors(limit: libc::rlimit) {
+        // SAFETY: sets the limit read before.
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    }
 }
