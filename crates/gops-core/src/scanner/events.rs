@@ -7,7 +7,7 @@ use super::{ScanResult, ScanStats, Scanner, Scope};
 use crate::follow::Followed;
 use crate::process::events::ProcessEvent;
 use crate::process::Snapshot;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::time::Instant;
 
 /// How many more scans (or watcher ticks) look again at a process whose read failed after its
@@ -66,23 +66,24 @@ impl Scanner {
     pub(super) fn look_again(&mut self, mut pids: Vec<u32>, stats: &mut ScanStats) -> usize {
         pids.sort_unstable();
         pids.dedup();
+        let mut looks_left = HashMap::default();
         for pid in &pids {
             self.processes.remove(pid);
             self.without_executable.remove(pid);
+            if let Some(left) = self.retries.remove(pid) {
+                looks_left.insert(*pid, left);
+            }
         }
         let snapshot = Snapshot::of(&pids);
         self.learn(&snapshot, Scope::Only, stats);
         for &pid in snapshot.pids() {
-            let left = self.retries.remove(&pid).unwrap_or(RETRIES + 1) - 1;
-            let read = self.processes.contains_key(&pid) || self.without_executable.contains(&pid);
-            if !read && left > 0 {
-                self.retries.insert(pid, left);
+            if self.processes.contains_key(&pid) || self.without_executable.contains(&pid) {
+                continue;
             }
-        }
-        // Those gone since are not retried.
-        for pid in pids {
-            if snapshot.incarnation(pid).is_err() {
-                self.retries.remove(&pid);
+            let left = looks_left.get(&pid).copied().unwrap_or(RETRIES + 1) - 1;
+            // One that exited meanwhile is not looked for again.
+            if left > 0 && Snapshot::is_running(pid) {
+                self.retries.insert(pid, left);
             }
         }
         snapshot.pids().len()
