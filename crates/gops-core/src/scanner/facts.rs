@@ -45,8 +45,7 @@ impl Scanner {
                     facts: Some(kept),
                     ..
                 }) if *known == exe
-                    // The parent is still listed (as a process, a zombie or a kernel thread).
-                    && (kept.details.ppid == 0 || snapshot.incarnation(kept.details.ppid).is_ok())
+                    && parent_stands(snapshot, kept.details.ppid)
                     && snapshot.incarnation(pid).ok() == Some(kept.incarnation) =>
                 {
                     facts.insert(pid, (kept.clone(), true));
@@ -67,6 +66,14 @@ impl Scanner {
         }
         facts
     }
+}
+
+/// Whether the parent the facts name is still listed (as a process, a zombie or a kernel
+/// thread). Unix gives an orphan a new parent, so its facts are read again once the parent is
+/// gone; Windows never does (a process keeps naming a parent that exited long ago), so there
+/// the check would re-read such a process at every scan and tell nothing new.
+fn parent_stands(snapshot: &Snapshot, ppid: u32) -> bool {
+    cfg!(not(unix)) || ppid == 0 || snapshot.incarnation(ppid).is_ok()
 }
 
 fn read_facts(snapshot: &Snapshot, pid: u32, exe: Executable) -> Result<Facts, Skip> {
