@@ -2,11 +2,19 @@
 // rules ($GOPS_CONFIG_DIR, $XDG_CONFIG_HOME/gops, $HOME/.config/gops) is where discovery (the
 // Rust scanner) and the client look, both when they share the agent's environment and when they
 // do not (then they read the directory from the agent's own environment, as gops cannot).
+// And when a port file counts as the process's own: one rule (written no more than
+// PORT_FILE_SLACK_MS before the process started), kept by the Rust scanner and the TS client,
+// both run here on the same files.
 import test from 'ava'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { client, discover, type GoProcess } from '../index'
+import { client, discover, isGopsError, processDetailsSync, resolveTarget, type GoProcess } from '../index'
+import { startTimeMs } from '../src/client/procfs'
+import { PORT_FILE_SLACK_MS } from '../src/protocol/portfile'
 import { startTarget, tempDir } from './helpers/agent'
 import { runCli } from './helpers/cli'
+import { buildGo } from './helpers/go'
+import { startProcess } from './helpers/processes'
 
 const rules = [
   { rule: '$GOPS_CONFIG_DIR', env: (dir: string) => ({ GOPS_CONFIG_DIR: join(dir, 'custom'), HOME: dir }), file: (dir: string) => join(dir, 'custom') },
@@ -33,3 +41,30 @@ for (const { rule, env, file } of rules) {
     t.is(await client.version(target.pid, elsewhere), `node ${process.version}`)
   })
 }
+
+// The client reads process start times from /proc: elsewhere it only checks that the process runs.
+;(process.platform === 'linux' ? test : test.skip)('a port file is fresh to discovery exactly when it is to the client: written since the start, give or take the slack', async (t) => {
+  const configDir = tempDir(t)
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'], { env: { ...process.env, GOPS_CONFIG_DIR: configDir } })
+  const started = processDetailsSync(child.pid).startedMs
+  t.is(await startTimeMs(child.pid), started, 'the client and the Rust reader see the same start time')
+  const portFile = join(configDir, String(child.pid))
+  writeFileSync(portFile, '40123')
+  const cases = [
+    { written: 'two seconds before the process started', offsetMs: -2000, fresh: false },
+    { written: 'just outside the slack', offsetMs: -PORT_FILE_SLACK_MS - 20, fresh: false },
+    { written: 'just inside the slack', offsetMs: -PORT_FILE_SLACK_MS + 20, fresh: true },
+    { written: 'just after the process started', offsetMs: 20, fresh: true },
+  ]
+  for (const { written, offsetMs, fresh } of cases) {
+    const mtime = (started + offsetMs) / 1000
+    utimesSync(portFile, mtime, mtime)
+    const found = (await discover({ configDir })).find((p) => p.pid === child.pid)
+    t.is(found?.agent, fresh, `discover(), file written ${written}`)
+    const resolved = await resolveTarget(child.pid, { configDir }).then(
+      (address) => address.port === 40123,
+      (error: unknown) => (isGopsError(error) && error.code === 'AGENT_GONE' ? false : Promise.reject(error)),
+    )
+    t.is(resolved, fresh, `the client, file written ${written}`)
+  }
+})

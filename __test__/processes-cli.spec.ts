@@ -10,7 +10,6 @@ import type { GoProcess } from '../index'
 import { formatGoDuration, parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/list-views'
 import { formatElapsed } from '../src/cli/process-view'
-import { decodeAddress } from '../src/process-info'
 import { startTarget } from './helpers/agent'
 import { cliArgs, runCli } from './helpers/cli'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
@@ -94,15 +93,6 @@ test('elapsed time and periods use ps and Go formats', (t) => {
   t.is(formatGoDuration(1_500), '1.5s')
   t.is(formatGoDuration(250), '250ms')
   t.is(formatGoDuration(3_600_000), '1h0m0s')
-})
-
-test('socket addresses decode from /proc/net hex as Go prints them', (t) => {
-  t.deepEqual(decodeAddress('0100007F:1F90'), { address: '127.0.0.1', port: 8080 })
-  t.deepEqual(decodeAddress('00000000000000000000000000000000:0016'), { address: '::', port: 22 })
-  t.deepEqual(decodeAddress('00000000000000000000000001000000:0050'), { address: '::1', port: 80 })
-  t.deepEqual(decodeAddress('0000000000000000FFFF00000100007F:0050'), { address: '127.0.0.1', port: 80 })
-  t.deepEqual(decodeAddress('B80D0120000000000000000001000000:0050'), { address: '2001:db8::1', port: 80 })
-  t.is(decodeAddress('zz:1'), null)
 })
 
 test('process <pid> prints what gops prints for the same process', async (t) => {

@@ -1,29 +1,44 @@
-// gops's process view (`gops <pid> [period]`), byte for byte, plus --json.
+// gops's process view (`gops <pid> [period]`), byte for byte, plus --json: processDetails() printed.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { GopsError } from '../errors'
-import { processInfo } from '../process-info'
+import { processDetails, type ProcessDetails } from '../process-details'
 import { formatGoDuration, parseCliDuration } from './duration'
 import { printJson } from './output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
   if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_PID', `not a process ID: ${pidText}`)
   const periodMs = period === undefined ? undefined : parsePeriod(period)
-  const info = await processInfo(Number(pidText), { periodMs })
-  if (options.json) return printJson(info)
+  const pid = Number(pidText)
+  const info = await processDetails(pid)
+  const cpuPercentOverPeriod = periodMs === undefined || periodMs <= 0 ? undefined : await sampleCpu(info, periodMs)
+  if (options.json) return printJson(cpuPercentOverPeriod === undefined ? info : { ...info, cpuPercentOverPeriod })
   const lines: string[] = []
+  const percent = (value: number) => `${value.toFixed(3)}%`
   if (info.ppid !== null) lines.push(`parent PID:\t${info.ppid}`)
-  lines.push(`threads:\t${info.threads}`)
-  lines.push(`memory usage:\t${info.memoryPercent.toFixed(3)}%`)
-  lines.push(`cpu usage:\t${info.cpuPercent.toFixed(3)}%`)
-  if (periodMs !== undefined && info.cpuPercentOverPeriod !== undefined) {
-    lines.push(`cpu usage (${formatGoDuration(periodMs)}):\t${info.cpuPercentOverPeriod.toFixed(3)}%`)
+  if (info.threads !== null) lines.push(`threads:\t${info.threads}`)
+  if (info.memoryPercent !== null) lines.push(`memory usage:\t${percent(info.memoryPercent)}`)
+  if (info.cpuPercent !== null) lines.push(`cpu usage:\t${percent(info.cpuPercent)}`)
+  if (periodMs !== undefined && cpuPercentOverPeriod !== undefined) {
+    lines.push(`cpu usage (${formatGoDuration(periodMs)}):\t${percent(cpuPercentOverPeriod)}`)
   }
   if (info.username !== null) lines.push(`username:\t${info.username}`)
-  lines.push(`cmd+args:\t${info.args.join(' ')}`)
-  lines.push(`elapsed time:\t${formatElapsed(Date.now() - Math.floor(info.startedAt.getTime() / 1000) * 1000)}`)
-  for (const c of info.connections) {
+  if (info.args !== null) lines.push(`cmd+args:\t${info.args.join(' ')}`)
+  lines.push(`elapsed time:\t${formatElapsed(Date.now() - Math.floor(info.startedMs / 1000) * 1000)}`)
+  for (const c of info.connections ?? []) {
     lines.push(`local/remote:\t${c.local.address}:${c.local.port} <-> ${c.remote.address}:${c.remote.port} (${c.state})`)
   }
   process.stdout.write(lines.join('\n') + '\n')
+}
+
+/** CPU use over `periodMs` from now: the CPU time read again once the period has passed. */
+async function sampleCpu(first: ProcessDetails, periodMs: number): Promise<number | undefined> {
+  await sleep(periodMs)
+  const second = await processDetails(first.pid).catch((error: GopsError) => {
+    if (error.code !== 'PROCESS_NOT_FOUND') throw error
+    throw new GopsError('PROCESS_NOT_FOUND', `process ${first.pid} exited while its CPU use was being sampled`, { cause: error })
+  })
+  if (first.cpuSeconds === null || second.cpuSeconds === null) return undefined
+  return (100 * (second.cpuSeconds - first.cpuSeconds)) / (periodMs / 1000)
 }
 
 function parsePeriod(text: string): number {

@@ -1,9 +1,16 @@
 // What the client needs to know about a local process before trusting its port file.
-// Linux answers through /proc; elsewhere only "is it running" is known.
+// Linux answers through /proc; elsewhere only "is it running" is known. The client works
+// without the addon, so it keeps this small reader of its own (state and start time from
+// /proc/<pid>/stat, btime, NSpid, environ); everything else about a process is read by the
+// Rust core (processDetails), and __test__/process-details.spec.ts pins the two together.
 import { readFile } from 'node:fs/promises'
 
-/** The kernel reports process start times in USER_HZ ticks, which is 100 on every Linux ABI Node runs on. */
-const USER_HZ = 100
+/**
+ * The kernel reports process start times in USER_HZ ticks: 100 on every Linux architecture Node
+ * runs on. The addon reads it with sysconf(_SC_CLK_TCK); without the addon there is no sysconf,
+ * so this stays a constant, pinned to the addon's value by __test__/process-details.spec.ts.
+ */
+export const USER_HZ = 100
 
 export async function isRunning(pid: number): Promise<boolean> {
   try {

@@ -2,7 +2,7 @@
 // refusing stale port files instead of dialling whatever port they name.
 import { join } from 'node:path'
 import { GopsError } from '../errors'
-import { gopsConfigDir, parsePort, portFilePath, readPortFile, type PortFile } from '../protocol/portfile'
+import { gopsConfigDir, isFreshPortFile, parsePort, portFilePath, readPortFile, type PortFile } from '../protocol/portfile'
 import { environment, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
 
 /** A PID (number or decimal string), `host:port` (`[v6]:port` too), or an address. */
@@ -20,12 +20,6 @@ export interface ResolveOptions {
   /** Where to look for port files first; defaults to gops's rules ($GOPS_CONFIG_DIR, ...). */
   configDir?: string
 }
-
-/**
- * The kernel's process start time and the port file's mtime come from different clocks
- * (boot-relative ticks vs. file-system time); allow this much disagreement before calling a file stale.
- */
-const CLOCK_SLACK_MS = 1000
 
 export async function resolveTarget(target: Target, options: ResolveOptions = {}): Promise<AgentAddress> {
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
@@ -104,7 +98,7 @@ async function rejectStale(pid: number, file: PortFile): Promise<void> {
     throw new GopsError('AGENT_GONE', `agent gone: process ${pid} is not running (stale port file ${file.path})`)
   }
   const started = await startTimeMs(pid)
-  if (started !== null && file.mtimeMs < started - CLOCK_SLACK_MS) {
+  if (started !== null && !isFreshPortFile(file.mtimeMs, started)) {
     throw new GopsError(
       'AGENT_GONE',
       `agent gone: port file ${file.path} predates process ${pid}, so another process wrote it (stale port file)`,

@@ -19,6 +19,21 @@ export function parsePort(text: string): number | null {
   return port > 0 && port < 65536 ? port : null
 }
 
+/**
+ * How much older than its process a port file may look and still be its own: process start
+ * times and file mtimes come from clocks of different grain (boot time in whole seconds plus
+ * clock ticks; whole-second mtimes on some file systems), and an agent writes its file within
+ * milliseconds of starting. The rule is the Rust scanner's (`FRESHNESS_SLACK` in
+ * crates/gops-core/src/portfile.rs, which says more); the client keeps a copy because it works
+ * without the addon, and __test__/portfile-rules.spec.ts runs both on the same files.
+ */
+export const PORT_FILE_SLACK_MS = 1000
+
+/** A port file written no more than PORT_FILE_SLACK_MS before its process started is the process's own. */
+export function isFreshPortFile(mtimeMs: number, processStartMs: number): boolean {
+  return mtimeMs + PORT_FILE_SLACK_MS >= processStartMs
+}
+
 export interface PortFile {
   path: string
   port: number

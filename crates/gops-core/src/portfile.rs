@@ -1,6 +1,7 @@
 //! Agent detection through gops port files: a file named after the PID, in the gops config
 //! directory, holding the agent's port. Nothing cleans up after a killed agent, so a file only
-//! counts when it is not older than the process (a reused PID inherits a stale file otherwise).
+//! counts when it was written since the process started (a reused PID inherits a stale file
+//! otherwise), give or take `FRESHNESS_SLACK`.
 //!
 //! Where a file is looked for matches the TypeScript client's resolver (`src/client/target.ts`):
 //! our config directory under the host PID (gops's own rule), then the directory the process's
@@ -12,7 +13,19 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+/// How much older than its process a port file may look and still be its own. The two times
+/// come from clocks of different grain: a process's start is the boot time in whole seconds
+/// plus clock ticks (on Linux; whole seconds through sysinfo on Windows), a file's mtime is
+/// the file system's (whole seconds on ext3, HFS+ and some network file systems, and the
+/// kernel's coarse clock elsewhere). An agent writes its file a few milliseconds after start,
+/// which one second of rounding can put "before" the start; a stale file slips through only if
+/// its PID was reused within that second. The TypeScript client (`src/client/target.ts`),
+/// which must decide without the addon, applies the same rule with the same value
+/// (`PORT_FILE_SLACK_MS` in `src/protocol/portfile.ts`); `__test__/portfile-rules.spec.ts`
+/// runs both on the same files.
+pub const FRESHNESS_SLACK: Duration = Duration::from_secs(1);
 
 /// gops's config directory on Linux, from an environment: `$GOPS_CONFIG_DIR`, else
 /// `$XDG_CONFIG_HOME/gops`, else `$HOME/.config/gops` (empty values count as unset). None when
@@ -87,7 +100,12 @@ impl<'a> PortFiles<'a> {
 fn is_fresh_file(path: &Path, started: SystemTime) -> bool {
     fs::metadata(path)
         .and_then(|meta| meta.modified())
-        .is_ok_and(|modified| modified >= started)
+        .is_ok_and(|modified| is_fresh(modified, started))
+}
+
+/// The rule itself: written no more than `FRESHNESS_SLACK` before the process started.
+fn is_fresh(modified: SystemTime, started: SystemTime) -> bool {
+    modified + FRESHNESS_SLACK >= started
 }
 
 #[cfg(test)]
@@ -114,6 +132,7 @@ mod tests {
         let started = SystemTime::now() - Duration::from_secs(60);
         write_port_file(&dir.join("100"), started + Duration::from_secs(1));
         write_port_file(&dir.join("200"), started - Duration::from_secs(3600));
+        write_port_file(&dir.join("400"), started - Duration::from_millis(300));
         let mut files = PortFiles::list(&dir);
         let host = Isolation::default();
         assert!(files.is_fresh(100, &host, None, started));
@@ -122,10 +141,26 @@ mod tests {
             "a file older than the process is stale"
         );
         assert!(
+            files.is_fresh(400, &host, None, started),
+            "a file within the slack is the process's own"
+        );
+        assert!(
             !files.is_fresh(300, &host, None, started),
             "no file, no agent"
         );
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_slack_ends_at_one_second_before_the_start() {
+        let started = SystemTime::now();
+        assert!(is_fresh(started, started));
+        assert!(is_fresh(started + Duration::from_millis(5), started));
+        assert!(is_fresh(started - FRESHNESS_SLACK, started));
+        assert!(!is_fresh(
+            started - FRESHNESS_SLACK - Duration::from_nanos(1),
+            started
+        ));
     }
 
     #[test]

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use gops_core::inspect as core;
 use gops_core::pool;
-use napi::bindgen_prelude::{AsyncTask, JsObjectValue, JsValue};
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 
+use crate::coded_error::coded_error;
 use crate::panics::contained;
 
 #[napi(string_enum = "kebab-case")]
@@ -242,18 +243,7 @@ impl Task for Inspect {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        output.map_err(|failure| {
-            // The task's error type only carries napi's own statuses: reject with an error
-            // object that already has our code instead.
-            let code = failure.code.clone();
-            match env.create_error(napi::Error::from_reason(failure.message)) {
-                Ok(mut error) => match error.set_named_property("code", code) {
-                    Ok(()) => napi::Error::from(error.to_unknown()),
-                    Err(e) => e,
-                },
-                Err(e) => e,
-            }
-        })
+        output.map_err(|failure| coded_error(env, failure.code, failure.message))
     }
 }
 

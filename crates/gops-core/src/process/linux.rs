@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// `/proc` reports times in USER_HZ ticks, which is 100 on every architecture Rust targets.
-const TICKS_PER_SECOND: u64 = 100;
-/// The kernel truncates a process's short name to 15 bytes (TASK_COMM_LEN - 1).
-const COMM_MAX: usize = 15;
+use super::procfs::{self, parse_stat, proc_path};
 
 /// One pass over `/proc`: the PIDs that existed when it was taken, and lazily, the machine facts
 /// every process's details are relative to.
@@ -133,18 +130,11 @@ impl Snapshot {
         let text = fs::read(proc_path(pid, "stat")).map_err(|e| Skip::from_io(&e))?;
         let stat = parse_stat(&text).ok_or(Skip::Vanished)?;
         let boot = self.boot_time().ok_or(Skip::Unreadable)?;
-        let name = if stat.comm.len() >= COMM_MAX {
-            extend_name(
-                &stat.comm,
-                &fs::read(proc_path(pid, "cmdline")).unwrap_or_default(),
-            )
-        } else {
-            stat.comm
-        };
+        let name = procfs::gops_name(stat.comm, || fs::read(proc_path(pid, "cmdline")));
         Ok(Details {
             ppid: stat.ppid,
             name,
-            started: boot + Duration::from_millis(stat.start_ticks * 1000 / TICKS_PER_SECOND),
+            started: procfs::start_time(boot, stat.start_ticks),
         })
     }
 
@@ -178,7 +168,7 @@ impl Snapshot {
         let ns_pid = if other_pid_ns {
             fs::read_to_string(proc_path(pid, "status"))
                 .ok()
-                .and_then(|s| parse_ns_pid(&s))
+                .and_then(|s| procfs::parse_status(&s).ns_pid)
         } else {
             None
         };
@@ -213,21 +203,8 @@ impl Snapshot {
     }
 
     fn boot_time(&self) -> Option<SystemTime> {
-        *self.boot_time.get_or_init(|| {
-            let text = fs::read_to_string("/proc/stat").ok()?;
-            let seconds = text
-                .lines()
-                .find_map(|line| line.strip_prefix("btime "))?
-                .trim()
-                .parse()
-                .ok()?;
-            Some(UNIX_EPOCH + Duration::from_secs(seconds))
-        })
+        *self.boot_time.get_or_init(procfs::boot_time)
     }
-}
-
-fn proc_path(pid: u32, file: &str) -> PathBuf {
-    PathBuf::from(format!("/proc/{pid}/{file}"))
 }
 
 /// `<pid>/exe` and a NUL, written into `buffer` (a u32 has at most 10 digits).
@@ -301,52 +278,6 @@ impl Namespaces {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-struct Stat {
-    comm: String,
-    ppid: u32,
-    start_ticks: u64,
-}
-
-/// Parses `/proc/<pid>/stat`. The name sits in parentheses and may itself hold spaces and
-/// parentheses, so the fields resume after the *last* `)`.
-fn parse_stat(text: &[u8]) -> Option<Stat> {
-    let open = text.iter().position(|&b| b == b'(')?;
-    let close = text.iter().rposition(|&b| b == b')')?;
-    let comm = String::from_utf8_lossy(text.get(open + 1..close)?).into_owned();
-    let rest = std::str::from_utf8(text.get(close + 1..)?).ok()?;
-    // Fields after the name, numbered as in proc(5): 3 state, 4 ppid, ..., 22 starttime.
-    let mut fields = rest.split_ascii_whitespace();
-    let ppid = fields.nth(1)?.parse().ok()?;
-    let start_ticks = fields.nth(17)?.parse().ok()?;
-    Some(Stat {
-        comm,
-        ppid,
-        start_ticks,
-    })
-}
-
-/// gops (through gopsutil) shows argv[0]'s base name when the kernel's 15-byte name is a
-/// prefix of it, so long names are not cut off.
-fn extend_name(comm: &str, cmdline: &[u8]) -> String {
-    let argv0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
-    let argv0 = String::from_utf8_lossy(argv0);
-    let base = argv0.rsplit('/').next().unwrap_or_default();
-    if base.starts_with(comm) {
-        base.to_owned()
-    } else {
-        comm.to_owned()
-    }
-}
-
-/// The innermost PID from `/proc/<pid>/status`'s `NSpid:` line (its last number).
-fn parse_ns_pid(status: &str) -> Option<u32> {
-    let line = status
-        .lines()
-        .find_map(|line| line.strip_prefix("NSpid:"))?;
-    line.split_ascii_whitespace().last()?.parse().ok()
-}
-
 /// The cgroup v2 path (`0::<path>`) when there is one, else the first hierarchy's path.
 fn parse_cgroup(text: &str) -> String {
     let path_of = |line: &str| line.splitn(3, ':').nth(2).map(str::to_owned);
@@ -361,53 +292,8 @@ fn parse_cgroup(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn stat_line(comm: &str) -> Vec<u8> {
-        format!("4242 ({comm}) S 77 4242 4242 0 -1 4194560 10 0 0 0 1 2 0 0 20 0 3 0 123456 1000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n")
-            .into_bytes()
-    }
-
     #[test]
-    fn parses_stat_whatever_the_name_holds() {
-        for comm in ["plain", "with space", "a) S 1 2 (b", "))", ""] {
-            let stat = parse_stat(&stat_line(comm)).expect(comm);
-            assert_eq!(
-                stat,
-                Stat {
-                    comm: comm.to_owned(),
-                    ppid: 77,
-                    start_ticks: 123456
-                }
-            );
-        }
-    }
-
-    #[test]
-    fn rejects_truncated_stat() {
-        assert_eq!(parse_stat(b"12 (x) S 1 2 3"), None);
-        assert_eq!(parse_stat(b"12 x S"), None);
-        assert_eq!(parse_stat(b""), None);
-    }
-
-    #[test]
-    fn extends_truncated_names_like_gopsutil() {
-        assert_eq!(
-            extend_name("averyverylongna", b"/opt/bin/averyverylongname\0--flag\0"),
-            "averyverylongname"
-        );
-        assert_eq!(
-            extend_name("averyverylongna", b"something-else\0"),
-            "averyverylongna"
-        );
-        assert_eq!(extend_name("averyverylongna", b""), "averyverylongna");
-    }
-
-    #[test]
-    fn reads_innermost_ns_pid_and_cgroup() {
-        assert_eq!(
-            parse_ns_pid("Name:\tx\nNSpid:\t4242\t17\t1\nNSpgid:\t1\n"),
-            Some(1)
-        );
-        assert_eq!(parse_ns_pid("Name:\tx\n"), None);
+    fn reads_the_cgroup_path() {
         assert_eq!(
             parse_cgroup("1:cpu:/a\n0::/system.slice/docker-x.scope\n"),
             "/system.slice/docker-x.scope"

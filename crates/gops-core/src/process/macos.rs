@@ -143,7 +143,7 @@ fn start_time(info: &libc::proc_bsdinfo) -> SystemTime {
 }
 
 /// A fixed-size, NUL-terminated C field as text.
-fn c_string(field: &[c_char]) -> String {
+pub(super) fn c_string(field: &[c_char]) -> String {
     let bytes: Vec<u8> = field
         .iter()
         .take_while(|&&c| c != 0)

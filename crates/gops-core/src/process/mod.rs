@@ -5,8 +5,14 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+pub mod info;
+
 #[cfg(target_os = "linux")]
 mod linux;
+#[cfg(target_os = "linux")]
+pub mod procfs;
+#[cfg(target_os = "linux")]
+mod sockets;
 #[cfg(target_os = "linux")]
 pub use linux::Snapshot;
 #[cfg(target_os = "linux")]
