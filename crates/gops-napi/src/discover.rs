@@ -266,7 +266,7 @@ pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
         go_version: go.and_then(|go| go.version.clone()),
         build_info: go.and_then(|go| {
             Some(NativeBuildInfo {
-                path: go.package.clone()?,
+                path: go.path.clone()?,
                 main: go
                     .main_module
                     .clone()

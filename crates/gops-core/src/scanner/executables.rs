@@ -14,8 +14,9 @@ use std::sync::Arc;
 pub struct GoExecutable {
     /// None when the binary is Go but its build-info blob is gone.
     pub version: Option<String>,
-    /// The main package's path, and the main module's path and version.
-    pub package: Option<String>,
+    /// The main package's path (`BuildInfo::path`, the same name all the way to TypeScript),
+    /// and the main module's path and version.
+    pub path: Option<String>,
     pub main_module: Option<(String, String)>,
 }
 
@@ -33,7 +34,7 @@ impl Verdict {
             let build = info.build_info;
             return Verdict::Go(Arc::new(GoExecutable {
                 version: info.go_version,
-                package: build
+                path: build
                     .as_ref()
                     .map(|b| b.path.clone())
                     .filter(|p| !p.is_empty()),
