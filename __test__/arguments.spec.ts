@@ -46,6 +46,7 @@ test('Scanner, discover, discoverSync and watch: the same option checks', async 
   }
   refuses(t, () => new Scanner(wrong('fast')), 'INVALID_ARGUMENT', /^options must be an object/)
   refuses(t, () => new Scanner({ configDir: wrong(3) }), 'INVALID_ARGUMENT', /^configDir must be a non-empty string, got 3/)
+  refuses(t, () => new Scanner({ mode: wrong('sometimes') }), 'INVALID_ARGUMENT', /^mode must be one of auto, events, polling, got "sometimes"/)
   refuses(t, () => new Scanner({ includeNode: wrong('yes') }), 'INVALID_ARGUMENT', /^includeNode must be true or false/)
   refuses(t, () => watch({ intervalMs: -1 }), 'INVALID_ARGUMENT', /^intervalMs must be a non-negative number, got -1/)
   refuses(t, () => watch({ intervalMs: wrong('1s') }), 'INVALID_ARGUMENT', /^intervalMs/)

@@ -284,12 +284,12 @@ test('watch in events mode tells a Node process whose agent starts after its exe
 
 /** Runs a script from the package root in a child Node, optionally through a wrapper command (unshare, setpriv). */
 async function runScript(body: string, wrapper: string[] = [], options: { uid?: number; gid?: number } = {}) {
-  const script = `const { watch, discover } = require('./index.ts'); (async () => { ${body} })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })) })`
+  const script = `const { watch, discover, Scanner } = require('./index.ts'); (async () => { ${body} })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })) })`
   const [file, ...args] = [...wrapper, process.execPath, '--import', 'tsx', '-e', script]
   return execFileAsync(file, args, { cwd: join(__dirname, '..'), timeout: 60_000, env: { ...process.env, HOME: tmpdir() }, ...options })
 }
 
-testUnless(unlessRoot('creating namespaces'))('watch falls back to polling where events are unavailable, and says why; mode events refuses', async (t) => {
+testUnless(unlessRoot('creating namespaces'))('watch and a following Scanner fall back to polling where events are unavailable, and say why; mode events refuses', async (t) => {
   const cases = [
     // The connector lives in the host's network namespace only: a fresh one has none.
     { wrapper: ['unshare', '--net', '--kill-child'], reason: /process events: this kernel or network namespace has no process-events connector/ },
@@ -299,14 +299,20 @@ testUnless(unlessRoot('creating namespaces'))('watch falls back to polling where
   for (const { wrapper, reason } of cases) {
     // The mode is known once watch() returns (a fresh PID namespace has no process to tell).
     const auto = await runScript(
-      `const w = watch({ intervalMs: 50 }); process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason })); await w.return()`,
+      `const w = watch({ intervalMs: 50 }); const s = new Scanner({ mode: 'auto' }); await s.scan(); await s.scan()
+       process.stdout.write(JSON.stringify({ mode: w.mode, reason: w.fallbackReason, scanner: s.mode, scannerReason: s.fallbackReason })); await w.return()`,
       wrapper,
     )
     const result = JSON.parse(auto.stdout)
-    t.is(result.mode, 'polling', wrapper.join(' '))
+    t.like(result, { mode: 'polling', scanner: 'polling' }, wrapper.join(' '))
     t.regex(result.reason, reason)
-    const strict = await runScript(`watch({ mode: 'events' }); process.stdout.write('{}')`, wrapper)
-    t.like(JSON.parse(strict.stdout), { code: 'EVENTS_UNAVAILABLE' }, wrapper.join(' '))
+    t.is(result.scannerReason, result.reason)
+    const strict = await runScript(
+      `const codes = []; try { new Scanner({ mode: 'events' }) } catch (e) { codes.push(e.code) }
+       try { watch({ mode: 'events' }) } catch (e) { codes.push(e.code) }; process.stdout.write(JSON.stringify(codes))`,
+      wrapper,
+    )
+    t.deepEqual(JSON.parse(strict.stdout), ['EVENTS_UNAVAILABLE', 'EVENTS_UNAVAILABLE'], wrapper.join(' '))
   }
 })
 
@@ -368,8 +374,30 @@ test('a Scanner runs its scans one at a time and refuses scanSync meanwhile', as
   t.notThrows(() => scanner.scanSync())
 })
 
-test('rejects a bad concurrency', (t) => {
+test('rejects a bad concurrency or mode', (t) => {
   t.throws(() => new Scanner({ concurrency: 0 }), { code: 'INVALID_ARGUMENT' } as never)
+  t.throws(() => new Scanner({ mode: 'sometimes' as never }), { code: 'INVALID_ARGUMENT' } as never)
+})
+
+// Root here: the kernel's process events are available (elsewhere the fallback test below covers it).
+testUnless(unlessRoot('the kernel\'s process events'))('a Scanner following events finds a start and an exit, keeping every other process as it was', async (t) => {
+  const scanner = new Scanner({ configDir, mode: 'events' })
+  t.is(scanner.mode, 'events')
+  t.is(scanner.fallbackReason, null)
+  const staying = await startProcess(t, hello(), ['600'])
+  const first = await scanner.scan()
+  const kept = find(first.processes, staying.pid)
+  t.truthy(kept, 'the first scan lists /proc')
+  const child = await startProcess(t, hello(), ['600'])
+  const second = scanner.scanSync()
+  t.like(find(second.processes, child.pid), { runtime: 'go', ppid: process.pid, goVersion: goVersion() })
+  t.is(find(second.processes, staying.pid), kept, 'a process no event named is the same object')
+  await stopProcess(child)
+  const third = await scanner.scan()
+  t.is(find(third.processes, child.pid), undefined, 'its exit was missed')
+  t.is(find(third.processes, staying.pid), kept)
+  t.is(scanner.mode, 'events')
+  t.is(scanner.resyncs, 0)
 })
 
 test('every process the real gops lists, we list with the same version', async (t) => {

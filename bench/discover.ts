@@ -5,14 +5,17 @@
 // - gops's own library (`goprocess.FindAll`) in-process, in a small Go program (bench/go/findall);
 // - our `Scanner` in-process, cold (new Scanner) and warm (same Scanner);
 // - the floor of a warm rescan: readdir of /proc plus one stat per process, in C (bench/floor.c).
-// Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`.
+// - a `Scanner` that follows the kernel's process events (mode 'auto'), warm: no /proc walk.
+// Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`
+// (`npm run bench:perf` runs it and bench/watch.ts in one run).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Scanner, discover } from '../index'
 import { buildGo, derivedFile, gopsCli } from '../__test__/helpers/go'
 import { IdleProcesses } from './idle-processes'
+import { machine } from './machine'
 import { median } from './median'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 21
@@ -56,10 +59,13 @@ interface Tools {
  */
 async function measure(label: string, tools: Tools): Promise<void> {
   const cli = join(__dirname, '..', 'bin', 'gops-native.js')
-  const keys = ['gops', 'findAll', 'cli', 'node', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor'] as const
+  const keys = ['gops', 'findAll', 'cli', 'node', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor', 'events'] as const
   const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<(typeof keys)[number], number[]>
   const scanner = new Scanner()
   const first = await scanner.scan()
+  const following = new Scanner({ mode: 'auto' })
+  await following.scan()
+  const loadAtStart = loadavg()
   for (let round = 0; round < ROUNDS; round++) {
     samples.gops.push(timedRun(tools.gops, []))
     samples.cli.push(timedRun(process.execPath, [cli]))
@@ -72,6 +78,7 @@ async function measure(label: string, tools: Tools): Promise<void> {
       samples.warm.push(await timed(() => scanner.scan()))
       samples.warmSync.push(await timed(async () => scanner.scanSync()))
       samples.rust.push((await scanner.scan()).stats.durationMs)
+      samples.events.push(await timed(() => following.scan()))
     }
   }
   const last = await scanner.scan()
@@ -83,7 +90,8 @@ async function measure(label: string, tools: Tools): Promise<void> {
   const vsFindAll = (key: (typeof keys)[number]) => `${(ms('findAll') / ms(key)).toFixed(1)}x faster than FindAll`
   const vsFloor = (key: (typeof keys)[number]) => `${(ms(key) / ms('floor')).toFixed(2)}x the floor`
   console.log(`\n## ${label}: ${last.stats.scanned} processes on the host, ${last.stats.go} Go (first scan inspected ${first.stats.inspected} executables)`)
-  console.log(`medians of ${ROUNDS} rounds (FindAll ${ROUNDS * FINDALL_PER_ROUND}, floor ${ROUNDS * FLOOR_PER_ROUND}, warm ${ROUNDS * WARM_PER_ROUND} scans each); load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
+  console.log(`medians of ${ROUNDS} rounds (FindAll ${ROUNDS * FINDALL_PER_ROUND}, floor ${ROUNDS * FLOOR_PER_ROUND}, warm ${ROUNDS * WARM_PER_ROUND} scans each); load average at the start ${load(loadAtStart)}, at the end ${load(loadavg())}`)
   console.log('| what | median ms | compared |')
   console.log('|---|---|---|')
   row('gops CLI v0.3.28 (list), fork/exec', 'gops', '')
@@ -96,10 +104,11 @@ async function measure(label: string, tools: Tools): Promise<void> {
   row('`Scanner.scanSync()` warm', 'warmSync', `${vsFindAll('warmSync')}; ${vsFloor('warmSync')}`, 3)
   row('warm scan inside Rust (`stats.durationMs`)', 'rust', vsFloor('rust'), 3)
   row('floor: readdir /proc + stat /proc/<pid>/exe each (C)', 'floor', '', 3)
+  row(`\`Scanner({ mode: 'auto' }).scan()\` warm (${following.mode}: no /proc walk when nothing changed)`, 'events', `${vsFloor('events')}; ${following.resyncs} resyncs`, 3)
   console.log(`| bench process RSS after all scans | ${rssMb.toFixed(1)} MB | |`)
 }
 
-async function main(): Promise<void> {
+export async function benchDiscover(): Promise<void> {
   process.on('SIGINT', () => {
     idle.stopAll()
     process.exit(130)
@@ -110,8 +119,6 @@ async function main(): Promise<void> {
     findAll: buildGo({ program: 'findall', sourceDir: join(__dirname, 'go'), name: 'findall' }),
     floor: derivedFile('floor', ['cc -O2', readFileSync(floorSource, 'utf8')], (out) => execFileSync('cc', ['-O2', '-o', out, floorSource])),
   }
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}, commit ${commit}, ${new Date().toISOString()}`)
   try {
     await idle.populate(100, 200)
     await measure('~300 processes (100 Go from 20 binaries, 200 sleep)', tools)
@@ -122,8 +129,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  idle.stopAll()
-  console.error(error)
-  process.exitCode = 1
-})
+if (require.main === module) {
+  console.log(machine())
+  benchDiscover().catch((error) => {
+    idle.stopAll()
+    console.error(error)
+    process.exitCode = 1
+  })
+}

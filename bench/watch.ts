@@ -1,14 +1,16 @@
 // watch() benchmark: how long after a Go process's exec, and after its exit, each mode tells
 // it (the kernel's process events against polling every second), and what 30 s of watching
-// costs in CPU. Run: npm run build, then `node --import tsx bench/watch.ts`.
+// costs in CPU. Run: npm run build, then `node --import tsx bench/watch.ts` (or `npm run
+// bench:perf`, which runs bench/discover.ts first, in the same run).
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpus, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { watch, type WatchEvent } from '../index'
 import { buildGo } from '../__test__/helpers/go'
+import { machine } from './machine'
 import { median } from './median'
 
 const TRIALS = Number(process.env.BENCH_ROUNDS) || 15
@@ -55,9 +57,9 @@ async function cpuOfWatching(mode: Mode | 'idle'): Promise<{ cpuMs: number; even
   return JSON.parse(stdout)
 }
 
-async function main(): Promise<void> {
+export async function benchWatch(): Promise<void> {
   const binary = buildGo({ program: 'hello', name: 'hello' })
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, ${process.platform}-${process.arch}`)
+  const loadAtStart = loadavg()
   const controller = new AbortController()
   const following = [follow('events', controller.signal), follow('polling', controller.signal)]
   await sleep(2000) // both first batches told
@@ -81,7 +83,8 @@ async function main(): Promise<void> {
   await Promise.allSettled(following)
   const [eventsCpu, pollingCpu, idleCpu] = await Promise.all([cpuOfWatching('events'), cpuOfWatching('polling'), cpuOfWatching('idle')])
   const ms = (key: string) => `${median(latency[key]).toFixed(1)} ms (${Math.min(...latency[key]).toFixed(1)}-${Math.max(...latency[key]).toFixed(1)})`
-  console.log(`\n## watch(): ${TRIALS} Go processes started and killed; load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
+  console.log(`\n## watch(): ${TRIALS} Go processes started and killed; load average at the start ${load(loadAtStart)}, at the end ${load(loadavg())}`)
   console.log(`| figure | events | polling every ${POLL_MS} ms |`)
   console.log('|---|---|---|')
   console.log(`| start told, after the spawn began: median (min-max) | ${ms('events:start')} | ${ms('polling:start')} |`)
@@ -92,7 +95,10 @@ async function main(): Promise<void> {
   console.log(`| the same Node process idle for ${CPU_SECONDS} s, no watch (baseline) | ${idleCpu.cpuMs.toFixed(0)} ms | |`)
 }
 
-main().catch((error) => {
-  console.error(error)
-  process.exitCode = 1
-})
+if (require.main === module) {
+  console.log(machine())
+  benchWatch().catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}

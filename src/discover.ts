@@ -28,6 +28,14 @@ export interface ScannerOptions {
   concurrency?: number
   /** Also report Node processes running a gops-native agent (default true). */
   includeNode?: boolean
+  /**
+   * Where a `Scanner`'s scans learn what changed. `'polling'` (the default for a `Scanner`):
+   * every scan lists `/proc`. `'auto'`: the first scan lists `/proc`, later ones look only at
+   * the processes the kernel's process events name (fork, exec, exit), where those are available
+   * (Linux, as root or with CAP_NET_ADMIN on older kernels), else polling. `'events'`: events or
+   * an EVENTS_UNAVAILABLE error. `watch()` has the same modes (its default is `'auto'`).
+   */
+  mode?: 'auto' | WatchMode
 }
 
 // GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
@@ -63,9 +71,31 @@ export class Scanner {
   #last = new Map<number, GoProcess>()
   #queue: Promise<unknown> = Promise.resolve()
   #pending = 0
+  #mode: WatchMode
+  #fallbackReason: string | null
+  #resyncs = 0
 
   constructor(options?: ScannerOptions) {
-    this.#native = new (native().Scanner)(nativeScannerOptions(options))
+    const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
+    const scanner = nativeScannerOptions(options)
+    this.#native = openNative('SCAN_FAILED', mode, () => new (native().Scanner)(scanner, mode))
+    this.#mode = this.#native.mode as WatchMode
+    this.#fallbackReason = this.#native.fallback ?? null
+  }
+
+  /** `'events'` (scans follow the kernel's process events) or `'polling'` (each lists `/proc`). */
+  get mode(): WatchMode {
+    return this.#mode
+  }
+
+  /** Why it polls though events were not refused (e.g. not permitted); null otherwise. */
+  get fallbackReason(): string | null {
+    return this.#fallbackReason
+  }
+
+  /** Full scans made because the kernel dropped events (its buffer overran): nothing is lost. */
+  get resyncs(): number {
+    return this.#resyncs
   }
 
   /** Scans without blocking the JS thread. */
@@ -95,6 +125,9 @@ export class Scanner {
   }
 
   #apply(result: NativeScanResult): ScanResult {
+    this.#mode = result.mode as WatchMode
+    this.#fallbackReason = result.fallback ?? null
+    this.#resyncs = result.resyncs
     const current = new Map<number, GoProcess>()
     for (const pid of result.unchanged) current.set(pid, this.#last.get(pid)!)
     for (const process of result.processes) current.set(process.pid, toGoProcess(process))
@@ -156,6 +189,16 @@ export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
 
 const WATCH_MODES = ['auto', 'events', 'polling'] as const
 
+/** Opens a native scanner or watcher: where events were required and are unavailable, EVENTS_UNAVAILABLE. */
+function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, open: () => T): T {
+  try {
+    return open()
+  } catch (error) {
+    const code = mode === 'events' ? 'EVENTS_UNAVAILABLE' : failed
+    throw new GopsError(code, (error as Error)?.message ?? String(error), { cause: error })
+  }
+}
+
 /**
  * Go processes starting and exiting. The first batch reports every process already running as
  * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
@@ -168,13 +211,7 @@ export function watch(options?: WatchOptions): Watch {
   const ref = check.boolean(given.ref, 'ref') ?? true
   const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
   const scanner = nativeScannerOptions(options)
-  let watcher: NativeWatcher
-  try {
-    watcher = new (native().Watcher)({ scanner, intervalMs, mode })
-  } catch (error) {
-    const code = mode === 'events' ? 'EVENTS_UNAVAILABLE' : 'WATCH_FAILED'
-    throw new GopsError(code, (error as Error)?.message ?? String(error), { cause: error })
-  }
+  const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode }))
   const state = { mode: watcher.mode as WatchMode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
   const close = () => watcher.close()
   signal?.addEventListener('abort', close, { once: true })

@@ -10,7 +10,15 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 export declare class Scanner {
-  constructor(options: NativeScannerOptions)
+  /**
+   * `mode`: "polling" (every scan lists /proc), "auto" or "events" (follow the kernel's
+   * process events). Fails only when events were required and are unavailable.
+   */
+  constructor(options: NativeScannerOptions, mode: string)
+  /** The mode it opened in ("events" or "polling"); each scan says the current one. */
+  get mode(): string
+  /** Why it polls though events were not refused. */
+  get fallback(): string | null
   /** Scans on libuv's pool (the per-process work then runs on the scanner's own threads). */
   scan(): Promise<NativeScanResult>
   scanSync(): NativeScanResult
@@ -242,6 +250,11 @@ export interface NativeScanResult {
   /** PIDs reported exactly as by the previous scan: the caller reuses what it built then. */
   unchanged: Uint32Array
   stats: NativeScanStats
+  /** "events" or "polling", after this scan (a failed events socket turns into polling). */
+  mode: string
+  fallback?: string
+  /** Full scans made so far because events were lost. */
+  resyncs: number
 }
 
 export interface NativeScanStats {

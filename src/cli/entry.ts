@@ -1,7 +1,7 @@
 // The `gops-native` entry point. The bare list, the command run most often (and at high
 // frequency), starts without commander: loading it (and the child_process and stream modules it
 // pulls in) cost more start-up than the whole scan. Everything else goes through main.ts.
-import { onStdoutError, reportError } from './output'
+import { reportError } from './output'
 
 /** `gops-native` or `gops-native list`, with or without `--json`: nothing for commander to parse. */
 function plainList(args: string[]): { json: boolean } | null {
@@ -14,7 +14,6 @@ function plainList(args: string[]): { json: boolean } | null {
 export async function run(args: string[]): Promise<void> {
   const list = plainList(args)
   if (!list) return (require('./main.js') as typeof import('./main.js')).main(args)
-  process.stdout.on('error', onStdoutError)
   try {
     await (require('./list-views.js') as typeof import('./list-views.js')).list(list)
   } catch (error) {

@@ -1,6 +1,6 @@
 // gops's list and tree output, byte for byte, plus --json.
 import { Scanner, type GoProcess } from '../discover'
-import { printJson } from './output'
+import { printJson, writeStdout } from './output'
 
 /** Scans once; processes we failed to read (not denied, not gone) make the exit code 1. */
 async function scanProcesses(): Promise<GoProcess[]> {
@@ -19,14 +19,14 @@ async function scanProcesses(): Promise<GoProcess[]> {
 export async function list(options: { json?: boolean }): Promise<void> {
   const processes = await scanProcesses()
   if (options.json) return printJson(processes)
-  process.stdout.write(formatList(processes))
+  writeStdout(formatList(processes))
 }
 
 export async function tree(options: { json?: boolean }): Promise<void> {
   const processes = await scanProcesses()
   if (options.json) return printJson(nest(processes))
   // gops prints the tree with Println, after its own trailing newline.
-  process.stdout.write(formatTree(processes) + '\n')
+  writeStdout(formatTree(processes) + '\n')
 }
 
 /** Go's version; `node` for Node processes, `unknown` for Go binaries that kept no trace of it. */

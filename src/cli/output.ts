@@ -1,8 +1,31 @@
 // Shared CLI plumbing: JSON printing and turning errors into plain messages and exit codes.
+import { writeSync } from 'node:fs'
 import { GopsError, isGopsError } from '../errors'
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+  writeStdout(JSON.stringify(value, null, 2) + '\n')
+}
+
+/**
+ * Writes straight to descriptor 1: `process.stdout` alone loads Node's twenty stream modules,
+ * a few milliseconds of the list's start-up. Windows consoles want Node's stream (it converts
+ * the text for them), and so does a non-blocking pipe that is full: the rest goes through it.
+ */
+export function writeStdout(text: string): void {
+  const data = Buffer.from(text)
+  let written = 0
+  while (written < data.length && process.platform !== 'win32') {
+    try {
+      written += writeSync(1, data, written)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break
+      return onStdoutError(error as NodeJS.ErrnoException)
+    }
+  }
+  if (written < data.length) {
+    process.stdout.on('error', onStdoutError)
+    process.stdout.write(data.subarray(written))
+  }
 }
 
 /** A user's mistake or an expected failure prints one plain line; only a bug prints a stack. */

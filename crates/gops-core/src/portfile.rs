@@ -9,8 +9,9 @@
 //! container, or one given its own `GOPS_CONFIG_DIR`, wrote it).
 
 use crate::process::Isolation;
-use std::collections::{HashMap, HashSet};
-use std::ffi::OsStr;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -42,17 +43,20 @@ pub fn config_dir_from_env<'a>(var: impl Fn(&str) -> Option<&'a OsStr>) -> Optio
 /// cost nothing; processes in other mount namespaces are looked up in their own root.
 pub struct PortFiles<'a> {
     dir: &'a Path,
-    listed: HashMap<PathBuf, HashSet<u32>>,
+    /// The PIDs with a file in `dir`.
+    ours: HashSet<u32>,
+    /// Other directories' listings, keyed by the path's bytes: hashing a `Path` walks its
+    /// components, a cost paid for every Go process of every scan.
+    others: HashMap<OsString, HashSet<u32>>,
 }
 
 impl<'a> PortFiles<'a> {
     pub fn list(dir: &'a Path) -> PortFiles<'a> {
-        let mut files = PortFiles {
+        PortFiles {
             dir,
-            listed: HashMap::new(),
-        };
-        files.listing(dir);
-        files
+            ours: list_pids(dir),
+            others: HashMap::default(),
+        }
     }
 
     /// True when the process has a port file written since it started: in our directory, or
@@ -64,37 +68,41 @@ impl<'a> PortFiles<'a> {
         own_dir: Option<&Path>,
         started: SystemTime,
     ) -> bool {
-        if self.listing(self.dir).contains(&pid)
-            && is_fresh_file(&self.dir.join(pid.to_string()), started)
-        {
+        if self.ours.contains(&pid) && is_fresh_file(&self.dir.join(pid.to_string()), started) {
             return true;
         }
         let own_dir = own_dir.unwrap_or(self.dir);
-        let (dir, name) = match &isolation.root {
-            Some(root) => (
-                root.join(own_dir.strip_prefix("/").unwrap_or(own_dir)),
-                isolation.ns_pid.unwrap_or(pid),
-            ),
-            None if own_dir == self.dir && isolation.ns_pid.is_none() => return false,
-            None => (own_dir.to_path_buf(), isolation.ns_pid.unwrap_or(pid)),
+        let name = isolation.ns_pid.unwrap_or(pid);
+        let dir = match &isolation.root {
+            Some(root) => Cow::Owned(root.join(own_dir.strip_prefix("/").unwrap_or(own_dir))),
+            // Spelled as ours: looked at above. (Spelled otherwise, it is listed once more.)
+            None if own_dir.as_os_str() == self.dir.as_os_str() && isolation.ns_pid.is_none() => {
+                return false
+            }
+            None => Cow::Borrowed(own_dir),
         };
         self.listing(&dir).contains(&name) && is_fresh_file(&dir.join(name.to_string()), started)
     }
 
     /// The PIDs with a file in `dir`, read once per scan.
     fn listing(&mut self, dir: &Path) -> &HashSet<u32> {
-        if !self.listed.contains_key(dir) {
-            let pids = fs::read_dir(dir)
-                .map(|entries| {
-                    entries
-                        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
-                        .collect()
-                })
-                .unwrap_or_default();
-            self.listed.insert(dir.to_path_buf(), pids);
+        let key = dir.as_os_str();
+        if !self.others.contains_key(key) {
+            self.others.insert(key.to_owned(), list_pids(dir));
         }
-        &self.listed[dir]
+        &self.others[key]
     }
+}
+
+/// The PIDs named by the files in `dir` (none when it cannot be read).
+fn list_pids(dir: &Path) -> HashSet<u32> {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn is_fresh_file(path: &Path, started: SystemTime) -> bool {

@@ -8,6 +8,8 @@
 //! A process is its PID and its start time: a PID that now names another process is an exit
 //! and a start.
 
+use crate::follow::Follower;
+pub use crate::follow::{Mode, Requested};
 use crate::scanner::{FoundProcess, ScanOptions, Scanner};
 use std::collections::HashMap;
 use std::io;
@@ -15,26 +17,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 #[cfg(target_os = "linux")]
-use crate::process::events::{ProcessEvent, ProcessEvents, Waited};
-
-/// Where changes come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// The kernel's process events.
-    Events,
-    /// A full scan every interval.
-    Polling,
-}
-
-/// What the caller asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Requested {
-    /// Events where available, else polling.
-    Auto,
-    /// Events or an error.
-    Events,
-    Polling,
-}
+use crate::follow::Followed;
+#[cfg(target_os = "linux")]
+use crate::process::events::ProcessEvent;
 
 #[derive(Clone, Copy, Debug)]
 pub struct WatchOptions {
@@ -57,28 +42,29 @@ pub struct Changes {
 
 /// A child forked by a listed process runs its parent's executable until it execs (Go's
 /// `os/exec` execs within a millisecond); one that has not exec'd after this long is looked at.
+/// Also the pause before a process whose read failed is looked at again.
 #[cfg(target_os = "linux")]
 const FORK_GRACE: Duration = Duration::from_millis(25);
 
-enum Source {
-    #[cfg(target_os = "linux")]
-    Events {
-        events: ProcessEvents,
-        received: Vec<ProcessEvent>,
-        /// Children of listed processes that have not exec'd yet, and when to look at them.
-        forks: HashMap<u32, Instant>,
-        /// When to look at the Node processes' port files again: an agent started (or closed)
-        /// long after its exec shows only there, and no process event announces it.
-        node_check: Instant,
-    },
-    Polling,
+/// What the watcher keeps between waits for events.
+#[cfg(target_os = "linux")]
+struct Pending {
+    received: Vec<ProcessEvent>,
+    /// Children of listed processes that have not exec'd yet, and when to look at them.
+    forks: HashMap<u32, Instant>,
+    /// When to look at the Node processes' port files again: an agent started (or closed)
+    /// long after its exec shows only there, and no process event announces it.
+    node_check: Instant,
+    /// When to look again at processes whose read failed (the scanner keeps which).
+    retry: Instant,
 }
 
 pub struct Watcher {
     scanner: Scanner,
-    source: Source,
+    follower: Follower,
+    #[cfg(target_os = "linux")]
+    pending: Pending,
     interval: Duration,
-    fallback: Option<String>,
     /// What has been told as started and not yet as exited, by PID.
     reported: HashMap<u32, FoundProcess>,
     first_told: bool,
@@ -89,11 +75,7 @@ impl Watcher {
     /// Subscribes to process events (unless polling was asked for) before anything is scanned,
     /// so nothing that happens from here on is missed.
     pub fn open(options: ScanOptions, watch: WatchOptions) -> io::Result<Watcher> {
-        #[cfg(target_os = "linux")]
-        let socket_buffer = crate::process::events::SOCKET_BUFFER;
-        #[cfg(not(target_os = "linux"))]
-        let socket_buffer = 0;
-        Watcher::open_with(options, watch, socket_buffer)
+        Watcher::open_with(options, watch, crate::follow::SOCKET_BUFFER)
     }
 
     /// `socket_buffer`: what the kernel keeps of unread events (tests make it overrun).
@@ -102,19 +84,17 @@ impl Watcher {
         watch: WatchOptions,
         socket_buffer: usize,
     ) -> io::Result<Watcher> {
-        let (source, fallback) = match watch.mode {
-            Requested::Polling => (Source::Polling, None),
-            Requested::Auto | Requested::Events => match subscribe(socket_buffer) {
-                Ok(source) => (source, None),
-                Err(error) if watch.mode == Requested::Events => return Err(error),
-                Err(error) => (Source::Polling, Some(error.to_string())),
-            },
-        };
         Ok(Watcher {
+            follower: Follower::open(watch.mode, socket_buffer)?,
             scanner: Scanner::new(options),
-            source,
+            #[cfg(target_os = "linux")]
+            pending: Pending {
+                received: Vec::new(),
+                forks: HashMap::new(),
+                node_check: Instant::now(),
+                retry: Instant::now(),
+            },
             interval: watch.interval,
-            fallback,
             reported: HashMap::new(),
             first_told: false,
             waker: Waker::new()?,
@@ -122,16 +102,12 @@ impl Watcher {
     }
 
     pub fn mode(&self) -> Mode {
-        match self.source {
-            #[cfg(target_os = "linux")]
-            Source::Events { .. } => Mode::Events,
-            Source::Polling => Mode::Polling,
-        }
+        self.follower.mode()
     }
 
     /// Why events are not used, when they were not refused by the caller.
     pub fn fallback(&self) -> Option<&str> {
-        self.fallback.as_deref()
+        self.follower.fallback()
     }
 
     /// Ends a `next_changes` waiting on another thread, and every later one.
@@ -174,52 +150,41 @@ impl Watcher {
     #[cfg(target_os = "linux")]
     fn next_events(&mut self) -> io::Result<Option<Changes>> {
         let watching_node = self.scanner.has_node_processes();
-        let Source::Events {
-            events,
+        let retrying = !self.scanner.retries().is_empty();
+        let Pending {
             received,
             forks,
             node_check,
-        } = &mut self.source
-        else {
-            unreachable!("called in events mode only")
-        };
+            retry,
+        } = &mut self.pending;
         let now = Instant::now();
         let timeout = forks
             .values()
             .copied()
             .chain(watching_node.then_some(*node_check))
+            .chain(retrying.then_some(*retry))
             .min()
             .map(|due| due.saturating_duration_since(now));
-        let waited = events.wait(self.waker.fd(), timeout, received);
-        match waited {
-            Ok(Waited::Woken) => Ok(None),
-            Ok(Waited::Overrun) => {
-                received.clear();
+        match self.follower.wait(self.waker.fd(), timeout, received) {
+            Followed::Woken => Ok(None),
+            Followed::Lost => {
                 forks.clear();
                 self.rescan_all(true).map(Some)
             }
-            Ok(Waited::Events | Waited::TimedOut) => Ok(Some(self.apply_events())),
-            Err(error) => {
-                self.source = Source::Polling;
-                self.fallback = Some(format!("reading process events failed: {error}"));
-                self.rescan_all(true).map(Some)
-            }
+            Followed::Events | Followed::TimedOut => Ok(Some(self.apply_events())),
         }
     }
 
-    /// Exits of listed processes are told at once; exec'd processes, and forked children of
-    /// listed ones that have not exec'd in time, are looked at.
+    /// Exits of listed processes are told at once; exec'd processes, forked children of listed
+    /// ones that have not exec'd in time, and processes whose read failed are looked at.
     #[cfg(target_os = "linux")]
     fn apply_events(&mut self) -> Changes {
-        let Source::Events {
+        let Pending {
             received,
             forks,
             node_check,
-            ..
-        } = &mut self.source
-        else {
-            unreachable!("called in events mode only")
-        };
+            retry,
+        } = &mut self.pending;
         let mut exited = Vec::new();
         let mut look: Vec<u32> = Vec::new();
         for event in received.drain(..) {
@@ -244,6 +209,10 @@ impl Watcher {
         if *node_check <= now {
             look.extend(self.scanner.node_agents_changed());
             *node_check = now + self.interval;
+        }
+        if *retry <= now {
+            look.extend(self.scanner.retries());
+            *retry = now + FORK_GRACE;
         }
         forks.retain(|&pid, due| {
             let waiting = *due > now;
@@ -302,7 +271,7 @@ impl Watcher {
             exited,
             started: Vec::new(),
             mode: self.mode(),
-            fallback: self.fallback.clone(),
+            fallback: self.fallback().map(str::to_owned),
             resynced,
         }
     }
@@ -313,43 +282,6 @@ impl Changes {
     fn is_worth_telling(&self) -> bool {
         !self.started.is_empty() || !self.exited.is_empty() || self.resynced
     }
-}
-
-#[cfg(target_os = "linux")]
-fn subscribe(socket_buffer: usize) -> io::Result<Source> {
-    let events = ProcessEvents::subscribe(socket_buffer).map_err(|error| {
-        let why = match error.raw_os_error() {
-            // Refused, or ignored without an answer (an unprivileged listener, another PID or
-            // user namespace).
-            _ if error.kind() == io::ErrorKind::TimedOut => {
-                "it needs root or CAP_NET_ADMIN, in the host's PID namespace"
-            }
-            Some(libc::EPERM | libc::EACCES) => "it needs root or CAP_NET_ADMIN",
-            // No socket type, or nobody to answer the LISTEN (another network namespace).
-            Some(libc::EPROTONOSUPPORT | libc::ECONNREFUSED) => {
-                "this kernel or network namespace has no process-events connector"
-            }
-            _ => "the connector refused",
-        };
-        io::Error::new(
-            error.kind(),
-            format!("cannot subscribe to the kernel's process events: {why} ({error})"),
-        )
-    })?;
-    Ok(Source::Events {
-        events,
-        received: Vec::new(),
-        forks: HashMap::new(),
-        node_check: Instant::now(),
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn subscribe(_socket_buffer: usize) -> io::Result<Source> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "process events are only available on Linux",
-    ))
 }
 
 /// Wakes a watcher's `next_changes` from another thread, for good: a sleeping poll through a condition

@@ -1,5 +1,6 @@
 //! `Scanner` for JavaScript: a gops-core scanner behind a mutex, scanned off the JS thread
 //! (`scan`) or on it (`scanSync`).
+use gops_core::follow::{Mode, Requested};
 use gops_core::scanner::{FoundProcess, Runtime, ScanOptions, ScanResult, Scanner};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -96,20 +97,46 @@ pub struct NativeScanResult {
     /// PIDs reported exactly as by the previous scan: the caller reuses what it built then.
     pub unchanged: Uint32Array,
     pub stats: NativeScanStats,
+    /// "events" or "polling", after this scan (a failed events socket turns into polling).
+    pub mode: String,
+    pub fallback: Option<String>,
+    /// Full scans made so far because events were lost.
+    pub resyncs: u32,
 }
 
 #[napi(js_name = "Scanner")]
 pub struct JsScanner {
     inner: Arc<Mutex<Scanner>>,
+    /// As opened: later modes come with the scans.
+    mode: Mode,
+    fallback: Option<String>,
 }
 
 #[napi]
 impl JsScanner {
+    /// `mode`: "polling" (every scan lists /proc), "auto" or "events" (follow the kernel's
+    /// process events). Fails only when events were required and are unavailable.
     #[napi(constructor)]
-    pub fn new(options: NativeScannerOptions) -> Self {
-        JsScanner {
-            inner: Arc::new(Mutex::new(Scanner::new(core_options(options)))),
-        }
+    pub fn new(options: NativeScannerOptions, mode: String) -> Result<Self> {
+        let scanner = Scanner::following(core_options(options), requested(&mode))
+            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+        Ok(JsScanner {
+            mode: scanner.mode(),
+            fallback: scanner.fallback().map(str::to_owned),
+            inner: Arc::new(Mutex::new(scanner)),
+        })
+    }
+
+    /// The mode it opened in ("events" or "polling"); each scan says the current one.
+    #[napi(getter)]
+    pub fn mode(&self) -> String {
+        mode_name(self.mode)
+    }
+
+    /// Why it polls though events were not refused.
+    #[napi(getter)]
+    pub fn fallback(&self) -> Option<String> {
+        self.fallback.clone()
     }
 
     /// Scans on libuv's pool (the per-process work then runs on the scanner's own threads).
@@ -124,6 +151,23 @@ impl JsScanner {
     pub fn scan_sync(&self) -> Result<NativeScanResult> {
         run_scan(&self.inner).map(convert)
     }
+}
+
+/// "events", "polling", or anything else for "auto" (TypeScript checks the value).
+pub(crate) fn requested(mode: &str) -> Requested {
+    match mode {
+        "events" => Requested::Events,
+        "polling" => Requested::Polling,
+        _ => Requested::Auto,
+    }
+}
+
+pub(crate) fn mode_name(mode: Mode) -> String {
+    match mode {
+        Mode::Events => "events",
+        Mode::Polling => "polling",
+    }
+    .to_owned()
 }
 
 pub(crate) fn core_options(options: NativeScannerOptions) -> ScanOptions {
@@ -142,26 +186,39 @@ pub struct ScanTask {
 }
 
 impl Task for ScanTask {
-    type Output = ScanResult;
+    type Output = Scanned;
     type JsValue = NativeScanResult;
 
-    fn compute(&mut self) -> Result<ScanResult> {
+    fn compute(&mut self) -> Result<Scanned> {
         run_scan(&self.scanner)
     }
 
-    fn resolve(&mut self, _env: Env, output: ScanResult) -> Result<NativeScanResult> {
+    fn resolve(&mut self, _env: Env, output: Scanned) -> Result<NativeScanResult> {
         Ok(convert(output))
     }
 }
 
+/// A scan's result, and the scanner's mode after it.
+pub struct Scanned {
+    result: ScanResult,
+    mode: Mode,
+    fallback: Option<String>,
+    resyncs: u32,
+}
+
 /// Concurrent scans of one scanner take turns. A panic fails this scan only: whatever it left
 /// in the scanner's caches is still true of its process or executable, so later scans go on.
-fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
+fn run_scan(scanner: &Mutex<Scanner>) -> Result<Scanned> {
     let mut scanner = scanner
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     match contained(|| scanner.scan()) {
-        Ok(result) => result.map_err(|e| Error::new(Status::GenericFailure, e.to_string())),
+        Ok(result) => Ok(Scanned {
+            result: result.map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?,
+            mode: scanner.mode(),
+            fallback: scanner.fallback().map(str::to_owned),
+            resyncs: scanner.resyncs(),
+        }),
         Err(panic) => Err(Error::new(
             Status::GenericFailure,
             format!("scan failed: internal error: {panic}"),
@@ -169,7 +226,8 @@ fn run_scan(scanner: &Mutex<Scanner>) -> Result<ScanResult> {
     }
 }
 
-fn convert(result: ScanResult) -> NativeScanResult {
+fn convert(scanned: Scanned) -> NativeScanResult {
+    let result = scanned.result;
     let stats = result.stats;
     let (unchanged, changed): (Vec<_>, Vec<_>) =
         result.processes.into_iter().partition(|p| p.unchanged);
@@ -187,6 +245,9 @@ fn convert(result: ScanResult) -> NativeScanResult {
             inspected: stats.inspected as u32,
             duration_ms: stats.duration.as_secs_f64() * 1000.0,
         },
+        mode: mode_name(scanned.mode),
+        fallback: scanned.fallback,
+        resyncs: scanned.resyncs,
     }
 }
 
@@ -205,7 +266,7 @@ pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
         go_version: go.and_then(|go| go.version.clone()),
         build_info: go.and_then(|go| {
             Some(NativeBuildInfo {
-                path: go.package.clone()?,
+                path: go.path.clone()?,
                 main: go
                     .main_module
                     .clone()

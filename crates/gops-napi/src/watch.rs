@@ -1,14 +1,16 @@
 //! `Watcher` for JavaScript: each wait for the next batch runs on a thread of its own (it may
 //! last as long as the host stays quiet, so it must not hold one of libuv's few threads) and
 //! calls back once on the JS thread.
-use gops_core::watcher::{Changes, Mode, Requested, Waker, WatchOptions, Watcher};
+use gops_core::watcher::{Changes, Mode, Waker, WatchOptions, Watcher};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking;
 use napi_derive::napi;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::discover::{convert_process, core_options, NativeProcess, NativeScannerOptions};
+use crate::discover::{
+    convert_process, core_options, mode_name, requested, NativeProcess, NativeScannerOptions,
+};
 use crate::panics::contained;
 
 #[napi(object)]
@@ -43,14 +45,9 @@ impl JsWatcher {
     /// Fails only when events were required and are unavailable (or no descriptor is left).
     #[napi(constructor)]
     pub fn new(options: NativeWatcherOptions) -> Result<Self> {
-        let mode = match options.mode.as_str() {
-            "events" => Requested::Events,
-            "polling" => Requested::Polling,
-            _ => Requested::Auto,
-        };
         let watch = WatchOptions {
             interval: Duration::from_secs_f64(options.interval_ms.max(0.0) / 1000.0),
-            mode,
+            mode: requested(&options.mode),
         };
         let watcher = Watcher::open(core_options(options.scanner), watch)
             .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
@@ -128,14 +125,6 @@ impl JsWatcher {
     pub fn close(&self) {
         self.waker.wake();
     }
-}
-
-fn mode_name(mode: Mode) -> String {
-    match mode {
-        Mode::Events => "events",
-        Mode::Polling => "polling",
-    }
-    .to_owned()
 }
 
 fn convert(changes: Changes) -> NativeWatchBatch {

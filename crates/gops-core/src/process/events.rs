@@ -220,6 +220,27 @@ impl ProcessEvents {
         self.drain(out)
     }
 
+    /// Takes the events already queued into `out`, without waiting. More than one batch
+    /// queued reads as `Overrun`: a full rescan is cheaper than looking at each of them.
+    pub fn take_queued(&mut self, out: &mut Vec<ProcessEvent>) -> io::Result<Waited> {
+        let before = out.len();
+        match self.drain(out)? {
+            Waited::Events if out.len() - before >= BATCH_LIMIT => Ok(Waited::Overrun),
+            waited => Ok(waited),
+        }
+    }
+
+    /// Drops the events queued (a full rescan is about to cover them): a stale exit must not
+    /// later be applied to a process that took its PID. Bounded, for a host that never pauses.
+    pub fn discard_queued(&mut self) -> io::Result<()> {
+        for _ in 0..CONFIRM_READS {
+            if self.receive(&mut |_| {})? == Received::Nothing {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Reads queued datagrams until none is left (or the batch is full).
     fn drain(&mut self, out: &mut Vec<ProcessEvent>) -> io::Result<Waited> {
         let limit = out.len() + BATCH_LIMIT;

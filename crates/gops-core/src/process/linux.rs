@@ -70,6 +70,11 @@ impl Snapshot {
         &self.pids
     }
 
+    /// Whether the PID names a process (or a zombie) now, whatever the snapshot saw.
+    pub fn is_running(pid: u32) -> bool {
+        Path::new(&format!("/proc/{pid}")).exists()
+    }
+
     /// One `stat` through `/proc/<pid>/exe`: the identity of the file the process runs.
     /// `had_none`: the process had no executable at the last look, so a missing one needs no
     /// second look to tell a kernel thread (or zombie) from a process that has exited.
