@@ -117,7 +117,7 @@ asRoot('a process whose port file this user may not read: NO_AGENT naming both p
   )
 })
 
-test('a PID that does not exist and has no port file: NO_PROCESS', async (t) => {
+test('a PID that does not exist and has no port file: PROCESS_NOT_FOUND', async (t) => {
   await rejects(t, client.version(deadPid, ownConfigDir()), 'PROCESS_NOT_FOUND', new RegExp(`no process with PID ${deadPid}`))
 })
 
@@ -217,7 +217,7 @@ test('setgc sends the command byte and the zigzag varint as one 11-byte request'
   await rejects(t, client.setGC(listener.address, 1.5), 'INVALID_ARGUMENT')
 })
 
-test('targets that are neither a PID nor host:port: BAD_TARGET', async (t) => {
+test('targets that are neither a PID nor host:port: INVALID_TARGET', async (t) => {
   for (const target of ['abc', '127.0.0.1:0', 'localhost:70000', '0', '[::1]']) {
     await rejects(t, client.version(target), 'INVALID_TARGET', /PID|port/)
   }
