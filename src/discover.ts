@@ -5,8 +5,10 @@
 import type {
   NativeBuildInfo,
   NativeContainer,
+  NativeMode,
   NativeModule,
   NativeProcess,
+  NativeRequestedMode,
   NativeScannerOptions,
   NativeScanResult,
   NativeScanStats,
@@ -78,8 +80,8 @@ export class Scanner {
   constructor(options?: ScannerOptions) {
     const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
     const scanner = nativeScannerOptions(options)
-    this.#native = openNative('SCAN_FAILED', mode, () => new (native().Scanner)(scanner, mode))
-    this.#mode = this.#native.mode as WatchMode
+    this.#native = openNative('SCAN_FAILED', mode, () => new (native().Scanner)(scanner, mode as NativeRequestedMode))
+    this.#mode = this.#native.mode
     this.#fallbackReason = this.#native.fallback ?? null
   }
 
@@ -125,7 +127,7 @@ export class Scanner {
   }
 
   #apply(result: NativeScanResult): ScanResult {
-    this.#mode = result.mode as WatchMode
+    this.#mode = result.mode
     this.#fallbackReason = result.fallback ?? null
     this.#resyncs = result.resyncs
     const current = new Map<number, GoProcess>()
@@ -154,8 +156,8 @@ function nativeScannerOptions(options: ScannerOptions | undefined): NativeScanne
   }
 }
 
-/** Where a watch learns of starts and exits. */
-export type WatchMode = 'events' | 'polling'
+/** Where a watch or a Scanner learns of starts and exits (the addon's own names). */
+export type WatchMode = `${NativeMode}`
 
 export interface WatchOptions extends ScannerOptions {
   /**
@@ -187,7 +189,8 @@ export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
   readonly resyncs: number
 }
 
-const WATCH_MODES = ['auto', 'events', 'polling'] as const
+// Checked against the addon's enum: a mode renamed or removed in Rust fails tsc here.
+const WATCH_MODES = ['auto', 'events', 'polling'] as const satisfies ReadonlyArray<`${NativeRequestedMode}`>
 
 /** Opens a native scanner or watcher: where events were required and are unavailable, EVENTS_UNAVAILABLE. */
 function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, open: () => T): T {
@@ -211,8 +214,8 @@ export function watch(options?: WatchOptions): Watch {
   const ref = check.boolean(given.ref, 'ref') ?? true
   const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
   const scanner = nativeScannerOptions(options)
-  const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode }))
-  const state = { mode: watcher.mode as WatchMode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
+  const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode: mode as NativeRequestedMode }))
+  const state = { mode: watcher.mode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
   const close = () => watcher.close()
   signal?.addEventListener('abort', close, { once: true })
   if (signal?.aborted) close()
@@ -222,7 +225,7 @@ export function watch(options?: WatchOptions): Watch {
       for (;;) {
         const batch = await nextBatch(watcher, ref)
         if (!batch || signal?.aborted) return
-        state.mode = batch.mode as WatchMode
+        state.mode = batch.mode
         state.fallbackReason = batch.fallback ?? null
         if (batch.resynced) state.resyncs++
         for (const p of batch.exited) {

@@ -14,9 +14,9 @@ export declare class Scanner {
    * `mode`: "polling" (every scan lists /proc), "auto" or "events" (follow the kernel's
    * process events). Fails only when events were required and are unavailable.
    */
-  constructor(options: NativeScannerOptions, mode: string)
-  /** The mode it opened in ("events" or "polling"); each scan says the current one. */
-  get mode(): string
+  constructor(options: NativeScannerOptions, mode: NativeRequestedMode)
+  /** The mode it opened in; each scan says the current one. */
+  get mode(): NativeMode
   /** Why it polls though events were not refused. */
   get fallback(): string | null
   /** Scans on libuv's pool (the per-process work then runs on the scanner's own threads). */
@@ -28,8 +28,8 @@ export type JsScanner = Scanner
 export declare class Watcher {
   /** Fails only when events were required and are unavailable (or no descriptor is left). */
   constructor(options: NativeWatcherOptions)
-  /** The mode it opened in ("events" or "polling"); each batch says the current one. */
-  get mode(): string
+  /** The mode it opened in; each batch says the current one. */
+  get mode(): NativeMode
   /** Why it polls though events were not refused. */
   get fallback(): string | null
   /**
@@ -176,6 +176,12 @@ export interface NativeEndpoint {
   port: number
 }
 
+/** How a scanner or a watcher learns of processes now. */
+export declare const enum NativeMode {
+  Events = 'events',
+  Polling = 'polling',
+}
+
 export interface NativeModule {
   path: string
   version: string
@@ -237,6 +243,16 @@ export interface NativeProcessDetails {
   connections?: Array<NativeConnection>
 }
 
+/**
+ * How a scanner or a watcher asked to learn of processes: `auto` follows the kernel's
+ * process events where permitted and polls elsewhere.
+ */
+export declare const enum NativeRequestedMode {
+  Auto = 'auto',
+  Events = 'events',
+  Polling = 'polling',
+}
+
 export interface NativeScannerOptions {
   /** The gops config directory holding agents' port files. */
   configDir: string
@@ -250,8 +266,8 @@ export interface NativeScanResult {
   /** PIDs reported exactly as by the previous scan: the caller reuses what it built then. */
   unchanged: Uint32Array
   stats: NativeScanStats
-  /** "events" or "polling", after this scan (a failed events socket turns into polling). */
-  mode: string
+  /** After this scan (a failed events socket turns into polling). */
+  mode: NativeMode
   fallback?: string
   /** Full scans made so far because events were lost. */
   resyncs: number
@@ -281,8 +297,7 @@ export interface NativeScanStats {
 export interface NativeWatchBatch {
   exited: Array<NativeProcess>
   started: Array<NativeProcess>
-  /** "events" or "polling". */
-  mode: string
+  mode: NativeMode
   fallback?: string
   resynced: boolean
 }
@@ -290,8 +305,7 @@ export interface NativeWatchBatch {
 export interface NativeWatcherOptions {
   scanner: NativeScannerOptions
   intervalMs: number
-  /** "auto", "events" or "polling". */
-  mode: string
+  mode: NativeRequestedMode
 }
 
 /** Reads one process's details off the JS thread. */

@@ -97,8 +97,8 @@ pub struct NativeScanResult {
     /// PIDs reported exactly as by the previous scan: the caller reuses what it built then.
     pub unchanged: Uint32Array,
     pub stats: NativeScanStats,
-    /// "events" or "polling", after this scan (a failed events socket turns into polling).
-    pub mode: String,
+    /// After this scan (a failed events socket turns into polling).
+    pub mode: NativeMode,
     pub fallback: Option<String>,
     /// Full scans made so far because events were lost.
     pub resyncs: u32,
@@ -117,8 +117,8 @@ impl JsScanner {
     /// `mode`: "polling" (every scan lists /proc), "auto" or "events" (follow the kernel's
     /// process events). Fails only when events were required and are unavailable.
     #[napi(constructor)]
-    pub fn new(options: NativeScannerOptions, mode: String) -> Result<Self> {
-        let scanner = Scanner::following(core_options(options), requested(&mode))
+    pub fn new(options: NativeScannerOptions, mode: NativeRequestedMode) -> Result<Self> {
+        let scanner = Scanner::following(core_options(options), requested(mode))
             .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
         Ok(JsScanner {
             mode: scanner.mode(),
@@ -127,9 +127,9 @@ impl JsScanner {
         })
     }
 
-    /// The mode it opened in ("events" or "polling"); each scan says the current one.
+    /// The mode it opened in; each scan says the current one.
     #[napi(getter)]
-    pub fn mode(&self) -> String {
+    pub fn mode(&self) -> NativeMode {
         mode_name(self.mode)
     }
 
@@ -153,21 +153,35 @@ impl JsScanner {
     }
 }
 
-/// "events", "polling", or anything else for "auto" (TypeScript checks the value).
-pub(crate) fn requested(mode: &str) -> Requested {
+/// How a scanner or a watcher asked to learn of processes: `auto` follows the kernel's
+/// process events where permitted and polls elsewhere.
+#[napi(string_enum = "lowercase")]
+pub enum NativeRequestedMode {
+    Auto,
+    Events,
+    Polling,
+}
+
+/// How a scanner or a watcher learns of processes now.
+#[napi(string_enum = "lowercase")]
+pub enum NativeMode {
+    Events,
+    Polling,
+}
+
+pub(crate) fn requested(mode: NativeRequestedMode) -> Requested {
     match mode {
-        "events" => Requested::Events,
-        "polling" => Requested::Polling,
-        _ => Requested::Auto,
+        NativeRequestedMode::Auto => Requested::Auto,
+        NativeRequestedMode::Events => Requested::Events,
+        NativeRequestedMode::Polling => Requested::Polling,
     }
 }
 
-pub(crate) fn mode_name(mode: Mode) -> String {
+pub(crate) fn mode_name(mode: Mode) -> NativeMode {
     match mode {
-        Mode::Events => "events",
-        Mode::Polling => "polling",
+        Mode::Events => NativeMode::Events,
+        Mode::Polling => NativeMode::Polling,
     }
-    .to_owned()
 }
 
 pub(crate) fn core_options(options: NativeScannerOptions) -> ScanOptions {

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::discover::{
-    convert_process, core_options, mode_name, requested, NativeProcess, NativeScannerOptions,
+    convert_process, core_options, mode_name, requested, NativeMode, NativeProcess,
+    NativeRequestedMode, NativeScannerOptions,
 };
 use crate::panics::contained;
 
@@ -17,16 +18,14 @@ use crate::panics::contained;
 pub struct NativeWatcherOptions {
     pub scanner: NativeScannerOptions,
     pub interval_ms: f64,
-    /// "auto", "events" or "polling".
-    pub mode: String,
+    pub mode: NativeRequestedMode,
 }
 
 #[napi(object)]
 pub struct NativeWatchBatch {
     pub exited: Vec<NativeProcess>,
     pub started: Vec<NativeProcess>,
-    /// "events" or "polling".
-    pub mode: String,
+    pub mode: NativeMode,
     pub fallback: Option<String>,
     pub resynced: bool,
 }
@@ -47,7 +46,7 @@ impl JsWatcher {
     pub fn new(options: NativeWatcherOptions) -> Result<Self> {
         let watch = WatchOptions {
             interval: Duration::from_secs_f64(options.interval_ms.max(0.0) / 1000.0),
-            mode: requested(&options.mode),
+            mode: requested(options.mode),
         };
         let watcher = Watcher::open(core_options(options.scanner), watch)
             .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
@@ -59,9 +58,9 @@ impl JsWatcher {
         })
     }
 
-    /// The mode it opened in ("events" or "polling"); each batch says the current one.
+    /// The mode it opened in; each batch says the current one.
     #[napi(getter)]
-    pub fn mode(&self) -> String {
+    pub fn mode(&self) -> NativeMode {
         mode_name(self.mode)
     }
 
