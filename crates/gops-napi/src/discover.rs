@@ -6,8 +6,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
 
+use crate::epoch::epoch_ms;
 use crate::panics::contained;
 
 #[napi(object)]
@@ -288,10 +288,7 @@ pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
             })
         }),
         agent: process.agent,
-        started_ms: process
-            .started
-            .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        started_ms: epoch_ms(process.started),
         ns_pid: process.isolation.ns_pid,
         container: process.isolation.container.map(|c| NativeContainer {
             cgroup: c.cgroup,

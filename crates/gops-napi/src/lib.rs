@@ -11,6 +11,7 @@ use napi_derive::napi;
 
 mod coded_error;
 mod discover;
+mod epoch;
 pub mod inspect;
 mod panics;
 pub mod process;

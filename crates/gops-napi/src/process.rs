@@ -5,9 +5,9 @@ use gops_core::process::info::{self as core, Connection, Endpoint, Protocol};
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
-use std::time::UNIX_EPOCH;
 
 use crate::coded_error::coded_error;
+use crate::epoch::epoch_ms;
 use crate::panics::contained;
 
 // What the public API's types are made of (`src/process-details.ts` derives them from the
@@ -135,12 +135,7 @@ fn convert(info: core::ProcessInfo) -> NativeProcessDetails {
         uid,
         username,
         args,
-        started_ms: started
-            .duration_since(UNIX_EPOCH)
-            // Whole milliseconds first: exact, as a start time in ticks usually is.
-            .map_or(0.0, |d| {
-                d.as_millis() as f64 + f64::from(d.subsec_nanos() % 1_000_000) / 1e6
-            }),
+        started_ms: epoch_ms(started),
         connections: connections.map(|list| list.into_iter().map(connection).collect()),
     }
 }
