@@ -2,13 +2,30 @@
 //! (boot time) and `/proc/meminfo`, plus the clock they count process times in. The scanner and
 //! the process-details reader both go through these, so each file is parsed in one place.
 
-use std::fs;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub(crate) fn proc_path(pid: u32, file: &str) -> PathBuf {
     PathBuf::from(format!("/proc/{pid}/{file}"))
+}
+
+/// The most a scan reads of one `/proc/<pid>` file: an environment or command line can be as
+/// large as the process made it, and a scan's memory must not follow.
+const PROC_FILE_LIMIT: u64 = 1 << 20;
+
+/// Reads `/proc/<pid>/<file>` (at most 1 MiB) in as few reads as it takes: `fs::read` first
+/// asks the file's size, which procfs reports as 0, then reads in small growing steps (eight
+/// system calls for a typical environment). This starts with room for `expected` bytes, and
+/// reads until end of file.
+pub(crate) fn read_proc_file(pid: u32, file: &str, expected: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(expected);
+    File::open(proc_path(pid, file))?
+        .take(PROC_FILE_LIMIT)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The fields of `/proc/<pid>/stat` we use, numbered as in proc(5).

@@ -1,19 +1,19 @@
 //! Linux: everything from `/proc`, through the one parser per file in `procfs` and `sockets`.
 
 use super::{cpu_percent, memory_percent, user_name, InfoError, ProcessInfo};
-use crate::process::procfs::{self, proc_path};
+use crate::process::procfs::{self, proc_path, read_proc_file};
 use crate::process::{sockets, Skip};
 use std::fs;
 
 pub(super) fn read(pid: u32) -> Result<ProcessInfo, InfoError> {
     let io_error = |e: std::io::Error| InfoError::from_io(pid, &e);
-    let stat = fs::read(proc_path(pid, "stat")).map_err(io_error)?;
+    let stat = read_proc_file(pid, "stat", 1024).map_err(io_error)?;
     let stat = procfs::parse_stat(&stat)
         .ok_or_else(|| InfoError::new(pid, Skip::Unreadable, "malformed /proc stat file"))?;
     let status =
         procfs::parse_status(&fs::read_to_string(proc_path(pid, "status")).map_err(io_error)?);
     // Empty for kernel threads and zombies.
-    let cmdline = fs::read(proc_path(pid, "cmdline")).map_err(io_error)?;
+    let cmdline = read_proc_file(pid, "cmdline", 4096).map_err(io_error)?;
     let boot = procfs::boot_time()
         .ok_or_else(|| InfoError::new(pid, Skip::Unreadable, "no boot time in /proc/stat"))?;
     let started = procfs::start_time(boot, stat.start_ticks);
