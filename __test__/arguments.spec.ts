@@ -2,6 +2,9 @@
 // (INVALID_ARGUMENT; a wrong target: INVALID_TARGET), before doing any work: never a raw napi
 // or TypeError, never a silent coercion (a string taken as a list of its characters).
 import test, { type ExecutionContext } from 'ava'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MAX_CONCURRENCY } from '../src/arguments'
 import { agent, client, discover, discoverSync, GopsError, gopsConfigDir, processDetails, processDetailsSync, inspect, inspectMany, inspectSync, portFilePath, readPortFile, resolveTarget, Scanner, ScannerCollector, watch } from '../index'
 
 type Code = 'INVALID_ARGUMENT' | 'INVALID_TARGET'
@@ -25,6 +28,13 @@ test('inspect and inspectSync: the path is a non-empty string', async (t) => {
     refuses(t, () => inspectSync(wrong(path)), 'INVALID_ARGUMENT', /^path must be/)
     await rejects(t, () => inspect(wrong(path)), 'INVALID_ARGUMENT', /^path must be/)
   }
+})
+
+test('the concurrency bound is the most threads the addon pool starts (MAX_THREADS in pool.rs)', (t) => {
+  const pool = readFileSync(join(__dirname, '..', 'crates', 'gops-core', 'src', 'pool.rs'), 'utf8')
+  const rust = /pub const MAX_THREADS: usize = (\d+);/.exec(pool)
+  t.truthy(rust, 'MAX_THREADS not found in pool.rs')
+  t.is(MAX_CONCURRENCY, Number(rust?.[1]))
 })
 
 test('inspectMany: an array of paths (not a string), concurrency an integer from 1 to 64', async (t) => {

@@ -6,10 +6,13 @@
 // - our `Scanner` in-process, cold (new Scanner) and warm (same Scanner);
 // - the floor of a warm rescan: readdir of /proc plus one stat per process, in C (bench/floor.c).
 // - a `Scanner` that follows the kernel's process events (mode 'auto'), warm: no /proc walk.
+// - Node's own round trip through libuv's pool (`fs.promises.access`), which every async scan pays.
+// The Node rows (our CLI, `node -e 0`) run without NODE_EXTRA_CA_CERTS (see defaultNodeEnv).
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`
 // (`npm run bench:perf` runs it and bench/watch.ts in one run).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { access } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Scanner, discover } from '../index'
@@ -30,10 +33,19 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start
 }
 
+/**
+ * Node 20 loads every CA certificate at start-up when NODE_EXTRA_CA_CERTS names a file, which
+ * took `node -e 0` from about 30 ms to about 95 ms on the benchmark machine. A default install
+ * leaves it unset, so the Node rows run without it; when the bench's own environment sets it,
+ * two more rows show what it costs.
+ */
+const EXTRA_CA_CERTS = 'NODE_EXTRA_CA_CERTS'
+const defaultNodeEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== EXTRA_CA_CERTS))
+
 /** A command run as a shell runs it: fork/exec, wait, output to /dev/null. */
-function timedRun(file: string, args: string[]): number {
+function timedRun(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const start = performance.now()
-  const { status, error } = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  const { status, error } = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'], env })
   const ms = performance.now() - start
   if (error || status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${error ?? `exit ${status}`}`)
   return ms
@@ -59,7 +71,7 @@ interface Tools {
  */
 async function measure(label: string, tools: Tools): Promise<void> {
   const cli = join(__dirname, '..', 'bin', 'gops-native.js')
-  const keys = ['gops', 'findAll', 'cli', 'node', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor', 'events'] as const
+  const keys = ['gops', 'findAll', 'cli', 'node', 'cliCa', 'nodeCa', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor', 'events', 'hop'] as const
   const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<(typeof keys)[number], number[]>
   const scanner = new Scanner()
   const first = await scanner.scan()
@@ -68,8 +80,12 @@ async function measure(label: string, tools: Tools): Promise<void> {
   const loadAtStart = loadavg()
   for (let round = 0; round < ROUNDS; round++) {
     samples.gops.push(timedRun(tools.gops, []))
-    samples.cli.push(timedRun(process.execPath, [cli]))
-    samples.node.push(timedRun(process.execPath, ['-e', '0']))
+    samples.cli.push(timedRun(process.execPath, [cli], defaultNodeEnv))
+    samples.node.push(timedRun(process.execPath, ['-e', '0'], defaultNodeEnv))
+    if (process.env[EXTRA_CA_CERTS]) {
+      samples.cliCa.push(timedRun(process.execPath, [cli]))
+      samples.nodeCa.push(timedRun(process.execPath, ['-e', '0']))
+    }
     samples.findAll.push(...programTimes(tools.findAll, FINDALL_PER_ROUND))
     samples.floor.push(...programTimes(tools.floor, FLOOR_PER_ROUND))
     samples.cold.push(await timed(() => new Scanner().scan()))
@@ -79,6 +95,7 @@ async function measure(label: string, tools: Tools): Promise<void> {
       samples.warmSync.push(await timed(async () => scanner.scanSync()))
       samples.rust.push((await scanner.scan()).stats.durationMs)
       samples.events.push(await timed(() => following.scan()))
+      samples.hop.push(await timed(() => access('/')))
     }
   }
   const last = await scanner.scan()
@@ -95,8 +112,13 @@ async function measure(label: string, tools: Tools): Promise<void> {
   console.log('| what | median ms | compared |')
   console.log('|---|---|---|')
   row('gops CLI v0.3.28 (list), fork/exec', 'gops', '')
-  row('gops-native CLI (list), fork/exec', 'cli', `${vsGops('cli')}; ${(ms('cli') - ms('node')).toFixed(1)} ms over \`node -e 0\``)
-  row('`node -e 0`, fork/exec', 'node', '')
+  const overNode = (cli: 'cli' | 'cliCa', node: 'node' | 'nodeCa') => `${(ms(cli) - ms(node)).toFixed(1)} ms over \`node -e 0\``
+  row(`gops-native CLI (list), fork/exec, ${EXTRA_CA_CERTS} unset`, 'cli', `${vsGops('cli')}; ${overNode('cli', 'node')}`)
+  row(`\`node -e 0\`, fork/exec, ${EXTRA_CA_CERTS} unset`, 'node', '')
+  if (samples.cliCa.length > 0) {
+    row(`gops-native CLI (list), fork/exec, ${EXTRA_CA_CERTS} set`, 'cliCa', `${vsGops('cliCa')}; ${overNode('cliCa', 'nodeCa')}`)
+    row(`\`node -e 0\`, fork/exec, ${EXTRA_CA_CERTS} set`, 'nodeCa', '')
+  }
   row('gops `goprocess.FindAll()` in-process (Go)', 'findAll', vsGops('findAll'))
   row('`Scanner.scan()` cold (new Scanner)', 'cold', `${vsGops('cold')}; ${vsFindAll('cold')}`)
   row('`discover()`', 'discover', `${vsGops('discover')}; ${vsFindAll('discover')}`)
@@ -105,6 +127,7 @@ async function measure(label: string, tools: Tools): Promise<void> {
   row('warm scan inside Rust (`stats.durationMs`)', 'rust', vsFloor('rust'), 3)
   row('floor: readdir /proc + stat /proc/<pid>/exe each (C)', 'floor', '', 3)
   row(`\`Scanner({ mode: 'auto' }).scan()\` warm (${following.mode}: no /proc walk when nothing changed)`, 'events', `${vsFloor('events')}; ${following.resyncs} resyncs`, 3)
+  row("Node's own round trip through libuv's pool: `fs.promises.access('/')`", 'hop', `what every async call pays; ${(ms('hop') / ms('floor')).toFixed(2)}x the floor`, 3)
   console.log(`| bench process RSS after all scans | ${rssMb.toFixed(1)} MB | |`)
 }
 

@@ -71,6 +71,14 @@ export function integer(value: number | undefined, name: string, min: number, ma
   return value
 }
 
+/** The most threads `inspectMany` and `Scanner` start (the addon's pool takes no more either). */
+export const MAX_CONCURRENCY = 64
+
+/** A thread count for the addon's pool: an integer from 1 to MAX_CONCURRENCY. */
+export function concurrency(value: number | undefined, name = 'concurrency'): number | undefined {
+  return integer(value, name, 1, MAX_CONCURRENCY)
+}
+
 /** A finite number above 0 (`positive`) or at least 0 (`nonNegative`). */
 export function positive(value: number | undefined, name: string): number | undefined {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) fail(name, 'a positive number', value)

@@ -19,7 +19,6 @@ import type {
 import * as check from './arguments'
 import type { Reshaped } from './native-shape'
 import { GopsError } from './errors'
-import { MAX_CONCURRENCY } from './inspect'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
 
@@ -151,7 +150,7 @@ function nativeScannerOptions(options: ScannerOptions | undefined): NativeScanne
   const { configDir, concurrency, includeNode } = check.options(options)
   return {
     configDir: check.path(configDir, 'configDir') ?? gopsConfigDir(),
-    concurrency: check.integer(concurrency, 'concurrency', 1, MAX_CONCURRENCY),
+    concurrency: check.concurrency(concurrency),
     includeNode: check.boolean(includeNode, 'includeNode'),
   }
 }

@@ -51,9 +51,6 @@ export interface InspectManyOptions {
   concurrency?: number
 }
 
-/** The most threads `inspectMany` and `Scanner` start. */
-export const MAX_CONCURRENCY = 64
-
 function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
   const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
   if ('replace' in m && m.replace) module.replace = toModule(m.replace)
@@ -133,7 +130,7 @@ export function inspectSync(path: string): GoBinaryInfo {
 /** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
 export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
   check.list(check.required(paths, 'paths'), 'paths', check.path)
-  const concurrency = check.integer(check.options(options).concurrency, 'concurrency', 1, MAX_CONCURRENCY)
+  const concurrency = check.concurrency(check.options(options).concurrency)
   const outcomes = await native().inspectMany([...paths], concurrency)
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map(({ path, info, error }): InspectResult => {
