@@ -7,12 +7,15 @@
 // - the floor of a warm rescan: readdir of /proc plus one stat per process, in C (bench/floor.c).
 // - a `Scanner` that follows the kernel's process events (mode 'auto'), warm: no /proc walk.
 // - Node's own round trip through libuv's pool (`fs.promises.access`), which every async scan pays.
+// - the warm scans and the floor again, each 100 ms after the last, as a poller runs them: back
+//   to back, every kernel cache stays hot and a scan costs about a third of what it costs then.
 // The Node rows (our CLI, `node -e 0`) run without NODE_EXTRA_CA_CERTS (see defaultNodeEnv).
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`
 // (`npm run bench:perf` runs it and bench/watch.ts in one run).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { access } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { Scanner, discover } from '../index'
@@ -25,6 +28,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS) || 21
 const WARM_PER_ROUND = 10
 const FINDALL_PER_ROUND = 3
 const FLOOR_PER_ROUND = 10
+/** Scans and floors spaced as a poller spaces them: the back-to-back ones run with every cache hot. */
+const SPACED_PER_ROUND = 3
+const SPACING_MS = 100
 const idle = new IdleProcesses()
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -52,8 +58,8 @@ function timedRun(file: string, args: string[], env: NodeJS.ProcessEnv = process
 }
 
 /** Runs a timing program that prints one `<ms> <count>` line per round. */
-function programTimes(file: string, rounds: number): number[] {
-  return execFileSync(file, [String(rounds)], { encoding: 'utf8' })
+function programTimes(file: string, rounds: number, gapMs = 0): number[] {
+  return execFileSync(file, [String(rounds), String(gapMs)], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .map((line) => Number(line.split(' ')[0]))
@@ -71,7 +77,7 @@ interface Tools {
  */
 async function measure(label: string, tools: Tools): Promise<void> {
   const cli = join(__dirname, '..', 'bin', 'gops-native.js')
-  const keys = ['gops', 'findAll', 'cli', 'node', 'cliCa', 'nodeCa', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor', 'events', 'hop'] as const
+  const keys = ['gops', 'findAll', 'cli', 'node', 'cliCa', 'nodeCa', 'cold', 'discover', 'warm', 'warmSync', 'rust', 'floor', 'events', 'hop', 'spacedFloor', 'spacedWarm', 'spacedSync', 'spacedRust'] as const
   const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<(typeof keys)[number], number[]>
   const scanner = new Scanner()
   const first = await scanner.scan()
@@ -96,6 +102,16 @@ async function measure(label: string, tools: Tools): Promise<void> {
       samples.rust.push((await scanner.scan()).stats.durationMs)
       samples.events.push(await timed(() => following.scan()))
       samples.hop.push(await timed(() => access('/')))
+    }
+    samples.spacedFloor.push(...programTimes(tools.floor, SPACED_PER_ROUND, SPACING_MS))
+    for (let i = 0; i < SPACED_PER_ROUND; i++) {
+      await sleep(SPACING_MS)
+      const start = performance.now()
+      const { stats } = await scanner.scan()
+      samples.spacedWarm.push(performance.now() - start)
+      samples.spacedRust.push(stats.durationMs)
+      await sleep(SPACING_MS)
+      samples.spacedSync.push(await timed(async () => scanner.scanSync()))
     }
   }
   const last = await scanner.scan()
@@ -128,6 +144,11 @@ async function measure(label: string, tools: Tools): Promise<void> {
   row('floor: readdir /proc + stat /proc/<pid>/exe each (C)', 'floor', '', 3)
   row(`\`Scanner({ mode: 'auto' }).scan()\` warm (${following.mode}: no /proc walk when nothing changed)`, 'events', `${vsFloor('events')}; ${following.resyncs} resyncs`, 3)
   row("Node's own round trip through libuv's pool: `fs.promises.access('/')`", 'hop', `what every async call pays; ${(ms('hop') / ms('floor')).toFixed(2)}x the floor`, 3)
+  const vsSpacedFloor = (key: (typeof keys)[number]) => `${(ms(key) / ms('spacedFloor')).toFixed(2)}x the spaced floor`
+  row(`\`Scanner.scan()\` warm, ${SPACING_MS} ms after the last scan`, 'spacedWarm', vsSpacedFloor('spacedWarm'), 3)
+  row(`\`Scanner.scanSync()\` warm, ${SPACING_MS} ms after the last scan`, 'spacedSync', vsSpacedFloor('spacedSync'), 3)
+  row(`inside Rust, ${SPACING_MS} ms after the last scan`, 'spacedRust', vsSpacedFloor('spacedRust'), 3)
+  row(`floor, ${SPACING_MS} ms after its last round (C)`, 'spacedFloor', '', 3)
   console.log(`| bench process RSS after all scans | ${rssMb.toFixed(1)} MB | |`)
 }
 

@@ -1,6 +1,8 @@
 /* The syscall floor of a warm rescan, as a tiny native loop: one readdir of /proc, then one
  * stat("/proc/<pid>/exe") per process (what tells a scanner whether a process still runs the
- * executable it knew). Prints each round's milliseconds and the processes seen. */
+ * executable it knew). Prints each round's milliseconds and the processes seen. An optional
+ * second argument sleeps that many milliseconds before each round, as a scanner polling at an
+ * interval does (the kernel's caches are then no longer hot). */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -16,7 +18,12 @@ static double now_ms(void) {
 
 int main(int argc, char **argv) {
 	int rounds = argc > 1 ? atoi(argv[1]) : 10;
+	int gap_ms = argc > 2 ? atoi(argv[2]) : 0;
 	for (int round = 0; round < rounds; round++) {
+		if (gap_ms > 0) {
+			struct timespec gap = {gap_ms / 1000, (gap_ms % 1000) * 1000000L};
+			nanosleep(&gap, NULL);
+		}
 		double start = now_ms();
 		DIR *proc = opendir("/proc");
 		if (!proc) return 1;
