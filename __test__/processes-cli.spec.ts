@@ -158,7 +158,7 @@ test('a PID with no process is a plain error with exit code 1', async (t) => {
   t.is((await cli('12x')).code, 1)
 })
 
-test('the plain list loads only what it needs: not commander, the client, the agent or the inspect report', async (t) => {
+test('the plain list loads only what it needs: not commander, the client, the agent, the inspect module or its report', async (t) => {
   const root = join(__dirname, '..')
   const script = `const { run } = require('./src/cli/entry.ts');
     run(process.argv.slice(1)).then(() => process.stderr.write(JSON.stringify(Object.keys(require.cache))))`
@@ -170,7 +170,7 @@ test('the plain list loads only what it needs: not commander, the client, the ag
     )
     const loaded = (JSON.parse(stderr) as string[]).map((file) => relative(root, file))
     t.true(loaded.includes(join('src', 'cli', 'list-views.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
-    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|inspect-report|src[\\/]cli[\\/]main/.test(file))
+    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|src[\\/]inspect\.ts$|inspect-report|src[\\/]cli[\\/]main/.test(file))
     t.deepEqual(unwanted, [], args.join(' '))
   }
 })
