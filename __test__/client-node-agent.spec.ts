@@ -6,7 +6,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { client, GopsError, type ClientOptions, type NodeReply } from '../index'
+import { client, GopsError, type ClientOptions, type GopsErrorCode, type NodeReply } from '../index'
 import { type AgentTarget, startTarget, tempDir } from './helpers/agent'
 import { runCli } from './helpers/cli'
 
@@ -23,7 +23,7 @@ function nodeReply(t: ExecutionContext, result: { runtime: string }): NodeReply 
   return result as NodeReply
 }
 
-async function rejects(t: ExecutionContext, promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+async function rejects(t: ExecutionContext, promise: Promise<unknown>, code: GopsErrorCode, message: RegExp): Promise<void> {
   const error = await t.throwsAsync(promise, { instanceOf: GopsError })
   t.is((error as GopsError).code, code, error?.message)
   t.regex(error!.message, message)

@@ -19,6 +19,11 @@ test.after.always(() => agent?.stop())
 const options = () => ({ configDir: agent.configDir })
 const address = () => `127.0.0.1:${agent.port}`
 const cli = (...args: string[]) => runCli(args, { GOPS_CONFIG_DIR: agent.configDir })
+/** The Go agent's reply (every test here talks to Go's agent): fails on the Node agent's. */
+function goReply<Reply extends { runtime: 'go' | 'node' }>(reply: Reply): Extract<Reply, { runtime: 'go' }> {
+  if (reply.runtime !== 'go') throw new Error(`expected the Go agent's reply, got the ${reply.runtime} agent's`)
+  return reply as Extract<Reply, { runtime: 'go' }>
+}
 const keysOf = (text: string) => text.trim().split('\n').map((line) => line.slice(0, line.indexOf(':')))
 
 test('version, by pid and by host:port, is what gops prints', async (t) => {
@@ -36,8 +41,8 @@ test('version, by pid and by host:port, is what gops prints', async (t) => {
 
 test('stats are parsed, and the CLI prints the same lines as gops', async (t) => {
   const [byPid, byAddress, ours, gops] = await Promise.all([
-    client.stats(agent.pid, options()),
-    client.stats(address()),
+    client.stats(agent.pid, options()).then(goReply),
+    client.stats(address()).then(goReply),
     cli('stats', address()),
     runGops(agent, ['stats', String(agent.pid)]),
   ])
@@ -52,7 +57,7 @@ test('stats are parsed, and the CLI prints the same lines as gops', async (t) =>
 
 test('memstats are parsed from the v0.3.28 agent, and the CLI prints gops keys in gops order', async (t) => {
   const [stats, ours, gops] = await Promise.all([
-    client.memStats(agent.pid, options()),
+    client.memStats(agent.pid, options()).then(goReply),
     cli('memstats', String(agent.pid)),
     runGops(agent, ['memstats', String(agent.pid)]),
   ])
@@ -72,7 +77,7 @@ test('memstats are parsed from the v0.3.28 agent, and the CLI prints gops keys i
 
 test("memstats in gops master's spelling parse to the same values", async (t) => {
   await client.gc(agent.pid, options()) // so last-gc and gc-pause-end hold times
-  const legacy = await client.memStats(agent.pid, options())
+  const legacy = goReply(await client.memStats(agent.pid, options()))
   t.true(legacy.lastGC instanceof Date && legacy.gcPauseEnd instanceof Date)
   const master = legacy.raw
     .replace('stack-mspan-inuse:', 'mspan-in-use:')
@@ -86,9 +91,9 @@ test("memstats in gops master's spelling parse to the same values", async (t) =>
 })
 
 test('gc runs a collection; like gops, the CLI prints nothing', async (t) => {
-  const before = await client.memStats(address())
+  const before = goReply(await client.memStats(address()))
   await client.gc(agent.pid, options())
-  const after = await client.memStats(address())
+  const after = goReply(await client.memStats(address()))
   t.true(after.numForcedGC > before.numForcedGC)
   const [ours, gops] = await Promise.all([cli('gc', String(agent.pid)), runGops(agent, ['gc', String(agent.pid)])])
   t.is(ours.code, 0)

@@ -234,7 +234,7 @@ for (const mode of ['auto', 'polling'] as const) {
         t.like(event.process, { runtime: 'go', ppid: process.pid, goVersion: goVersion() })
         await stopProcess(child)
       } else {
-        t.is(event.process, started, 'an exit carries the object its start did')
+        t.is<GoProcess | undefined, GoProcess | undefined>(event.process, started, 'an exit carries the object its start did')
         controller.abort()
       }
     }

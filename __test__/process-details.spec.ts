@@ -111,7 +111,7 @@ testUnless(canHideProc ? null : 'it needs root and unshare -m')('a process close
 })
 
 onLinux('the client\'s own /proc reader agrees with the Rust one on the same processes', async (t) => {
-  t.is(USER_HZ, native().clockTicksPerSecond(), 'the client assumes what sysconf(_SC_CLK_TCK) says')
+  t.is<number | null, number | null>(USER_HZ, native().clockTicksPerSecond(), 'the client assumes what sysconf(_SC_CLK_TCK) says')
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   for (const pid of [process.pid, child.pid, 1]) {
     t.is(await startTimeMs(pid), processDetailsSync(pid).startedMs, `start of ${pid}`)
