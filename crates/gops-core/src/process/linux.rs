@@ -340,6 +340,28 @@ mod tests {
     }
 
     #[test]
+    fn an_environment_cut_at_the_limit_loses_its_cut_variable_not_its_value() {
+        // Fillers sort before GOPS_CONFIG_DIR (Command passes variables in key order) and end
+        // 40 bytes before the limit, so the limit cuts that variable's value.
+        let limit = procfs::PROC_FILE_LIMIT as usize;
+        let filler_len = (limit - 40) / 9 - "A0=".len() - 1;
+        let mut command = std::process::Command::new("sleep");
+        command.arg("60").env_clear();
+        for i in 0..9 {
+            command.env(format!("A{i}"), "x".repeat(filler_len));
+        }
+        let dir = format!("/tmp/{}", "d".repeat(200));
+        let mut child = command.env("GOPS_CONFIG_DIR", &dir).spawn().unwrap();
+        let environ = read_proc_file(child.id(), "environ", 16).unwrap();
+        let found = Snapshot::capture().unwrap().own_config_dir(child.id());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(environ.len() <= limit && environ.len() > limit - 200, "{}", environ.len());
+        assert_eq!(environ.last(), Some(&0));
+        assert_eq!(found, None, "the cut GOPS_CONFIG_DIR was taken for a value");
+    }
+
+    #[test]
     fn builds_exe_paths_and_identities_as_std_does() {
         let mut buffer = [0u8; 24];
         for pid in [0, 7, 42, 4_194_304, u32::MAX] {

@@ -14,17 +14,22 @@ pub(crate) fn proc_path(pid: u32, file: &str) -> PathBuf {
 
 /// The most a scan reads of one `/proc/<pid>` file: an environment or command line can be as
 /// large as the process made it, and a scan's memory must not follow.
-const PROC_FILE_LIMIT: u64 = 1 << 20;
+pub(crate) const PROC_FILE_LIMIT: u64 = 1 << 20;
 
 /// Reads `/proc/<pid>/<file>` (at most 1 MiB) in as few reads as it takes: `fs::read` first
 /// asks the file's size, which procfs reports as 0, then reads in small growing steps (eight
 /// system calls for a typical environment). This starts with room for `expected` bytes, and
-/// reads until end of file.
+/// reads until end of file. A file cut at the limit keeps only its whole NUL-ended entries
+/// (`environ`, `cmdline`): half a variable would read as a wrong value.
 pub(crate) fn read_proc_file(pid: u32, file: &str, expected: usize) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(expected);
     File::open(proc_path(pid, file))?
         .take(PROC_FILE_LIMIT)
         .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 == PROC_FILE_LIMIT {
+        let whole = bytes.iter().rposition(|&b| b == 0).map_or(0, |end| end + 1);
+        bytes.truncate(whole);
+    }
     Ok(bytes)
 }
 
