@@ -8,7 +8,7 @@
 // - a `Scanner` that follows the kernel's process events (mode 'auto'), warm: no /proc walk.
 // - Node's own round trip through libuv's pool (`fs.promises.access`), which every async scan pays.
 // - the warm scans and the floor again, each 100 ms after the last, as a poller runs them: back
-//   to back, every kernel cache stays hot and a scan costs about a third of what it costs then.
+//   to back, every kernel cache stays hot and a scan costs a third to two fifths of what it does then.
 // The Node rows (our CLI, `node -e 0`) run without NODE_EXTRA_CA_CERTS (see defaultNodeEnv).
 // Run: npm run build (release addon + dist), then `node --import tsx bench/discover.ts`
 // (`npm run bench:perf` runs it and bench/watch.ts in one run).
@@ -41,7 +41,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 /**
  * Node 20 loads every CA certificate at start-up when NODE_EXTRA_CA_CERTS names a file, which
- * took `node -e 0` from about 30 ms to about 95 ms on the benchmark machine. A default install
+ * took `node -e 0` from about 30 ms to 75-100 ms on the benchmark machine. A default install
  * leaves it unset, so the Node rows run without it; when the bench's own environment sets it,
  * two more rows show what it costs.
  */
