@@ -356,7 +356,11 @@ mod tests {
         let found = Snapshot::capture().unwrap().own_config_dir(child.id());
         child.kill().unwrap();
         child.wait().unwrap();
-        assert!(environ.len() <= limit && environ.len() > limit - 200, "{}", environ.len());
+        assert!(
+            environ.len() <= limit && environ.len() > limit - 200,
+            "{}",
+            environ.len()
+        );
         assert_eq!(environ.last(), Some(&0));
         assert_eq!(found, None, "the cut GOPS_CONFIG_DIR was taken for a value");
     }
