@@ -114,25 +114,30 @@ fn path(pid: u32) -> Result<PathBuf, Skip> {
 }
 
 fn bsd_info(pid: u32) -> Result<libc::proc_bsdinfo, Skip> {
-    let pid = c_int::try_from(pid).map_err(|_| Skip::Vanished)?;
-    let mut info = MaybeUninit::<libc::proc_bsdinfo>::zeroed();
-    let size = size_of::<libc::proc_bsdinfo>() as c_int;
-    let written = unsafe {
-        libc::proc_pidinfo(
-            pid,
-            libc::PROC_PIDTBSDINFO,
-            0,
-            info.as_mut_ptr().cast(),
-            size,
-        )
-    };
+    // SAFETY: PROC_PIDTBSDINFO answers with a proc_bsdinfo.
+    unsafe { pid_info(pid, libc::PROC_PIDTBSDINFO) }.map_err(|e| Skip::from_io(&e))
+}
+
+/// One `proc_pidinfo` answer of `flavor`: the PID out of range reads as not found, a short
+/// answer as an error of its own.
+///
+/// # Safety
+/// `T` must be the plain C struct the kernel writes for `flavor`.
+pub(crate) unsafe fn pid_info<T>(pid: u32, flavor: c_int) -> io::Result<T> {
+    let pid = c_int::try_from(pid)
+        .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "PID out of range"))?;
+    let mut info = MaybeUninit::<T>::zeroed();
+    let size = size_of::<T>() as c_int;
+    // SAFETY: the kernel writes at most `size` bytes into `info`.
+    let written = unsafe { libc::proc_pidinfo(pid, flavor, 0, info.as_mut_ptr().cast(), size) };
     if written == size {
-        // Safe: zeroed is a valid value of this plain C struct, and the kernel filled it in.
+        // SAFETY: zeroed is a valid value of a plain C struct (the caller's promise), and the
+        // kernel filled it in.
         Ok(unsafe { info.assume_init() })
     } else if written <= 0 {
-        Err(last_skip())
+        Err(io::Error::last_os_error())
     } else {
-        Err(Skip::Unreadable)
+        Err(io::Error::other("short answer from proc_pidinfo"))
     }
 }
 

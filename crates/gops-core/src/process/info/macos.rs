@@ -3,11 +3,8 @@
 //! never run (no Mac).
 
 use super::{cpu_percent, memory_percent, user_name, InfoError, ProcessInfo};
-use crate::process::macos::c_string;
-use crate::process::Skip;
-use std::io;
-use std::mem::{size_of, MaybeUninit};
-use std::os::raw::c_int;
+use crate::process::macos::{c_string, pid_info};
+use std::mem::size_of;
 use std::time::{Duration, UNIX_EPOCH};
 
 pub(super) fn read(pid: u32) -> Result<ProcessInfo, InfoError> {
@@ -41,32 +38,8 @@ pub(super) fn read(pid: u32) -> Result<ProcessInfo, InfoError> {
 }
 
 fn task_all_info(pid: u32) -> Result<libc::proc_taskallinfo, InfoError> {
-    let c_pid = c_int::try_from(pid)
-        .map_err(|_| InfoError::new(pid, Skip::Vanished, "PID out of range"))?;
-    let mut info = MaybeUninit::<libc::proc_taskallinfo>::zeroed();
-    let size = size_of::<libc::proc_taskallinfo>() as c_int;
-    // SAFETY: the kernel writes at most `size` bytes into `info`.
-    let written = unsafe {
-        libc::proc_pidinfo(
-            c_pid,
-            libc::PROC_PIDTASKALLINFO,
-            0,
-            info.as_mut_ptr().cast(),
-            size,
-        )
-    };
-    if written == size {
-        // SAFETY: zeroed is a valid value of this plain C struct, and the kernel filled it in.
-        Ok(unsafe { info.assume_init() })
-    } else if written <= 0 {
-        Err(InfoError::from_io(pid, &io::Error::last_os_error()))
-    } else {
-        Err(InfoError::new(
-            pid,
-            Skip::Unreadable,
-            "short answer from proc_pidinfo",
-        ))
-    }
+    // SAFETY: PROC_PIDTASKALLINFO answers with a proc_taskallinfo.
+    unsafe { pid_info(pid, libc::PROC_PIDTASKALLINFO) }.map_err(|e| InfoError::from_io(pid, &e))
 }
 
 /// Task times are in Mach absolute time units (nanoseconds on Intel, not on Apple silicon).
