@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::procfs::{self, parse_stat, proc_path, read_proc_file};
+use super::procfs::{self, parse_stat, proc_path, read_proc_file, read_proc_text};
 
 /// One pass over `/proc`: the PIDs that existed when it was taken, and lazily, the machine facts
 /// every process's details are relative to.
@@ -166,21 +166,19 @@ impl Snapshot {
             return Isolation::default();
         }
         let ns_pid = if other_pid_ns {
-            fs::read_to_string(proc_path(pid, "status"))
+            read_proc_text(pid, "status", 2048)
                 .ok()
                 .and_then(|s| procfs::parse_status(&s).ns_pid)
         } else {
             None
         };
-        let container = fs::read_to_string(proc_path(pid, "cgroup"))
-            .ok()
-            .map(|text| {
-                let cgroup = parse_cgroup(&text);
-                Container {
-                    id: container_id(&cgroup),
-                    cgroup,
-                }
-            });
+        let container = read_proc_text(pid, "cgroup", 1024).ok().map(|text| {
+            let cgroup = parse_cgroup(&text);
+            Container {
+                id: container_id(&cgroup),
+                cgroup,
+            }
+        });
         Isolation {
             ns_pid,
             root: other_mount_ns.then(|| proc_path(pid, "root")),
@@ -334,6 +332,8 @@ mod tests {
             assert_eq!(read_proc_file(me, file, 1).unwrap(), whole, "{file}");
             assert_eq!(read_proc_file(me, file, 1 << 16).unwrap(), whole, "{file}");
         }
+        let cgroup = fs::read_to_string(proc_path(me, "cgroup")).unwrap();
+        assert_eq!(read_proc_text(me, "cgroup", 1).unwrap(), cgroup);
         let stat = parse_stat(&read_proc_file(me, "stat", 1).unwrap()).unwrap();
         assert_eq!(stat.ppid, std::os::unix::process::parent_id());
         assert!(read_proc_file(u32::MAX - 1, "stat", 64).is_err());

@@ -33,6 +33,13 @@ pub(crate) fn read_proc_file(pid: u32, file: &str, expected: usize) -> io::Resul
     Ok(bytes)
 }
 
+/// `read_proc_file` for a text file (`status`, `cgroup`): not UTF-8 is an `InvalidData` error,
+/// as `fs::read_to_string` has it.
+pub(crate) fn read_proc_text(pid: u32, file: &str, expected: usize) -> io::Result<String> {
+    String::from_utf8(read_proc_file(pid, file, expected)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
 /// The fields of `/proc/<pid>/stat` we use, numbered as in proc(5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Stat {

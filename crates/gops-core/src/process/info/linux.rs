@@ -1,7 +1,7 @@
 //! Linux: everything from `/proc`, through the one parser per file in `procfs` and `sockets`.
 
 use super::{cpu_percent, memory_percent, user_name, InfoError, ProcessInfo};
-use crate::process::procfs::{self, proc_path, read_proc_file};
+use crate::process::procfs::{self, read_proc_file, read_proc_text};
 use crate::process::{sockets, Skip};
 use std::fs;
 
@@ -10,8 +10,7 @@ pub(super) fn read(pid: u32) -> Result<ProcessInfo, InfoError> {
     let stat = read_proc_file(pid, "stat", 1024).map_err(io_error)?;
     let stat = procfs::parse_stat(&stat)
         .ok_or_else(|| InfoError::new(pid, Skip::Unreadable, "malformed /proc stat file"))?;
-    let status =
-        procfs::parse_status(&fs::read_to_string(proc_path(pid, "status")).map_err(io_error)?);
+    let status = procfs::parse_status(&read_proc_text(pid, "status", 2048).map_err(io_error)?);
     // Empty for kernel threads and zombies.
     let cmdline = read_proc_file(pid, "cmdline", 4096).map_err(io_error)?;
     let boot = procfs::boot_time()
