@@ -91,7 +91,7 @@ check('a Go process started by the test appears with its Go version', async (t) 
   t.is(sample.value, 1)
   const [started] = await prometheus.waitFor(`gops_process_start_time_seconds{pid="${child.pid}"}`, (s) => s.length === 1)
   t.true(Math.abs(started.value - Date.now() / 1000) < 120, `start time ${started.value}`)
-  // The PromQL the README gives for the fleet's Go versions.
+  // The PromQL docs/exporter.md gives for the fleet's Go versions.
   const versions = await prometheus.query('count by (go_version) (gops_process_info{runtime="go"})')
   t.true(versions.some((v) => v.metric.go_version === goVersion() && v.value >= 1))
 })

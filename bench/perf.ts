@@ -1,4 +1,4 @@
-// Every figure of the README's two performance tables from one run: discovery against gops
+// Every figure of bench/README.md's discovery and watch() tables from one run: discovery against gops
 // (bench/discover.ts), then watch() latency and CPU (bench/watch.ts). Run: npm run build, then
 // `npm run bench:perf`. The machine line says the commit and the load when the run began; each
 // table says the load at its start and end.

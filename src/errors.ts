@@ -1,5 +1,5 @@
-// Every error this package raises on purpose: a GopsError with a code from one list. The README's
-// "Error codes" table explains each; __test__/errors.spec.ts pins both to this list, and the codes
+// Every error this package raises on purpose: a GopsError with a code from one list. The table in
+// docs/errors.md explains each; __test__/errors.spec.ts pins both to this list, and the codes
 // the Rust core sets (NATIVE_ERROR_CODES) to crates/.
 
 /** Codes the addon sets on a file it cannot inspect (crates/gops-core/src/inspect/mod.rs `ErrorCode`; INTERNAL_ERROR: the binding caught a bug). */
