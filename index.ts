@@ -1,11 +1,24 @@
 // gops-native's public API.
-export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode } from './src/errors'
+export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode, type InspectErrorCode } from './src/errors'
 export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
+/**
+ * The gops protocol client: one function per gops command, against Go's agent and
+ * gops-native's Node agent, by PID (through its port file) or `host:port`. Every call takes
+ * {@link ClientOptions}: `timeoutMs`, `signal` (an AbortSignal), `configDir`.
+ *
+ * @example
+ * ```ts
+ * import { client } from 'gops-native'
+ *
+ * const stats = await client.stats(4242)
+ * if (stats.runtime === 'go') console.log(stats.goroutines)
+ * ```
+ */
 export * as client from './src/client/commands'
 export type { ClientOptions, MemStats, RuntimeStats, SetGCResult, AgentAddress, Target } from './src/client/commands'
 export type { NodeReply, VersionInfo } from './src/client/commands'
-export { resolveTarget } from './src/client/target'
+export { resolveTarget, type ResolveOptions } from './src/client/target'
 export {
   inspect,
   inspectSync,

@@ -22,6 +22,10 @@ import { GopsError } from './errors'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
 
+/**
+ * Options of {@link discover}, {@link Scanner} and {@link watch}. Every one is optional; a wrong
+ * one is INVALID_ARGUMENT, naming it.
+ */
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
   configDir?: string
@@ -44,6 +48,7 @@ export interface ScannerOptions {
 
 /** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
+  /** The main module's `path` and `version`; null when the build info names none. */
   readonly main: Readonly<NativeModule> | null
 }
 
@@ -51,14 +56,27 @@ export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'ma
 export interface GoProcess
   extends Readonly<Reshaped<NativeProcess, 'buildInfo' | 'nsPid' | 'container'>>,
     Readonly<Pick<NativeProcess, 'nsPid'>> {
+  /** The main package's import path and main module, from the executable's build info; null when it has none. */
   readonly buildInfo: ProcessBuildInfo | null
+  /**
+   * For a process in another PID or mount namespace: `cgroup`, its cgroup path, and `id`, the
+   * container ID when the cgroup names one.
+   */
   readonly container?: Readonly<NativeContainer>
 }
 
+/**
+ * What a scan counted: processes listed, Go and Node processes found, those skipped and why,
+ * cache hits, executables inspected, and its duration.
+ * @interface
+ */
 export type ScanStats = NativeScanStats
 
+/** What a {@link Scanner} scan resolves. */
 export interface ScanResult {
+  /** Every Go process (and Node process running our agent), ordered by PID. */
   processes: GoProcess[]
+  /** What the scan counted. */
   stats: ScanStats
 }
 
@@ -76,6 +94,18 @@ export class Scanner {
   #fallbackReason: string | null
   #resyncs = 0
 
+  /**
+   * Checks the options (INVALID_ARGUMENT naming a wrong one) and, with `mode: 'auto'` or
+   * `'events'`, subscribes to the kernel's process events at once (`'events'` where none are to be
+   * had: EVENTS_UNAVAILABLE). Nothing is scanned until `scan()` or `scanSync()`.
+   *
+   * @example
+   * ```ts
+   * const scanner = new Scanner({ mode: 'auto' })
+   * const { processes, stats } = await scanner.scan() // first scan lists /proc
+   * const again = await scanner.scan() // later ones look only at what changed
+   * ```
+   */
   constructor(options?: ScannerOptions) {
     const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
     const scanner = nativeScannerOptions(options)
@@ -137,11 +167,19 @@ export class Scanner {
   }
 }
 
-/** Every Go process on this host (and Node processes running our agent), ordered by PID. */
+/**
+ * Every Go process on this host (and Node processes running our agent), ordered by PID.
+ *
+ * @example
+ * ```ts
+ * for (const p of await discover()) console.log(p.pid, p.name, p.goVersion, p.agent)
+ * ```
+ */
 export async function discover(options?: ScannerOptions): Promise<GoProcess[]> {
   return (await new Scanner(options).scan()).processes
 }
 
+/** {@link discover} on the JS thread, for scripts and CLIs. */
 export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
@@ -158,6 +196,7 @@ function nativeScannerOptions(options: ScannerOptions | undefined): NativeScanne
 /** Where a watch or a Scanner learns of starts and exits (the addon's own names). */
 export type WatchMode = `${NativeMode}`
 
+/** Options of {@link watch}: the {@link ScannerOptions}, and how changes are learnt. */
 export interface WatchOptions extends ScannerOptions {
   /**
    * `'auto'` (default): the kernel's process events where available (Linux, as root or with
@@ -173,8 +212,11 @@ export interface WatchOptions extends ScannerOptions {
   ref?: boolean
 }
 
+/** One change told by {@link watch}. */
 export interface WatchEvent {
+  /** `'start'`: a Go process is running (every one already running, in the first batch); `'exit'`: it ended. */
   type: 'start' | 'exit'
+  /** The process; an `exit` carries the same object as its `start`. */
   process: GoProcess
 }
 
@@ -205,6 +247,14 @@ function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, ope
  * Go processes starting and exiting. The first batch reports every process already running as
  * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
  * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
+ *
+ * @example
+ * ```ts
+ * const ac = new AbortController()
+ * for await (const { type, process } of watch({ signal: ac.signal })) {
+ *   console.log(type, process.pid, process.goVersion)
+ * }
+ * ```
  */
 export function watch(options?: WatchOptions): Watch {
   const given = check.options(options)

@@ -58,9 +58,15 @@ export const ERROR_CODES = [
   'OUTPUT_FAILED',
 ] as const
 
+/**
+ * The codes a file that could not be read fails with: NOT_FOUND, PERMISSION_DENIED, NOT_A_FILE,
+ * IO_ERROR or INTERNAL_ERROR.
+ * @useDeclaredType
+ */
 export type InspectErrorCode = (typeof INSPECT_ERROR_CODES)[number]
 export type ProcessErrorCode = (typeof PROCESS_ERROR_CODES)[number]
 export type NativeErrorCode = InspectErrorCode | ProcessErrorCode
+/** Every error code gops-native raises: the union of {@link ERROR_CODES}. */
 export type GopsErrorCode = (typeof ERROR_CODES)[number]
 
 /** Whether `code` (an addon error's) is one of `codes`. */
@@ -70,8 +76,15 @@ export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): 
 
 /** Every error this package raises on purpose carries a stable `code`; the message names the file, pid or address. */
 export class GopsError extends Error {
+  /** What went wrong, as a stable code: see docs/errors.md for each. */
   readonly code: GopsErrorCode
 
+  /**
+   * A new error; gops-native makes these, callers mostly read them.
+   * @param code - the stable code.
+   * @param message - what happened, naming the file, PID or address.
+   * @param options - `cause`: the underlying error, if any.
+   */
   constructor(code: GopsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'GopsError'
@@ -79,6 +92,19 @@ export class GopsError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a {@link GopsError}, narrowing its type so `error.code` can be switched on.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.version(4242)
+ * } catch (error) {
+ *   if (isGopsError(error) && error.code === 'NO_AGENT') console.log('no agent in 4242')
+ *   else throw error
+ * }
+ * ```
+ */
 export function isGopsError(error: unknown): error is GopsError {
   return error instanceof GopsError
 }

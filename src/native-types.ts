@@ -58,14 +58,18 @@ export declare const enum BinaryFormat {
 export interface BuildInfo {
   /** The main package's import path. */
   path: string
+  /** The main module; absent when built outside module mode. */
   main?: GoModule
+  /** The dependencies, in the binary's order. */
   deps: Array<GoModule>
   /** In the order the binary lists them. */
   settings: Array<BuildSetting>
 }
 
 export interface BuildSetting {
+  /** Setting name (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...). */
   key: string
+  /** Its value. */
   value: string
 }
 
@@ -87,13 +91,19 @@ export declare const enum Evidence {
 }
 
 export interface GoBinaryInfo {
+  /** The path as given. */
   path: string
+  /** The file was built by Go (any slice, for a fat Mach-O file). */
   isGo: boolean
+  /** The Go version (`go1.26.0`); absent when it is not Go or the version cannot be told. */
   goVersion?: string
+  /** The file's format: an executable format, or `wasm`, `script`, `archive`, `unknown`. */
   format: BinaryFormat
   /** GOARCH name of the target: amd64, arm64, s390x, ... */
   arch?: string
+  /** The strongest evidence that the file is Go: `buildinfo`, `buildid`, `pclntab`, `symbols` or `strings`. */
   source?: Evidence
+  /** The Go build ID, as `go tool buildid` prints it. */
   buildId?: string
   buildInfo?: BuildInfo
   /**
@@ -109,8 +119,11 @@ export interface GoBinaryInfo {
 
 /** A module line of the build info, as `go version -m` prints it. */
 export interface GoModule {
+  /** Module path. */
   path: string
+  /** Module version (`(devel)` for the main module of a local build). */
   version: string
+  /** Checksum (`h1:...`), empty when there is none. */
   sum: string
   /** The module that replaces this one (`=>` line). */
   replace?: GoModuleReplacement
@@ -118,8 +131,11 @@ export interface GoModule {
 
 /** The module that replaces another (`=>` in `go version -m`). */
 export interface GoModuleReplacement {
+  /** Module path, or a local directory. */
   path: string
+  /** Module version (empty for a directory). */
   version: string
+  /** Checksum (`h1:...`), empty when there is none. */
   sum: string
 }
 
@@ -150,10 +166,12 @@ export declare function inspectSync(path: string): GoBinaryInfo
 export interface NativeBuildInfo {
   /** The main package's import path. */
   path: string
+  /** The main module; absent when the build info names none. */
   main?: NativeModule
 }
 
 export interface NativeConnection {
+  /** `tcp`, `tcp6`, `udp`, `udp6` or `unix`. */
   protocol: SocketProtocol
   local: NativeEndpoint
   remote: NativeEndpoint
@@ -162,7 +180,9 @@ export interface NativeConnection {
 }
 
 export interface NativeContainer {
+  /** The process's cgroup path. */
   cgroup: string
+  /** The container ID, when the cgroup path names one. */
   id?: string
 }
 
@@ -183,12 +203,16 @@ export declare const enum NativeMode {
 }
 
 export interface NativeModule {
+  /** The main module's path. */
   path: string
+  /** Its version (`(devel)` for a build outside a module version). */
   version: string
 }
 
 export interface NativeProcess {
+  /** The process ID, in our PID namespace. */
   pid: number
+  /** The parent's process ID. */
   ppid: number
   /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
   name: string
@@ -196,9 +220,11 @@ export interface NativeProcess {
   path: string
   /** The executable was deleted after the process started. */
   deleted: boolean
+  /** `go`, or `node` for a Node process running a gops-native agent. */
   runtime: ProcessRuntime
   /** Absent for Node processes, and for Go binaries that kept no trace of their Go version. */
   goVersion?: string
+  /** The main package and module from the build info; absent when the binary kept none. */
   buildInfo?: NativeBuildInfo
   /** A gops port file written since the process started exists for it. */
   agent: boolean
@@ -212,11 +238,13 @@ export interface NativeProcess {
 
 /** Absent fields are ones this platform cannot tell (the README lists them). */
 export interface NativeProcessDetails {
+  /** The process ID. */
   pid: number
   /** Absent for a process without a parent (PID 1, kernel-spawned processes), as gops omits it then. */
   ppid?: number
   /** gops's name: the kernel's short name, extended from argv[0] when it was cut off. */
   name: string
+  /** Thread count; absent on Windows. */
   threads?: number
   /** Resident memory, in bytes. */
   rssBytes?: number
@@ -229,6 +257,7 @@ export interface NativeProcessDetails {
   cpuSeconds?: number
   /** `cpuSeconds` as a percentage of one core over the process's life. */
   cpuPercent?: number
+  /** The owner's user ID; absent on Windows. */
   uid?: number
   /** Absent when the user ID has no name. */
   username?: string
@@ -276,7 +305,9 @@ export interface NativeScanResult {
 export interface NativeScanStats {
   /** Processes listed. */
   scanned: number
+  /** Go processes found. */
   go: number
+  /** Node processes running a gops-native agent found. */
   node: number
   /** Skipped: not permitted to look at them. */
   denied: number
@@ -291,6 +322,7 @@ export interface NativeScanStats {
   cacheHits: number
   /** Executables opened and inspected by this scan. */
   inspected: number
+  /** Wall time of the scan inside the addon, in milliseconds. */
   durationMs: number
 }
 
@@ -320,6 +352,7 @@ export declare const enum ProcessRuntime {
 }
 
 export interface Reason {
+  /** What is missing. */
   code: ReasonCode
   /** One plain sentence. */
   message: string
@@ -341,9 +374,13 @@ export declare const enum ReasonCode {
 }
 
 export interface SliceInfo {
+  /** GOARCH name of this slice: amd64, arm64, ... */
   arch?: string
+  /** This slice was built by Go. */
   isGo: boolean
+  /** The Go version (`go1.26.0`); absent when it cannot be told. */
   goVersion?: string
+  /** The strongest evidence that this slice is Go. */
   source?: Evidence
   buildInfo?: BuildInfo
   reason?: Reason

@@ -10,22 +10,37 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
+/**
+ * One end of a socket: `address` (an IP address as Go prints it, or a Unix socket's path) and `port` (0 for Unix sockets).
+ * @interface
+ */
 export type SocketEndpoint = Readonly<NativeEndpoint>
 
+/** One socket of the process, as `gops <pid>` lists it. */
 export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
+  /** This end. */
   readonly local: SocketEndpoint
+  /** The peer's end (all zeros while listening or unconnected). */
   readonly remote: SocketEndpoint
 }
 
 /** Fields this platform cannot tell are null. */
 export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
+  /** The command line; null where the platform cannot tell (macOS). */
   readonly args: readonly string[] | null
+  /** Its sockets (tcp, tcp6, udp, udp6, unix); null for another user's process and off Linux. */
   readonly connections: readonly Connection[] | null
 }
 
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
  * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its message naming the PID.
+ *
+ * @example
+ * ```ts
+ * const d = await processDetails(process.pid)
+ * console.log(d.rssBytes, d.threads, d.connections?.filter((c) => c.state === 'LISTEN'))
+ * ```
  */
 export async function processDetails(pid: number): Promise<ProcessDetails> {
   checkPid(pid)

@@ -11,14 +11,17 @@ import { type RunningAgent, startWorkerAgent, workerFailureCode } from './worker
 
 export type { AgentOptions } from './options'
 
+/** The running agent, as {@link agent.listen} resolves it. */
 export interface AgentHandle {
   /** The TCP port the agent listens on. */
   port: number
+  /** The address it listens on (`127.0.0.1` unless `host` said otherwise). */
   address: string
   /** The published port file, or null when it was not wanted or could not be written. */
   portFile: string | null
   /** `worker`: answers even while main is blocked. `same-thread`: the fallback without inspector or workers. */
   mode: 'worker' | 'same-thread'
+  /** Stops the agent and removes its port file (as {@link agent.close} does). */
   close(): Promise<void>
 }
 
@@ -74,6 +77,20 @@ async function start(options: AgentOptions | undefined): Promise<AgentHandle> {
   }
 }
 
+/**
+ * The gops agent for this Node process: makes it answer the real `gops` CLI, gops-native's CLI
+ * and {@link client} by PID. It listens on loopback in a worker thread, so it answers even
+ * while the main thread is stuck, and never keeps the process alive.
+ *
+ * @example
+ * ```ts
+ * import { agent } from 'gops-native'
+ *
+ * const handle = await agent.listen() // then: gops stack <pid>, gops memstats <pid>, ...
+ * console.log(handle.port, handle.portFile, handle.mode)
+ * await agent.close()
+ * ```
+ */
 export const agent = {
   /** Starts the agent (once per process); resolves when it listens. */
   listen(options?: AgentOptions): Promise<AgentHandle> {

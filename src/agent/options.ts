@@ -5,6 +5,7 @@ import { GopsError } from '../errors'
 import { Command, type CommandName } from '../protocol/constants'
 import { gopsConfigDir } from '../protocol/portfile'
 
+/** Options of {@link agent.listen}. Every one is optional; a wrong one is INVALID_ARGUMENT, naming it. */
 export interface AgentOptions {
   /** Address to listen on. Default `127.0.0.1`; anything but loopback also needs `allowRemote`. */
   host?: string

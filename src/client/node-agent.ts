@@ -7,8 +7,11 @@ import { parseKeyValues } from './replies'
 
 /** A text reply of the Node agent: its `key: value` lines in reply order, and the reply as sent. */
 export interface NodeReply {
+  /** Always `'node'`: the reply came from gops-native's Node agent. */
   runtime: 'node'
+  /** The reply's `key: value` lines, keys as the agent sent them (e.g. `heap-used`, `event-loop-lag`). */
   fields: Record<string, string>
+  /** The reply exactly as the agent sent it. */
   raw: string
 }
 

@@ -31,10 +31,15 @@ export function numberField(
 
 /** Go's stats reply. */
 export interface RuntimeStats {
+  /** Always `'go'`: tells this from a Node agent's {@link NodeReply}. */
   runtime: 'go'
+  /** Goroutines that exist (`runtime.NumGoroutine`). */
   goroutines: number
+  /** OS threads the runtime created (`runtime/pprof` threadcreate count). */
   osThreads: number
+  /** `GOMAXPROCS`: the CPUs executing Go code at once. */
   gomaxprocs: number
+  /** Logical CPUs usable by the process (`runtime.NumCPU`). */
   numCPU: number
 }
 
@@ -49,9 +54,11 @@ export function parseStats(text: string, source = 'the stats reply'): RuntimeSta
   }
 }
 
+/** What `setGC()` resolves: the GC percent set and the one before. */
 export interface SetGCResult {
   /** The GC percent now in force (-1: GC off). */
   percent: number
+  /** The GC percent in force before (-1: GC was off). */
   previous: number
 }
 
@@ -66,6 +73,7 @@ export function formatSetGC({ percent, previous }: SetGCResult): string {
   return `New GC percent set to ${percent}. Previous value was ${previous}.\n`
 }
 
+/** The version reply, read: see `client.versionInfo()`. */
 export interface VersionInfo {
   /** Told by the first line: `go1.26.0` (or `devel go1...`) is Go, `node v20.20.2` our Node agent; null for anything else. */
   runtime: 'go' | 'node' | null
@@ -73,6 +81,7 @@ export interface VersionInfo {
   version: string
   /** The `key: value` lines after it: the Node agent's v8, uv and openssl versions. */
   components: Record<string, string>
+  /** The reply exactly as the agent sent it. */
   raw: string
 }
 

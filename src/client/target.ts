@@ -7,21 +7,45 @@ import { gopsConfigDir, isFreshPortFile, parsePort, portFilePath, readPortFile, 
 import { environment, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
 
 /** A PID (number or decimal string), `host:port` (`[v6]:port` too), or an address. */
-export type Target = number | string | { host: string; port: number }
+export type Target =
+  | number
+  | string
+  | {
+      /** The agent's host name or IP address. */
+      host: string
+      /** The agent's TCP port. */
+      port: number
+    }
 
+/** Where an agent listens, as {@link resolveTarget} found it. */
 export interface AgentAddress {
+  /** The host to connect to (`127.0.0.1` for an agent found by PID). */
   host: string
+  /** The TCP port. */
   port: number
   /** Set when the address came from a PID's port file. */
   pid?: number
+  /** The port file the address was read from, when it came from a PID. */
   portFile?: string
 }
 
+/** Options of {@link resolveTarget}, and part of every client call's {@link ClientOptions}. */
 export interface ResolveOptions {
   /** Where to look for port files first; defaults to gops's rules ($GOPS_CONFIG_DIR, ...). */
   configDir?: string
 }
 
+/**
+ * Where the agent of `target` listens: a PID is looked up through its port file (where gops
+ * looks, then where the process itself wrote it); `host:port` and `{ host, port }` are checked
+ * and returned. Rejects with INVALID_TARGET, NO_AGENT, AGENT_GONE, BAD_PORT_FILE or
+ * PROCESS_NOT_FOUND, naming the PID or address.
+ *
+ * @example
+ * ```ts
+ * const { host, port, portFile } = await resolveTarget(4242)
+ * ```
+ */
 export async function resolveTarget(target: Target, options?: ResolveOptions): Promise<AgentAddress> {
   const configDir = check.path(check.options(options).configDir, 'configDir')
   checkTarget(target)

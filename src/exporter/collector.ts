@@ -11,6 +11,7 @@ import { Sampler, type AgentStatsOptions, type RefreshReport, type Snapshot } fr
 /** A prom-client registry of either exposition format. */
 export type MetricsRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>
 
+/** Options of a {@link ScannerCollector}: the {@link ScannerOptions} of the Scanner it makes, and how often to rescan. */
 export interface ScannerCollectorOptions extends ScannerOptions {
   /** A Scanner to use (its cache stays warm); default a new one made with these options. */
   scanner?: Scanner
@@ -20,9 +21,17 @@ export interface ScannerCollectorOptions extends ScannerOptions {
    * Also read each agent's runtime figures (gops_agent_*). `timeoutMs` (default 1000) bounds all
    * of a refresh's agent reads together; `concurrency` (default 16) agents are asked at once.
    */
-  agentStats?: boolean | { timeoutMs?: number; concurrency?: number }
+  agentStats?:
+    | boolean
+    | {
+        /** All of a refresh's agent reads end within this, in ms (default 1000). */
+        timeoutMs?: number
+        /** Agents asked at once (default 16). */
+        concurrency?: number
+      }
 }
 
+/** What {@link ScannerCollector.status} tells: how fresh the data is and why the last scan failed. */
 export interface CollectorStatus {
   /** When the data served was scanned; null before the first good scan. */
   scannedAt: Date | null
@@ -52,9 +61,27 @@ const SCAN_GAUGES: Array<[name: string, help: string, read: (s: Snapshot) => num
   ['gops_scan_vanished_processes', 'Processes that exited during the last good scan.', (s) => s.stats.vanished],
 ]
 
+/**
+ * This host's Go processes as prom-client metrics (`gops_process_info`, `gops_scan_*`, with
+ * `agentStats` also `gops_agent_*`), from one warm {@link Scanner}: the exporter's metrics, for a
+ * tool that already has a prom-client registry. prom-client is loaded on the first `register()`.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from 'prom-client'
+ * import { ScannerCollector } from 'gops-native'
+ *
+ * const registry = new Registry()
+ * const collector = new ScannerCollector({ intervalMs: 5000 })
+ * const unregister = collector.register(registry)
+ * console.log(await registry.metrics())
+ * unregister()
+ * ```
+ */
 export class ScannerCollector {
   readonly #sampler: Sampler
 
+  /** Checks the options (INVALID_ARGUMENT naming a wrong one); scans nothing until a registry is read. */
   constructor(options?: ScannerCollectorOptions) {
     const given = check.options(options)
     if (given.scanner !== undefined && !(given.scanner instanceof Scanner)) throw check.wrong('scanner', 'a Scanner', given.scanner)
@@ -79,6 +106,7 @@ export class ScannerCollector {
     }
   }
 
+  /** When the data served was scanned and why the latest scan failed, if it did. */
   status(): CollectorStatus {
     const { snapshot, lastError } = this.#sampler
     return {

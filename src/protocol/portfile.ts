@@ -8,6 +8,10 @@ import { gopsConfigDir } from './config-dir'
 
 export { gopsConfigDir }
 
+/**
+ * Where an agent of process `pid` writes its port file: `<configDir>/<pid>`, `configDir`
+ * defaulting to gops's rules (`$GOPS_CONFIG_DIR`, else the user config dir + `/gops`).
+ */
 export function portFilePath(pid: number, configDir?: string): string {
   check.integer(check.required(pid, 'pid'), 'pid', 1, Number.MAX_SAFE_INTEGER)
   return join(check.path(configDir, 'configDir') ?? gopsConfigDir(), String(pid))
@@ -36,8 +40,11 @@ export function isFreshPortFile(mtimeMs: number, processStartMs: number): boolea
   return mtimeMs + PORT_FILE_SLACK_MS >= processStartMs
 }
 
+/** A port file as read by {@link readPortFile}. */
 export interface PortFile {
+  /** The file read. */
   path: string
+  /** The TCP port it holds, on which the agent listens on loopback. */
   port: number
   /** When the agent wrote it: older than its process means the agent that wrote it is gone. */
   mtimeMs: number

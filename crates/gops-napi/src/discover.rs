@@ -23,7 +23,9 @@ pub struct NativeScannerOptions {
 
 #[napi(object)]
 pub struct NativeModule {
+    /// The main module's path.
     pub path: String,
+    /// Its version (`(devel)` for a build outside a module version).
     pub version: String,
 }
 
@@ -31,12 +33,15 @@ pub struct NativeModule {
 pub struct NativeBuildInfo {
     /// The main package's import path.
     pub path: String,
+    /// The main module; absent when the build info names none.
     pub main: Option<NativeModule>,
 }
 
 #[napi(object)]
 pub struct NativeContainer {
+    /// The process's cgroup path.
     pub cgroup: String,
+    /// The container ID, when the cgroup path names one.
     pub id: Option<String>,
 }
 
@@ -48,7 +53,9 @@ pub enum ProcessRuntime {
 
 #[napi(object)]
 pub struct NativeProcess {
+    /// The process ID, in our PID namespace.
     pub pid: u32,
+    /// The parent's process ID.
     pub ppid: u32,
     /// gops's name: the kernel's short name, extended from argv[0] when it was cut off.
     pub name: String,
@@ -56,9 +63,11 @@ pub struct NativeProcess {
     pub path: String,
     /// The executable was deleted after the process started.
     pub deleted: bool,
+    /// `go`, or `node` for a Node process running a gops-native agent.
     pub runtime: ProcessRuntime,
     /// Absent for Node processes, and for Go binaries that kept no trace of their Go version.
     pub go_version: Option<String>,
+    /// The main package and module from the build info; absent when the binary kept none.
     pub build_info: Option<NativeBuildInfo>,
     /// A gops port file written since the process started exists for it.
     pub agent: bool,
@@ -74,7 +83,9 @@ pub struct NativeProcess {
 pub struct NativeScanStats {
     /// Processes listed.
     pub scanned: u32,
+    /// Go processes found.
     pub go: u32,
+    /// Node processes running a gops-native agent found.
     pub node: u32,
     /// Skipped: not permitted to look at them.
     pub denied: u32,
@@ -87,6 +98,7 @@ pub struct NativeScanStats {
     pub cache_hits: u32,
     /// Executables opened and inspected by this scan.
     pub inspected: u32,
+    /// Wall time of the scan inside the addon, in milliseconds.
     pub duration_ms: f64,
 }
 

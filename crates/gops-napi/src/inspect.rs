@@ -56,6 +56,7 @@ pub enum ReasonCode {
 
 #[napi(object)]
 pub struct Reason {
+    /// What is missing.
     pub code: ReasonCode,
     /// One plain sentence.
     pub message: String,
@@ -64,16 +65,22 @@ pub struct Reason {
 /// The module that replaces another (`=>` in `go version -m`).
 #[napi(object)]
 pub struct GoModuleReplacement {
+    /// Module path, or a local directory.
     pub path: String,
+    /// Module version (empty for a directory).
     pub version: String,
+    /// Checksum (`h1:...`), empty when there is none.
     pub sum: String,
 }
 
 /// A module line of the build info, as `go version -m` prints it.
 #[napi(object)]
 pub struct GoModule {
+    /// Module path.
     pub path: String,
+    /// Module version (`(devel)` for the main module of a local build).
     pub version: String,
+    /// Checksum (`h1:...`), empty when there is none.
     pub sum: String,
     /// The module that replaces this one (`=>` line).
     pub replace: Option<GoModuleReplacement>,
@@ -81,7 +88,9 @@ pub struct GoModule {
 
 #[napi(object)]
 pub struct BuildSetting {
+    /// Setting name (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...).
     pub key: String,
+    /// Its value.
     pub value: String,
 }
 
@@ -89,7 +98,9 @@ pub struct BuildSetting {
 pub struct BuildInfo {
     /// The main package's import path.
     pub path: String,
+    /// The main module; absent when built outside module mode.
     pub main: Option<GoModule>,
+    /// The dependencies, in the binary's order.
     pub deps: Vec<GoModule>,
     /// In the order the binary lists them.
     pub settings: Vec<BuildSetting>,
@@ -97,9 +108,13 @@ pub struct BuildInfo {
 
 #[napi(object)]
 pub struct SliceInfo {
+    /// GOARCH name of this slice: amd64, arm64, ...
     pub arch: Option<String>,
+    /// This slice was built by Go.
     pub is_go: bool,
+    /// The Go version (`go1.26.0`); absent when it cannot be told.
     pub go_version: Option<String>,
+    /// The strongest evidence that this slice is Go.
     pub source: Option<Evidence>,
     pub build_info: Option<BuildInfo>,
     pub reason: Option<Reason>,
@@ -107,13 +122,19 @@ pub struct SliceInfo {
 
 #[napi(object)]
 pub struct GoBinaryInfo {
+    /// The path as given.
     pub path: String,
+    /// The file was built by Go (any slice, for a fat Mach-O file).
     pub is_go: bool,
+    /// The Go version (`go1.26.0`); absent when it is not Go or the version cannot be told.
     pub go_version: Option<String>,
+    /// The file's format: an executable format, or `wasm`, `script`, `archive`, `unknown`.
     pub format: BinaryFormat,
     /// GOARCH name of the target: amd64, arm64, s390x, ...
     pub arch: Option<String>,
+    /// The strongest evidence that the file is Go: `buildinfo`, `buildid`, `pclntab`, `symbols` or `strings`.
     pub source: Option<Evidence>,
+    /// The Go build ID, as `go tool buildid` prints it.
     pub build_id: Option<String>,
     pub build_info: Option<BuildInfo>,
     /// Set when the file is not Go although its format is an executable one, or is Go without

@@ -33,6 +33,7 @@ pub enum SocketProtocol {
 
 #[napi(object)]
 pub struct NativeConnection {
+    /// `tcp`, `tcp6`, `udp`, `udp6` or `unix`.
     pub protocol: SocketProtocol,
     pub local: NativeEndpoint,
     pub remote: NativeEndpoint,
@@ -43,11 +44,13 @@ pub struct NativeConnection {
 /// Absent fields are ones this platform cannot tell (the README lists them).
 #[napi(object)]
 pub struct NativeProcessDetails {
+    /// The process ID.
     pub pid: u32,
     /// Absent for a process without a parent (PID 1, kernel-spawned processes), as gops omits it then.
     pub ppid: Option<u32>,
     /// gops's name: the kernel's short name, extended from argv[0] when it was cut off.
     pub name: String,
+    /// Thread count; absent on Windows.
     pub threads: Option<u32>,
     /// Resident memory, in bytes.
     pub rss_bytes: Option<f64>,
@@ -58,6 +61,7 @@ pub struct NativeProcessDetails {
     pub cpu_seconds: Option<f64>,
     /// `cpuSeconds` as a percentage of one core over the process's life.
     pub cpu_percent: Option<f64>,
+    /// The owner's user ID; absent on Windows.
     pub uid: Option<u32>,
     /// Absent when the user ID has no name.
     pub username: Option<String>,
