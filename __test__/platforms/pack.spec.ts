@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { packageRoot, packageVersion } from '../../src/package-root'
 import { buildGo, goVersion } from '../helpers/go'
-import { packDir } from '../../scripts/platforms/pack'
+import { PUBLISHED_FIELDS, packDir } from '../../scripts/platforms/pack'
 import { hostPlatform, platforms } from '../../scripts/platforms/targets'
 import { requireFiles } from './helpers'
 
@@ -80,6 +80,44 @@ test('the main package names every platform package as an optional dependency, e
   const expected = Object.fromEntries(platforms.map((p) => [`gops-native-${p.dir}`, version]))
   t.deepEqual(tarManifest(mainTarball).optionalDependencies, expected)
   for (const p of platforms) t.like(tarManifest(tarballOf(p.dir)), { name: `gops-native-${p.dir}`, version })
+})
+
+/** Fields of package.json for the developers only: left out of the published manifest. */
+const DEVELOPERS_FIELDS = ['scripts', 'devDependencies', 'ava', 'napi']
+
+test('every field of package.json is either published or known to be the developers\' own', (t) => {
+  const fields = Object.keys(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')))
+  const published: readonly string[] = PUBLISHED_FIELDS
+  t.deepEqual(
+    fields.filter((f) => !published.includes(f) && !DEVELOPERS_FIELDS.includes(f)),
+    [],
+    'a new field: add it to PUBLISHED_FIELDS in scripts/platforms/pack.ts, or to DEVELOPERS_FIELDS here',
+  )
+})
+
+test('the published package.json carries no scripts, devDependencies or test and build config', (t) => {
+  if (!requireTarballs(t)) return
+  const root = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'))
+  const published = tarManifest(mainTarball)
+  for (const field of DEVELOPERS_FIELDS) t.false(field in published, `${field} is published`)
+  for (const field of PUBLISHED_FIELDS.filter((f) => f !== 'optionalDependencies')) t.deepEqual(published[field], root[field], field)
+  for (const p of platforms) {
+    const manifest = tarManifest(tarballOf(p.dir))
+    for (const field of DEVELOPERS_FIELDS) t.false(field in manifest, `${p.dir}: ${field} is published`)
+  }
+})
+
+test('installing the tarballs runs no install script and npm warns of none', (t) => {
+  if (!requireTarballs(t)) return
+  const dir = mkdtempSync(join(tmpdir(), 'gops-native-user-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }))
+  const installed = inFolder(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', mainTarball, tarballOf(host.dir)])
+  t.is(installed.status, 0, installed.stderr)
+  // npm 11 lists every package with lifecycle scripts (preinstall, install, postinstall, prepare).
+  t.notRegex(`${installed.stdout}${installed.stderr}`, /install.scripts/i)
+  const lock = JSON.parse(readFileSync(join(dir, 'node_modules', '.package-lock.json'), 'utf8'))
+  for (const name of ['gops-native', `gops-native-${host.dir}`]) t.falsy(lock.packages[`node_modules/${name}`]?.hasInstallScript, name)
 })
 
 test('installed from the tarballs without Rust: require, import, types (every shipped .d.ts), the exports map and npx all work', async (t) => {

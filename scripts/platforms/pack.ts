@@ -1,6 +1,9 @@
 // npm run pack:local: writes into pack/ the tarballs npm would publish: one per platform package
 // (each needs its addon, from npm run build:platforms) and the main package, whose package.json
 // gains the platform packages as optional dependencies at the exact version, as published.
+// The published package.json keeps only what users' installs read (PUBLISHED_FIELDS): no
+// scripts (a `prepare` there makes npm 11 warn about install scripts on every install), no
+// devDependencies, no ava or napi build config. A clone still builds with `npm install`.
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +17,31 @@ interface Manifest {
   version: string
   files: string[]
   optionalDependencies?: Record<string, string>
+  [field: string]: unknown
+}
+
+/** The fields of package.json that the published main package carries, in this order. */
+export const PUBLISHED_FIELDS = [
+  'name',
+  'version',
+  'description',
+  'license',
+  'repository',
+  'type',
+  'main',
+  'types',
+  'exports',
+  'bin',
+  'files',
+  'engines',
+  'dependencies',
+  'optionalDependencies',
+] as const
+
+/** The repository's manifest as published: users' fields only, the platform packages added. */
+export function publishedManifest(manifest: Manifest, optionalDependencies: Record<string, string>): Manifest {
+  const published: Manifest = { ...manifest, optionalDependencies }
+  return Object.fromEntries(PUBLISHED_FIELDS.filter((field) => published[field] !== undefined).map((field) => [field, published[field]])) as Manifest
 }
 interface Packed {
   filename: string
@@ -39,10 +67,8 @@ function stageMain(): string {
     if (!existsSync(join(packageRoot, entry))) throw new Error(`${entry} is missing: run npm install first (it builds dist/ and the loader)`)
     cpSync(join(packageRoot, entry), join(stage, entry), { recursive: true })
   }
-  manifest.optionalDependencies = Object.fromEntries(
-    platforms.map((p) => [readManifest(join(packageRoot, 'npm', p.dir)).name, manifest.version]),
-  )
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  const optional = Object.fromEntries(platforms.map((p) => [readManifest(join(packageRoot, 'npm', p.dir)).name, manifest.version]))
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(publishedManifest(manifest, optional), null, 2)}\n`)
   return stage
 }
 
