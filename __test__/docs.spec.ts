@@ -216,7 +216,7 @@ test('the README has runnable examples', (t) => {
 })
 
 for (const { doc, block } of runnable) {
-  test(`${doc.path}:${block.line} runs`, async (t) => {
+  test.serial(`${doc.path}:${block.line} runs`, async (t) => {
     if (!existsSync(join(packageRoot, 'dist', 'index.js'))) {
       t.fail('the runnable examples import the built package: run `npm run build` first')
       return
@@ -228,7 +228,7 @@ for (const { doc, block } of runnable) {
     const file = join(dir, `${basename(doc.path, '.md')}-${dirname(doc.path).replace(/\W/g, '')}-${block.line}.mts`)
     writeFileSync(file, block.code)
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file], { cwd: packageRoot, timeout: 60_000, encoding: 'utf8' })
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file], { cwd: packageRoot, timeout: 120_000, encoding: 'utf8' })
       t.log(`${stdout}${stderr}`.trim().slice(0, 2000))
       t.pass()
     } catch (error) {
@@ -241,7 +241,7 @@ for (const { doc, block } of runnable) {
 test('typedoc finds every public export documented', async (t) => {
   const typedoc = join(packageRoot, 'node_modules', 'typedoc', 'bin', 'typedoc')
   try {
-    await run(process.execPath, [typedoc, '--emit', 'none'], { cwd: packageRoot, timeout: 120_000, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+    await run(process.execPath, [typedoc, '--emit', 'none'], { cwd: packageRoot, timeout: 300_000, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
     t.pass()
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string }
