@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+mod connection;
 pub mod info;
 
 #[cfg(target_os = "linux")]

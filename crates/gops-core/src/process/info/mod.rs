@@ -2,6 +2,9 @@
 //! command line, start time and sockets. Linux reads `/proc` (through `procfs` and `sockets`);
 //! macOS asks libproc; elsewhere `sysinfo` answers. A field a platform cannot tell is None.
 
+// The socket types are shared with the socket reader (`process::sockets`), which this module
+// uses: they live apart so that the two depend on them one way, not on each other.
+pub use super::connection::{Connection, Endpoint, Protocol};
 use super::Skip;
 use std::fmt;
 use std::time::SystemTime;
@@ -51,44 +54,6 @@ pub struct ProcessInfo {
     /// Its sockets in gops's order (tcp, tcp6, udp, udp6, unix); None where they cannot be
     /// listed (another user's process, or a platform without the reader).
     pub connections: Option<Vec<Connection>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    Tcp,
-    Tcp6,
-    Udp,
-    Udp6,
-    Unix,
-}
-
-impl Protocol {
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Tcp6 => "tcp6",
-            Protocol::Udp => "udp",
-            Protocol::Udp6 => "udp6",
-            Protocol::Unix => "unix",
-        }
-    }
-}
-
-/// An IP address as Go prints it (IPv4-mapped IPv6 as a dotted quad) and a port; for a Unix
-/// socket, its path (empty when unnamed) and port 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    pub address: String,
-    pub port: u16,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Connection {
-    pub protocol: Protocol,
-    pub local: Endpoint,
-    pub remote: Endpoint,
-    /// TCP state (`LISTEN`, `ESTABLISHED`, ...); `NONE` for UDP and Unix sockets.
-    pub state: &'static str,
 }
 
 /// Why a process's details could not be read; the message names the PID.
