@@ -9,24 +9,7 @@ use super::Skip;
 use std::fmt;
 use std::time::SystemTime;
 
-#[cfg(target_os = "linux")]
-mod linux;
-#[cfg(target_os = "linux")]
-use linux as platform;
-
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg(target_os = "macos")]
-use macos as platform;
-
-#[cfg(any(
-    not(any(target_os = "linux", target_os = "macos")),
-    all(test, target_os = "linux")
-))]
-#[cfg_attr(target_os = "linux", allow(dead_code))]
-mod portable;
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-use portable as platform;
+per_os_platform!();
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessInfo {
