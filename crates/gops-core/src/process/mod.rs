@@ -40,11 +40,11 @@ mod connection;
 pub mod info;
 
 #[cfg(target_os = "linux")]
+pub mod events;
+#[cfg(target_os = "linux")]
 pub mod procfs;
 #[cfg(target_os = "linux")]
 mod sockets;
-#[cfg(target_os = "linux")]
-pub mod events;
 
 /// What identifies an executable file's content cheaply: if none of these changed, neither did
 /// the inspection result. An `exec` into another binary changes it too.

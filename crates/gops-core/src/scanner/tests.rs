@@ -382,3 +382,39 @@ mod following {
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
     }
 }
+
+/// Set by `cancelling_inspect` at its first inspection, as an abort in the middle of a scan.
+static MID_SCAN: std::sync::LazyLock<Cancel> = std::sync::LazyLock::new(Cancel::new);
+
+fn cancelling_inspect(file: &File, path: &Path) -> Result<GoBinaryInfo, InspectError> {
+    MID_SCAN.cancel();
+    inspect_file(file, path)
+}
+
+#[test]
+fn a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on() {
+    let _turn = take_turn();
+    let sleepers = Sleepers::start("cancel", 2);
+    let config_dir = std::env::temp_dir().join("gops-scanner-no-agents");
+    let pids = |result: &ScanResult| result.processes.iter().map(|p| p.pid).collect::<Vec<_>>();
+
+    let already = Cancel::new();
+    already.cancel();
+    let mut scanner = scanner();
+    let error = scanner.scan_until(Some(&already)).unwrap_err();
+    assert!(crate::cancel::is_cancel(&error), "{error}");
+
+    // Cancelled while inspecting a cold scan's executables: no process is reported as known,
+    // and the next scan, without a Cancel, finds what a fresh scanner finds.
+    let mut cancelled = Scanner::with_inspector(ScanOptions::new(config_dir), cancelling_inspect);
+    let error = cancelled.scan_until(Some(&MID_SCAN)).unwrap_err();
+    assert!(crate::cancel::is_cancel(&error), "{error}");
+    assert!(cancelled.processes.is_empty());
+    let after = cancelled.scan().unwrap();
+    let fresh = scanner.scan().unwrap();
+    assert_eq!(pids(&after), pids(&fresh));
+    assert!(sleepers
+        .pids()
+        .iter()
+        .all(|pid| cancelled.processes.contains_key(pid)));
+}
