@@ -26,17 +26,14 @@ export {
   Scanner,
   discover,
   discoverSync,
-  watch,
   type ProcessBuildInfo,
   type GoProcess,
   type ScanResult,
   type ScanStats,
   type ScannerOptions,
-  type Watch,
-  type WatchEvent,
   type WatchMode,
-  type WatchOptions,
 } from './src/discover'
+export { watch, type Watch, type WatchEvent, type WatchOptions } from './src/watch'
 export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
