@@ -14,7 +14,9 @@ import type {
   NativeScanStats,
   Scanner as NativeScanner,
 } from './native-types'
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
+import { ASYNC_DISPOSE, DISPOSE } from './dispose'
 import type { Reshaped } from './native-shape'
 import { GopsError } from './errors'
 import { native } from './native'
@@ -63,6 +65,8 @@ export interface ScanResult {
 /**
  * Scans repeatedly and cheaply: what each executable is stays cached by file identity, and a
  * process reported the same as last time is the same (frozen) object. Scans run one at a time.
+ * `close()` (or `using`) releases what it holds: in `'auto'` and `'events'` modes, a netlink
+ * socket of the kernel's process events.
  */
 export class Scanner {
   readonly #native: NativeScanner
@@ -97,13 +101,21 @@ export class Scanner {
     return this.#resyncs
   }
 
-  /** Scans without blocking the JS thread. */
-  async scan(): Promise<ScanResult> {
-    const turn = this.#queue.then(() => this.#native.scan())
-    this.#queue = turn.catch(() => undefined)
+  /**
+   * Scans without blocking the JS thread. `options.signal` rejects it with ABORTED at once (a
+   * scan waiting for its turn never starts; one under way stops at its next process); the
+   * scanner stays usable, and its next scan lists every process again. Rejects with CLOSED once
+   * the scanner is closed.
+   */
+  async scan(options?: AbortOptions): Promise<ScanResult> {
+    const signal = check.abortSignal(check.options(options).signal, 'signal')
     this.#pending++
     try {
-      return this.#apply(await turn)
+      return await abortable(signal, 'the scan', (own) => {
+        const turn = this.#queue.then(() => (own?.aborted ? null : this.#native.scan(own)))
+        this.#queue = turn.catch(() => undefined)
+        return turn
+      }).then((result) => this.#apply(result!))
     } catch (error) {
       throw scanError(error)
     } finally {
@@ -121,6 +133,22 @@ export class Scanner {
     } catch (error) {
       throw scanError(error)
     }
+  }
+
+  /**
+   * Releases the scanner's descriptors now (not at garbage collection): a scan under way stops
+   * at its next process and rejects with CLOSED, as does every later one. Idempotent.
+   */
+  close(): void {
+    this.#native.close()
+  }
+
+  [DISPOSE](): void {
+    this.close()
+  }
+
+  async [ASYNC_DISPOSE](): Promise<void> {
+    this.close()
   }
 
   #apply(result: NativeScanResult): ScanResult {
@@ -187,6 +215,9 @@ export function toGoProcess(p: NativeProcess): GoProcess {
   return Object.freeze(process)
 }
 
+/** ABORTED and CLOSED as they are; any other failure of a scan is SCAN_FAILED. */
 export function scanError(error: unknown): GopsError {
+  const coded = taskError(error)
+  if (coded instanceof GopsError) return coded
   return new GopsError('SCAN_FAILED', (error as Error)?.message ?? String(error), { cause: error })
 }

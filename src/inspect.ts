@@ -1,5 +1,6 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
+import { abortable, taskError } from './abort'
 import * as check from './arguments'
 import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
 import type * as binding from './native-types'
@@ -46,7 +47,16 @@ export type InspectResult =
   | { ok: true; path: string; result: GoBinaryInfo }
   | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
-export interface InspectManyOptions {
+export interface InspectOptions {
+  /**
+   * Rejects the call with code ABORTED. Already aborted: nothing starts. Aborted during the
+   * call: the addon starts no further file (the files under way finish, each a few bounded
+   * reads) and frees its threads.
+   */
+  signal?: AbortSignal
+}
+
+export interface InspectManyOptions extends InspectOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
 }
@@ -104,14 +114,18 @@ function rethrow(error: unknown): never {
   if (isCodeOf(INSPECT_ERROR_CODES, code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
-  throw error
+  throw taskError(error)
 }
 
-/** Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read. */
-export async function inspect(path: string): Promise<GoBinaryInfo> {
+/**
+ * Inspects one file off the JS thread; rejects with a `GopsError` when the file cannot be read,
+ * or with ABORTED when `options.signal` aborts it.
+ */
+export async function inspect(path: string, options?: InspectOptions): Promise<GoBinaryInfo> {
   check.path(check.required(path, 'path'), 'path')
+  const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {
-    return toInfo(await native().inspect(path))
+    return toInfo(await abortable(signal, `inspection of ${path}`, (own) => native().inspect(path, own)))
   } catch (error) {
     rethrow(error)
   }
@@ -127,11 +141,20 @@ export function inspectSync(path: string): GoBinaryInfo {
   }
 }
 
-/** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
+/**
+ * Inspects many files with bounded parallelism; results keep the input order and never reject
+ * per file. `options.signal` rejects the whole call with ABORTED (and stops the work).
+ */
 export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
   check.list(check.required(paths, 'paths'), 'paths', check.path)
-  const concurrency = check.concurrency(check.options(options).concurrency)
-  const outcomes = await native().inspectMany([...paths], concurrency)
+  const given = check.options(options)
+  const concurrency = check.concurrency(given.concurrency)
+  const signal = check.abortSignal(given.signal, 'signal')
+  const outcomes = await abortable(signal, `inspection of ${paths.length} files`, (own) => native().inspectMany([...paths], concurrency, own)).catch(
+    (error: unknown) => {
+      throw taskError(error)
+    },
+  )
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map(({ path, info, error }): InspectResult => {
     if (!error) return { ok: true, path, result: toInfo(info!) }

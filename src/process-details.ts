@@ -3,6 +3,7 @@
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
 import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
 import type { Reshaped } from './native-shape'
+import { abortable, taskError } from './abort'
 import * as check from './arguments'
 import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
 import { native } from './native'
@@ -23,14 +24,21 @@ export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 
   readonly connections: readonly Connection[] | null
 }
 
+export interface ProcessDetailsOptions {
+  /** Rejects the call with code ABORTED; already aborted, nothing is read. */
+  signal?: AbortSignal
+}
+
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
- * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its message naming the PID.
+ * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its
+ * message naming the PID; ABORTED when `options.signal` aborts it.
  */
-export async function processDetails(pid: number): Promise<ProcessDetails> {
+export async function processDetails(pid: number, options?: ProcessDetailsOptions): Promise<ProcessDetails> {
   checkPid(pid)
+  const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {
-    return convert(await native().processDetails(pid))
+    return convert(await abortable(signal, `reading process ${pid}`, (own) => native().processDetails(pid, own)))
   } catch (error) {
     throw coded(error)
   }
@@ -53,7 +61,7 @@ function checkPid(pid: number): void {
 
 function coded(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : error
+  return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : taskError(error)
 }
 
 function convert(n: NativeProcessDetails): ProcessDetails {

@@ -3,6 +3,7 @@
 // permitted, else from repeated scans (crates/gops-core/src/watcher.rs decides which).
 import type { NativeProcess, NativeRequestedMode, NativeWatchBatch, Watcher as NativeWatcher } from './native-types'
 import * as check from './arguments'
+import { ASYNC_DISPOSE, DISPOSE } from './dispose'
 import { native } from './native'
 import { nativeScannerOptions, openNative, scanError, toGoProcess, WATCH_MODES, type GoProcess, type ScannerOptions, type WatchMode } from './discover'
 
@@ -34,6 +35,13 @@ export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
   readonly fallbackReason: string | null
   /** Full rescans made because the kernel dropped events (its buffer overran): nothing is lost. */
   readonly resyncs: number
+  /**
+   * Ends the iteration and releases the watcher's descriptors (its events socket and wake
+   * descriptor) now, even if it was never iterated; `using` and `await using` call it. Idempotent.
+   */
+  close(): void
+  [DISPOSE](): void
+  [ASYNC_DISPOSE](): Promise<void>
 }
 
 /**
@@ -83,6 +91,9 @@ export function watch(options?: WatchOptions): Watch {
     mode: { get: () => state.mode },
     fallbackReason: { get: () => state.fallbackReason },
     resyncs: { get: () => state.resyncs },
+    close: { value: close },
+    [DISPOSE]: { value: close },
+    [ASYNC_DISPOSE]: { value: async () => close() },
   }) as Watch
 }
 

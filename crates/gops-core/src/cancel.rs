@@ -7,7 +7,9 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// A flag shared between the canceller and the work; clones share it.
+/// A flag shared between the canceller and the work; clones share it. Sequentially consistent:
+/// a canceller that then finds the work's lock taken can count on the work seeing the flag once
+/// it lets the lock go (a load per item costs what a relaxed one does on x86 and arm64).
 #[derive(Clone, Debug, Default)]
 pub struct Cancel(Arc<AtomicBool>);
 
@@ -18,11 +20,11 @@ impl Cancel {
 
     /// Asks the work to stop at its next check; it cannot be taken back.
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.store(true, Ordering::SeqCst);
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.0.load(Ordering::SeqCst)
     }
 
     /// `Err(Cancelled)` once cancelled: for `?` between steps.

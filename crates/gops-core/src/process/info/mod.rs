@@ -39,6 +39,15 @@ pub struct ProcessInfo {
     pub connections: Option<Vec<Connection>>,
 }
 
+/// The stable code of an `InfoError`; its spelling (`PROCESS_NOT_FOUND`, ...) belongs to the
+/// binding, which maps each variant to its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    ProcessNotFound,
+    PermissionDenied,
+    ProcessUnreadable,
+}
+
 /// Why a process's details could not be read; the message names the PID.
 #[derive(Debug)]
 pub struct InfoError {
@@ -61,12 +70,12 @@ impl InfoError {
         InfoError::new(pid, Skip::from_io(error), error.to_string())
     }
 
-    /// A stable code for callers: `PROCESS_NOT_FOUND`, `PERMISSION_DENIED` or `PROCESS_UNREADABLE`.
-    pub fn code(&self) -> &'static str {
+    /// A stable code for callers.
+    pub fn code(&self) -> ErrorCode {
         match self.kind {
-            Skip::Vanished => "PROCESS_NOT_FOUND",
-            Skip::Denied => "PERMISSION_DENIED",
-            Skip::NoExecutable | Skip::Unreadable => "PROCESS_UNREADABLE",
+            Skip::Vanished => ErrorCode::ProcessNotFound,
+            Skip::Denied => ErrorCode::PermissionDenied,
+            Skip::NoExecutable | Skip::Unreadable => ErrorCode::ProcessUnreadable,
         }
     }
 }
@@ -161,10 +170,10 @@ mod tests {
         let gone = InfoError::new(42, Skip::Vanished, "x");
         assert_eq!(
             (gone.code(), gone.to_string().as_str()),
-            ("PROCESS_NOT_FOUND", "no process with PID 42")
+            (ErrorCode::ProcessNotFound, "no process with PID 42")
         );
         let denied = InfoError::new(42, Skip::Denied, "Permission denied");
-        assert_eq!(denied.code(), "PERMISSION_DENIED");
+        assert_eq!(denied.code(), ErrorCode::PermissionDenied);
         assert!(denied.to_string().contains("process 42"));
     }
 

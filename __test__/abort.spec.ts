@@ -1,0 +1,86 @@
+// An AbortSignal reaches the addon's work and stops it: the call rejects with ABORTED at once,
+// the native threads start no further item, and Node can exit. Already aborted, nothing starts.
+import test from 'ava'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { GopsError, Scanner, discover, inspect, inspectMany, processDetails } from '../index'
+
+const aborted = (t: { is: (a: unknown, b: unknown) => void }, error: unknown) => {
+  t.is((error as GopsError).code, 'ABORTED')
+  t.is(error instanceof GopsError, true)
+}
+
+test('an already-aborted signal rejects every abortable call with ABORTED, without starting it', async (t) => {
+  const signal = AbortSignal.abort()
+  // A path that does not exist: started, inspect would reject with NOT_FOUND.
+  aborted(t, await t.throwsAsync(inspect('/nonexistent/gops-native-abort', { signal })))
+  aborted(t, await t.throwsAsync(inspectMany(['/nonexistent/gops-native-abort'], { signal })))
+  // PID 0 names no process: started, processDetails would reject with PROCESS_NOT_FOUND.
+  aborted(t, await t.throwsAsync(processDetails(0xffff_fffe, { signal })))
+  const scanner = new Scanner()
+  aborted(t, await t.throwsAsync(scanner.scan({ signal })))
+  t.is(scanner.resyncs, 0)
+  scanner.close()
+})
+
+test('a scan aborted under way rejects with ABORTED and the scanner scans on, reporting what a fresh one does', async (t) => {
+  const scanner = new Scanner()
+  const controller = new AbortController()
+  const scan = scanner.scan({ signal: controller.signal })
+  controller.abort()
+  aborted(t, await t.throwsAsync(scan))
+  const after = (await scanner.scan()).processes.map((p) => p.pid)
+  const fresh = (await discover()).map((p) => p.pid)
+  // Processes may start or exit between the two: compare those that both saw as alive long enough.
+  t.deepEqual(
+    after.filter((pid) => fresh.includes(pid)),
+    fresh.filter((pid) => after.includes(pid)),
+  )
+  t.true(after.length > 0 || fresh.length === 0)
+  scanner.close()
+})
+
+test("a scan waiting for its turn behind another is aborted at once, and the one under way still resolves", async (t) => {
+  const scanner = new Scanner()
+  const first = scanner.scan()
+  const controller = new AbortController()
+  const second = scanner.scan({ signal: controller.signal })
+  controller.abort()
+  aborted(t, await t.throwsAsync(second))
+  t.true(Array.isArray((await first).processes))
+  scanner.close()
+})
+
+test("the caller's signal keeps its own onabort handler (the addon is given a signal of its own)", async (t) => {
+  const controller = new AbortController()
+  let called = 0
+  controller.signal.onabort = () => called++
+  const pending = inspectMany([process.execPath, process.execPath], { signal: controller.signal })
+  controller.abort()
+  aborted(t, await t.throwsAsync(pending))
+  t.is(called, 1)
+})
+
+test('an aborted inspectMany of 100,000 files stops its native work: the child Node exits promptly', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'abort-inspect-many.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  let reportedAt = 0
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk
+    if (output.includes('\n') && !reportedAt) reportedAt = performance.now()
+  })
+  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const exitAfterMs = performance.now() - reportedAt
+  t.is(exitCode, 0)
+  const report = JSON.parse(output) as { code: unknown; perFileMs: number; rejectedAfterMs: number }
+  t.is(report.code, 'ABORTED')
+  const wholeMs = report.perFileMs * 100_000
+  t.log(`1 file: ${report.perFileMs.toFixed(3)} ms (100,000: ~${Math.round(wholeMs)} ms); rejected ${Math.round(report.rejectedAfterMs)} ms after the call (abort at 100 ms); exited ${Math.round(exitAfterMs)} ms after`)
+  // The call rejects at the abort, not when the batch would have ended.
+  t.true(report.rejectedAfterMs < 1000, `rejected ${report.rejectedAfterMs} ms after the call`)
+  // Node exits once the addon's threads stop: far sooner than the rest of the batch would take.
+  t.true(exitAfterMs < 2000, `exited ${exitAfterMs} ms after the rejection`)
+  t.true(wholeMs > 3 * 2000, `the batch was too short (${wholeMs} ms) to tell a stopped one from a finished one`)
+})
