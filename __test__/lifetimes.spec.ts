@@ -46,7 +46,7 @@ test('a closed Scanner refuses to scan with code CLOSED, sync and async', async 
   const error = await t.throwsAsync(scanner.scan())
   t.true(error instanceof GopsError)
   t.is((error as GopsError).code, 'CLOSED')
-  t.is(t.throws(() => scanner.scanSync())?.code, 'CLOSED')
+  t.is(t.throws<GopsError>(() => scanner.scanSync())?.code, 'CLOSED')
 })
 
 test('a scan under way when the Scanner is closed rejects with CLOSED or resolves, and the next one is CLOSED', async (t) => {
