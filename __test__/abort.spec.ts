@@ -23,7 +23,7 @@ test('an already-aborted signal rejects every abortable call with ABORTED, witho
   scanner.close()
 })
 
-test('a scan aborted under way rejects with ABORTED and the scanner scans on, reporting what a fresh one does', async (t) => {
+test('a scan aborted right after the call rejects with ABORTED and the scanner scans on, reporting what a fresh one does (a cancel in the middle of a scan: the core test scanner::tests::a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on)', async (t) => {
   const scanner = new Scanner()
   const controller = new AbortController()
   const scan = scanner.scan({ signal: controller.signal })
