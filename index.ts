@@ -1,5 +1,6 @@
 // gops-native's public API.
 export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode } from './src/errors'
+export type { AbortOptions } from './src/abort'
 export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 export * as client from './src/client/commands'

@@ -1,6 +1,6 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
-import { abortable, taskError } from './abort'
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
 import type * as binding from './native-types'
@@ -47,16 +47,7 @@ export type InspectResult =
   | { ok: true; path: string; result: GoBinaryInfo }
   | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
-export interface InspectOptions {
-  /**
-   * Rejects the call with code ABORTED. Already aborted: nothing starts. Aborted during the
-   * call: the addon starts no further file (the files under way finish, each a few bounded
-   * reads) and frees its threads.
-   */
-  signal?: AbortSignal
-}
-
-export interface InspectManyOptions extends InspectOptions {
+export interface InspectManyOptions extends AbortOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
 }
@@ -121,7 +112,7 @@ function rethrow(error: unknown): never {
  * Inspects one file off the JS thread; rejects with a `GopsError` when the file cannot be read,
  * or with ABORTED when `options.signal` aborts it.
  */
-export async function inspect(path: string, options?: InspectOptions): Promise<GoBinaryInfo> {
+export async function inspect(path: string, options?: AbortOptions): Promise<GoBinaryInfo> {
   check.path(check.required(path, 'path'), 'path')
   const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {

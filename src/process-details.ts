@@ -3,7 +3,7 @@
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
 import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
 import type { Reshaped } from './native-shape'
-import { abortable, taskError } from './abort'
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
 import { native } from './native'
@@ -24,17 +24,12 @@ export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 
   readonly connections: readonly Connection[] | null
 }
 
-export interface ProcessDetailsOptions {
-  /** Rejects the call with code ABORTED; already aborted, nothing is read. */
-  signal?: AbortSignal
-}
-
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
  * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its
  * message naming the PID; ABORTED when `options.signal` aborts it.
  */
-export async function processDetails(pid: number, options?: ProcessDetailsOptions): Promise<ProcessDetails> {
+export async function processDetails(pid: number, options?: AbortOptions): Promise<ProcessDetails> {
   checkPid(pid)
   const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {
