@@ -1,11 +1,13 @@
 // An AbortSignal reaches the addon's work and stops it: the call rejects with ABORTED at once,
 // the native threads start no further item, and Node can exit. Already aborted, nothing starts.
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { GopsError, Scanner, discover, inspect, inspectMany, processDetails } from '../index'
+import { buildGo } from './helpers/go'
+import { startProcess } from './helpers/processes'
 
-const aborted = (t: { is: (a: unknown, b: unknown) => void }, error: unknown) => {
+const aborted = (t: ExecutionContext, error: unknown) => {
   t.is((error as GopsError).code, 'ABORTED')
   t.is(error instanceof GopsError, true)
 }
@@ -24,19 +26,16 @@ test('an already-aborted signal rejects every abortable call with ABORTED, witho
 })
 
 test('a scan aborted right after the call rejects with ABORTED and the scanner scans on, reporting what a fresh one does (a cancel in the middle of a scan: the core test scanner::tests::a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on)', async (t) => {
+  const go = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   const scanner = new Scanner()
   const controller = new AbortController()
   const scan = scanner.scan({ signal: controller.signal })
   controller.abort()
   aborted(t, await t.throwsAsync(scan))
-  const after = (await scanner.scan()).processes.map((p) => p.pid)
-  const fresh = (await discover()).map((p) => p.pid)
-  // Processes may start or exit between the two: compare those that both saw as alive long enough.
-  t.deepEqual(
-    after.filter((pid) => fresh.includes(pid)),
-    fresh.filter((pid) => after.includes(pid)),
-  )
-  t.true(after.length > 0 || fresh.length === 0)
+  const after = (await scanner.scan()).processes.find((p) => p.pid === go.pid)
+  const fresh = (await discover()).find((p) => p.pid === go.pid)
+  t.truthy(after, 'our Go process, reported after the aborted scan')
+  t.deepEqual(after, fresh)
   scanner.close()
 })
 
@@ -80,7 +79,9 @@ test('an aborted inspectMany of 100,000 files stops its native work: the child N
   t.log(`1 file: ${report.perFileMs.toFixed(3)} ms (100,000: ~${Math.round(wholeMs)} ms); rejected ${Math.round(report.rejectedAfterMs)} ms after the call (abort at 100 ms); exited ${Math.round(exitAfterMs)} ms after`)
   // The call rejects at the abort, not when the batch would have ended.
   t.true(report.rejectedAfterMs < 1000, `rejected ${report.rejectedAfterMs} ms after the call`)
-  // Node exits once the addon's threads stop: far sooner than the rest of the batch would take.
+  // Node exits once the addon's threads stop: within a bound, and far sooner than the rest of
+  // the batch would take (how long that is depends on the machine: measured, not assumed).
+  const leftMs = wholeMs - report.rejectedAfterMs
   t.true(exitAfterMs < 2000, `exited ${exitAfterMs} ms after the rejection`)
-  t.true(wholeMs > 3 * 2000, `the batch was too short (${wholeMs} ms) to tell a stopped one from a finished one`)
+  t.true(exitAfterMs * 5 < leftMs, `exited ${exitAfterMs} ms after the rejection, with ~${leftMs} ms of work left`)
 })

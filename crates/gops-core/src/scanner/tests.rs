@@ -394,9 +394,15 @@ fn cancelling_inspect(file: &File, path: &Path) -> Result<GoBinaryInfo, InspectE
 #[test]
 fn a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on() {
     let _turn = take_turn();
-    let sleepers = Sleepers::start("cancel", 2);
+    let mut gofmt = start_gofmt();
     let config_dir = std::env::temp_dir().join("gops-scanner-no-agents");
-    let pids = |result: &ScanResult| result.processes.iter().map(|p| p.pid).collect::<Vec<_>>();
+    let found = |result: &ScanResult| {
+        result
+            .processes
+            .iter()
+            .find(|p| p.pid == gofmt.id())
+            .map(|p| (p.runtime, p.go.clone(), p.unchanged))
+    };
 
     let already = Cancel::new();
     already.cancel();
@@ -404,17 +410,16 @@ fn a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on() {
     let error = scanner.scan_until(Some(&already)).unwrap_err();
     assert!(crate::cancel::is_cancel(&error), "{error}");
 
-    // Cancelled while inspecting a cold scan's executables: no process is reported as known,
-    // and the next scan, without a Cancel, finds what a fresh scanner finds.
+    // Cancelled while inspecting a cold scan's executables: no process is known afterwards, and
+    // the next scan, without a Cancel, reports our Go process as new, as a fresh scanner does.
     let mut cancelled = Scanner::with_inspector(ScanOptions::new(config_dir), cancelling_inspect);
     let error = cancelled.scan_until(Some(&MID_SCAN)).unwrap_err();
     assert!(crate::cancel::is_cancel(&error), "{error}");
     assert!(cancelled.processes.is_empty());
-    let after = cancelled.scan().unwrap();
-    let fresh = scanner.scan().unwrap();
-    assert_eq!(pids(&after), pids(&fresh));
-    assert!(sleepers
-        .pids()
-        .iter()
-        .all(|pid| cancelled.processes.contains_key(pid)));
+    let after = found(&cancelled.scan().unwrap()).expect("gofmt reported after the cancel");
+    let fresh = found(&scanner.scan().unwrap()).expect("gofmt reported by a fresh scanner");
+    assert_eq!(after, fresh);
+    assert_eq!((after.0, after.2), (Runtime::Go, false));
+    gofmt.kill().unwrap();
+    gofmt.wait().unwrap();
 }
