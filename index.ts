@@ -1,5 +1,6 @@
 // gops-native's public API.
 export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode, type InspectErrorCode } from './src/errors'
+export type { AbortOptions } from './src/abort'
 export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 /**
@@ -39,17 +40,14 @@ export {
   Scanner,
   discover,
   discoverSync,
-  watch,
   type ProcessBuildInfo,
   type GoProcess,
   type ScanResult,
   type ScanStats,
   type ScannerOptions,
-  type Watch,
-  type WatchEvent,
   type WatchMode,
-  type WatchOptions,
 } from './src/discover'
+export { watch, type Watch, type WatchEvent, type WatchOptions } from './src/watch'
 export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

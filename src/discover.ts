@@ -1,7 +1,7 @@
 // Finding Go processes (and Node processes running a gops-native agent): the TypeScript face
-// of the Rust scanner. `Scanner` keeps the identity cache between scans; `discover()` is the
-// one-call form; `watch()` tells starts and exits, from the kernel's process events where
-// permitted, else from repeated scans (crates/gops-core/src/watcher.rs decides which).
+// of the Rust scanner (crates/gops-napi/src/discover.rs). `Scanner` keeps the identity cache
+// between scans; `discover()` is the one-call form. `watch()` (src/watch.ts) shares the options
+// and the process shape defined here.
 import type {
   NativeBuildInfo,
   NativeContainer,
@@ -12,20 +12,16 @@ import type {
   NativeScannerOptions,
   NativeScanResult,
   NativeScanStats,
-  NativeWatchBatch,
   Scanner as NativeScanner,
-  Watcher as NativeWatcher,
 } from './native-types'
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
+import { ASYNC_DISPOSE, DISPOSE } from './dispose'
 import type { Reshaped } from './native-shape'
 import { GopsError } from './errors'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
 
-/**
- * Options of {@link discover}, {@link Scanner} and {@link watch}. Every one is optional; a wrong
- * one is INVALID_ARGUMENT, naming it.
- */
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
   configDir?: string
@@ -48,7 +44,6 @@ export interface ScannerOptions {
 
 /** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
-  /** The main module's `path` and `version`; null when the build info names none. */
   readonly main: Readonly<NativeModule> | null
 }
 
@@ -56,33 +51,22 @@ export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'ma
 export interface GoProcess
   extends Readonly<Reshaped<NativeProcess, 'buildInfo' | 'nsPid' | 'container'>>,
     Readonly<Pick<NativeProcess, 'nsPid'>> {
-  /** The main package's import path and main module, from the executable's build info; null when it has none. */
   readonly buildInfo: ProcessBuildInfo | null
-  /**
-   * For a process in another PID or mount namespace: `cgroup`, its cgroup path, and `id`, the
-   * container ID when the cgroup names one.
-   */
   readonly container?: Readonly<NativeContainer>
 }
 
-/**
- * What a scan counted: processes listed, Go and Node processes found, those skipped and why,
- * cache hits, executables inspected, and its duration.
- * @interface
- */
 export type ScanStats = NativeScanStats
 
-/** What a {@link Scanner} scan resolves. */
 export interface ScanResult {
-  /** Every Go process (and Node process running our agent), ordered by PID. */
   processes: GoProcess[]
-  /** What the scan counted. */
   stats: ScanStats
 }
 
 /**
  * Scans repeatedly and cheaply: what each executable is stays cached by file identity, and a
  * process reported the same as last time is the same (frozen) object. Scans run one at a time.
+ * `close()` (or `using`) releases what it holds: in `'auto'` and `'events'` modes, a netlink
+ * socket of the kernel's process events.
  */
 export class Scanner {
   readonly #native: NativeScanner
@@ -94,18 +78,6 @@ export class Scanner {
   #fallbackReason: string | null
   #resyncs = 0
 
-  /**
-   * Checks the options (INVALID_ARGUMENT naming a wrong one) and, with `mode: 'auto'` or
-   * `'events'`, subscribes to the kernel's process events at once (`'events'` where none are to be
-   * had: EVENTS_UNAVAILABLE). Nothing is scanned until `scan()` or `scanSync()`.
-   *
-   * @example
-   * ```ts
-   * const scanner = new Scanner({ mode: 'auto' })
-   * const { processes, stats } = await scanner.scan() // first scan lists /proc
-   * const again = await scanner.scan() // later ones look only at what changed
-   * ```
-   */
   constructor(options?: ScannerOptions) {
     const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
     const scanner = nativeScannerOptions(options)
@@ -129,13 +101,21 @@ export class Scanner {
     return this.#resyncs
   }
 
-  /** Scans without blocking the JS thread. */
-  async scan(): Promise<ScanResult> {
-    const turn = this.#queue.then(() => this.#native.scan())
-    this.#queue = turn.catch(() => undefined)
+  /**
+   * Scans without blocking the JS thread. `options.signal` rejects it with ABORTED at once (a
+   * scan waiting for its turn never starts; one under way stops at its next process); the
+   * scanner stays usable, and its next scan lists every process again. Rejects with CLOSED once
+   * the scanner is closed.
+   */
+  async scan(options?: AbortOptions): Promise<ScanResult> {
+    const signal = check.abortSignal(check.options(options).signal, 'signal')
     this.#pending++
     try {
-      return this.#apply(await turn)
+      return await abortable(signal, 'the scan', (own) => {
+        const turn = this.#queue.then(() => (own?.aborted ? null : this.#native.scan(own)))
+        this.#queue = turn.catch(() => undefined)
+        return turn
+      }).then((result) => this.#apply(result!))
     } catch (error) {
       throw scanError(error)
     } finally {
@@ -155,6 +135,22 @@ export class Scanner {
     }
   }
 
+  /**
+   * Releases the scanner's descriptors now (not at garbage collection): a scan under way stops
+   * at its next process and rejects with CLOSED, as does every later one. Idempotent.
+   */
+  close(): void {
+    this.#native.close()
+  }
+
+  [DISPOSE](): void {
+    this.close()
+  }
+
+  async [ASYNC_DISPOSE](): Promise<void> {
+    this.close()
+  }
+
   #apply(result: NativeScanResult): ScanResult {
     this.#mode = result.mode
     this.#fallbackReason = result.fallback ?? null
@@ -167,24 +163,16 @@ export class Scanner {
   }
 }
 
-/**
- * Every Go process on this host (and Node processes running our agent), ordered by PID.
- *
- * @example
- * ```ts
- * for (const p of await discover()) console.log(p.pid, p.name, p.goVersion, p.agent)
- * ```
- */
+/** Every Go process on this host (and Node processes running our agent), ordered by PID. */
 export async function discover(options?: ScannerOptions): Promise<GoProcess[]> {
   return (await new Scanner(options).scan()).processes
 }
 
-/** {@link discover} on the JS thread, for scripts and CLIs. */
 export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
 
-function nativeScannerOptions(options: ScannerOptions | undefined): NativeScannerOptions {
+export function nativeScannerOptions(options: ScannerOptions | undefined): NativeScannerOptions {
   const { configDir, concurrency, includeNode } = check.options(options)
   return {
     configDir: check.path(configDir, 'configDir') ?? gopsConfigDir(),
@@ -196,45 +184,11 @@ function nativeScannerOptions(options: ScannerOptions | undefined): NativeScanne
 /** Where a watch or a Scanner learns of starts and exits (the addon's own names). */
 export type WatchMode = `${NativeMode}`
 
-/** Options of {@link watch}: the {@link ScannerOptions}, and how changes are learnt. */
-export interface WatchOptions extends ScannerOptions {
-  /**
-   * `'auto'` (default): the kernel's process events where available (Linux, as root or with
-   * CAP_NET_ADMIN on older kernels), else polling. `'events'`: events or an EVENTS_UNAVAILABLE
-   * error. `'polling'`: a full scan every `intervalMs`.
-   */
-  mode?: 'auto' | WatchMode
-  /** Time between scans when polling (default 1000 ms). */
-  intervalMs?: number
-  /** Ends the iteration. */
-  signal?: AbortSignal
-  /** Let the wait for the next change keep the event loop alive (default true), as Node's timers/promises. */
-  ref?: boolean
-}
-
-/** One change told by {@link watch}. */
-export interface WatchEvent {
-  /** `'start'`: a Go process is running (every one already running, in the first batch); `'exit'`: it ended. */
-  type: 'start' | 'exit'
-  /** The process; an `exit` carries the same object as its `start`. */
-  process: GoProcess
-}
-
-/** An async iterator of starts and exits that also says where they come from. */
-export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
-  /** `'events'` (the kernel tells each fork, exec and exit) or `'polling'`. */
-  readonly mode: WatchMode
-  /** Why it polls though events were not refused (e.g. not permitted); null otherwise. */
-  readonly fallbackReason: string | null
-  /** Full rescans made because the kernel dropped events (its buffer overran): nothing is lost. */
-  readonly resyncs: number
-}
-
 // Checked against the addon's enum: a mode renamed or removed in Rust fails tsc here.
-const WATCH_MODES = ['auto', 'events', 'polling'] as const satisfies ReadonlyArray<`${NativeRequestedMode}`>
+export const WATCH_MODES = ['auto', 'events', 'polling'] as const satisfies ReadonlyArray<`${NativeRequestedMode}`>
 
 /** Opens a native scanner or watcher: where events were required and are unavailable, EVENTS_UNAVAILABLE. */
-function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, open: () => T): T {
+export function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, open: () => T): T {
   try {
     return open()
   } catch (error) {
@@ -243,80 +197,7 @@ function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, ope
   }
 }
 
-/**
- * Go processes starting and exiting. The first batch reports every process already running as
- * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
- * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
- *
- * @example
- * ```ts
- * const ac = new AbortController()
- * for await (const { type, process } of watch({ signal: ac.signal })) {
- *   console.log(type, process.pid, process.goVersion)
- * }
- * ```
- */
-export function watch(options?: WatchOptions): Watch {
-  const given = check.options(options)
-  const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
-  const signal = check.abortSignal(given.signal, 'signal')
-  const ref = check.boolean(given.ref, 'ref') ?? true
-  const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
-  const scanner = nativeScannerOptions(options)
-  const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode: mode as NativeRequestedMode }))
-  const state = { mode: watcher.mode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
-  const close = () => watcher.close()
-  signal?.addEventListener('abort', close, { once: true })
-  if (signal?.aborted) close()
-  async function* changes(): AsyncGenerator<WatchEvent, void, undefined> {
-    const told = new Map<string, GoProcess>()
-    try {
-      for (;;) {
-        const batch = await nextBatch(watcher, ref)
-        if (!batch || signal?.aborted) return
-        state.mode = batch.mode
-        state.fallbackReason = batch.fallback ?? null
-        if (batch.resynced) state.resyncs++
-        for (const p of batch.exited) {
-          const key = processKey(p)
-          const process = told.get(key) ?? toGoProcess(p)
-          told.delete(key)
-          yield { type: 'exit', process }
-        }
-        for (const p of batch.started) {
-          const process = toGoProcess(p)
-          told.set(processKey(p), process)
-          yield { type: 'start', process }
-        }
-      }
-    } finally {
-      signal?.removeEventListener('abort', close)
-      close()
-    }
-  }
-  return Object.defineProperties(changes(), {
-    mode: { get: () => state.mode },
-    fallbackReason: { get: () => state.fallbackReason },
-    resyncs: { get: () => state.resyncs },
-  }) as Watch
-}
-
-function processKey(p: NativeProcess): string {
-  return `${p.pid}@${p.startedMs}`
-}
-
-/** The next batch, waited for on a native thread; null once the watcher is closed. */
-function nextBatch(watcher: NativeWatcher, ref: boolean): Promise<NativeWatchBatch | null> {
-  return new Promise((resolve, reject) => {
-    try {
-      watcher.next(ref, (error, batch) => (error ? reject(scanError(error)) : resolve(batch)))
-    } catch (error) {
-      reject(scanError(error)) // no thread could be started
-    }
-  })
-}
-
-function toGoProcess(p: NativeProcess): GoProcess {
+export function toGoProcess(p: NativeProcess): GoProcess {
   const process: { -readonly [K in keyof GoProcess]: GoProcess[K] } = {
     pid: p.pid,
     ppid: p.ppid,
@@ -334,6 +215,9 @@ function toGoProcess(p: NativeProcess): GoProcess {
   return Object.freeze(process)
 }
 
-function scanError(error: unknown): GopsError {
+/** ABORTED and CLOSED as they are; any other failure of a scan is SCAN_FAILED. */
+export function scanError(error: unknown): GopsError {
+  const coded = taskError(error)
+  if (coded instanceof GopsError) return coded
   return new GopsError('SCAN_FAILED', (error as Error)?.message ?? String(error), { cause: error })
 }

@@ -1,25 +1,37 @@
-// Every error this package raises on purpose: a GopsError with a code from one list. The table in
-// docs/errors.md explains each; __test__/errors.spec.ts pins both to this list, and the codes
-// the Rust core sets (NATIVE_ERROR_CODES) to crates/.
+// Every error this package raises on purpose: a GopsError with a code from one list. The codes
+// the addon sets are its string enums (crates/gops-napi/src/coded_error.rs), which `napi build`
+// writes to src/native-types.ts: the lists below must name every value of them (tsc fails
+// otherwise), and __test__/errors.spec.ts checks them against the enums the addon exports. The
+// codes only the TypeScript raises are listed here. The table in docs/errors.md explains
+// each; the same test pins it to this list.
+import type {
+  InspectErrorCode as NativeInspectErrorCode,
+  ProcessErrorCode as NativeProcessErrorCode,
+  TaskErrorCode as NativeTaskErrorCode,
+} from './native-types'
 
-/** Codes the addon sets on a file it cannot inspect (crates/gops-core/src/inspect/mod.rs `ErrorCode`; INTERNAL_ERROR: the binding caught a bug). */
-export const INSPECT_ERROR_CODES = ['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'] as const
+/**
+ * `list` as it is, provided it names every value of the string enum `E` (and nothing else):
+ * a code added to the addon fails `tsc` here until it is listed.
+ */
+function everyValueOf<E extends string>() {
+  return <const L extends readonly E[]>(list: L & ([E] extends [L[number]] ? unknown : { missing: Exclude<E, L[number]> })): L => list
+}
 
-/** Codes the addon sets on a process it cannot read (crates/gops-core/src/process/info/mod.rs `InfoError::code`, and INTERNAL_ERROR). */
-export const PROCESS_ERROR_CODES = ['PROCESS_NOT_FOUND', 'PERMISSION_DENIED', 'PROCESS_UNREADABLE', 'INTERNAL_ERROR'] as const
+/** Codes the addon sets on a file it cannot inspect (INTERNAL_ERROR: the binding caught a bug). */
+export const INSPECT_ERROR_CODES = everyValueOf<`${NativeInspectErrorCode}`>()(['NOT_FOUND', 'PERMISSION_DENIED', 'NOT_A_FILE', 'IO_ERROR', 'INTERNAL_ERROR'])
 
-/** Every code the Rust core (through the binding) sets: the Rust side owns these, __test__/errors.spec.ts reads them from it. */
-export const NATIVE_ERROR_CODES = [...new Set([...INSPECT_ERROR_CODES, ...PROCESS_ERROR_CODES])] as NativeErrorCode[]
+/** Codes the addon sets on a process it cannot read (and INTERNAL_ERROR). */
+export const PROCESS_ERROR_CODES = everyValueOf<`${NativeProcessErrorCode}`>()(['PROCESS_NOT_FOUND', 'PERMISSION_DENIED', 'PROCESS_UNREADABLE', 'INTERNAL_ERROR'])
 
-/** Every code a GopsError can carry. */
-export const ERROR_CODES = [
-  'NOT_FOUND',
-  'PERMISSION_DENIED',
-  'NOT_A_FILE',
-  'IO_ERROR',
-  'INTERNAL_ERROR',
-  'PROCESS_NOT_FOUND',
-  'PROCESS_UNREADABLE',
+/** Codes any abortable call of the addon, or a call on something closed, rejects with. */
+export const TASK_ERROR_CODES = everyValueOf<`${NativeTaskErrorCode}`>()(['ABORTED', 'CLOSED'])
+
+/** Every code the addon sets. */
+export const NATIVE_ERROR_CODES: readonly NativeErrorCode[] = [...new Set([...INSPECT_ERROR_CODES, ...PROCESS_ERROR_CODES, ...TASK_ERROR_CODES])]
+
+/** Codes only the TypeScript raises. */
+const TS_ERROR_CODES = [
   // Arguments and set-up
   'INVALID_ARGUMENT',
   'INVALID_TARGET',
@@ -32,7 +44,6 @@ export const ERROR_CODES = [
   'BAD_PORT_FILE',
   // Talking to an agent
   'TIMEOUT',
-  'ABORTED',
   'CONNECTION_REFUSED',
   'CONNECTION_RESET',
   'CONNECTION_FAILED',
@@ -58,6 +69,9 @@ export const ERROR_CODES = [
   'OUTPUT_FAILED',
 ] as const
 
+/** Every code a GopsError can carry: the addon's, then the TypeScript's own. */
+export const ERROR_CODES: readonly GopsErrorCode[] = [...NATIVE_ERROR_CODES, ...TS_ERROR_CODES]
+
 /**
  * The codes a file that could not be read fails with: NOT_FOUND, PERMISSION_DENIED, NOT_A_FILE,
  * IO_ERROR or INTERNAL_ERROR.
@@ -65,9 +79,10 @@ export const ERROR_CODES = [
  */
 export type InspectErrorCode = (typeof INSPECT_ERROR_CODES)[number]
 export type ProcessErrorCode = (typeof PROCESS_ERROR_CODES)[number]
-export type NativeErrorCode = InspectErrorCode | ProcessErrorCode
+export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number]
+export type NativeErrorCode = InspectErrorCode | ProcessErrorCode | TaskErrorCode
 /** Every error code gops-native raises: the union of {@link ERROR_CODES}. */
-export type GopsErrorCode = (typeof ERROR_CODES)[number]
+export type GopsErrorCode = NativeErrorCode | (typeof TS_ERROR_CODES)[number]
 
 /** Whether `code` (an addon error's) is one of `codes`. */
 export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): code is C {
@@ -76,15 +91,8 @@ export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): 
 
 /** Every error this package raises on purpose carries a stable `code`; the message names the file, pid or address. */
 export class GopsError extends Error {
-  /** What went wrong, as a stable code: see docs/errors.md for each. */
   readonly code: GopsErrorCode
 
-  /**
-   * A new error; gops-native makes these, callers mostly read them.
-   * @param code - the stable code.
-   * @param message - what happened, naming the file, PID or address.
-   * @param options - `cause`: the underlying error, if any.
-   */
   constructor(code: GopsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'GopsError'
@@ -92,19 +100,6 @@ export class GopsError extends Error {
   }
 }
 
-/**
- * Whether `error` is a {@link GopsError}, narrowing its type so `error.code` can be switched on.
- *
- * @example
- * ```ts
- * try {
- *   await client.version(4242)
- * } catch (error) {
- *   if (isGopsError(error) && error.code === 'NO_AGENT') console.log('no agent in 4242')
- *   else throw error
- * }
- * ```
- */
 export function isGopsError(error: unknown): error is GopsError {
   return error instanceof GopsError
 }

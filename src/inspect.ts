@@ -1,5 +1,6 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
 import type * as binding from './native-types'
@@ -9,15 +10,7 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/inspect.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-/**
- * A module of the build: path, version and checksum, and its replacement if any.
- * @interface
- */
 export type GoModule = binding.GoModule
-/**
- * The module that replaces a dependency (a `=>` line of `go version -m`).
- * @interface
- */
 export type GoModuleReplacement = binding.GoModuleReplacement
 
 /** The module information embedded by the Go toolchain. */
@@ -26,50 +19,24 @@ export interface BuildInfo extends Reshaped<binding.BuildInfo, 'settings'> {
   settings: Record<string, string>
 }
 
-/**
- * The executable format.
- * @useDeclaredType
- */
 export type BinaryFormat = `${binding.BinaryFormat}`
 
-/**
- * The strongest evidence that decided a file is Go.
- * @useDeclaredType
- */
+/** The strongest evidence that decided a file is Go. */
 export type Evidence = `${binding.Evidence}`
 
-/**
- * Why an answer is incomplete: `NO_GO_EVIDENCE`, `HEADER_UNREADABLE`, `MODULE_INFO_MISSING` or
- * `MODULE_INFO_INVALID` (see docs/inspect.md).
- * @useDeclaredType
- */
+/** Why an answer is incomplete (each code is described on `ReasonCode` in crates/gops-napi/src/inspect.rs). */
 export type InspectReasonCode = `${binding.ReasonCode}`
 
-/**
- * Why an answer is incomplete: a code and a message.
- * @interface
- */
 export type InspectReason = WithNulls<binding.Reason>
 
 /** One architecture slice of a fat (universal) Mach-O file. */
 export interface SliceInfo extends Reshaped<binding.SliceInfo, 'buildInfo' | 'reason'> {
-  /** This slice's build info; null when none is left. */
   buildInfo: BuildInfo | null
-  /** Why this slice's answer is incomplete; null when it is complete. */
   reason: InspectReason | null
 }
 
-/**
- * What {@link inspect} tells of one file: whether it is Go, which Go built it, its format,
- * architecture and build info, and what evidence decided.
- */
 export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'buildInfo' | 'reason' | 'slices'> {
-  /** What `go version -m` prints: main package, modules, build settings; null when none is left. */
   buildInfo: BuildInfo | null
-  /**
-   * Why the answer is incomplete (no Go evidence, unreadable headers, missing or invalid module
-   * info); null when it is complete or the file is no executable.
-   */
   reason: InspectReason | null
   /** Every slice of a fat Mach-O file; absent for other formats. */
   slices?: SliceInfo[]
@@ -77,30 +44,10 @@ export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'buildInfo'
 
 /** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
 export type InspectResult =
-  | {
-      /** The file was read. */
-      ok: true
-      /** The path as given. */
-      path: string
-      /** What `inspect` resolves for it, Go or not. */
-      result: GoBinaryInfo
-    }
-  | {
-      /** The file could not be read. */
-      ok: false
-      /** The path as given. */
-      path: string
-      /** Why: `code` (NOT_FOUND, PERMISSION_DENIED, NOT_A_FILE, IO_ERROR, INTERNAL_ERROR) and a message naming the file. */
-      error: {
-        /** The stable error code. */
-        code: InspectErrorCode
-        /** What happened, naming the file. */
-        message: string
-      }
-    }
+  | { ok: true; path: string; result: GoBinaryInfo }
+  | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
-/** Options of {@link inspectMany}. */
-export interface InspectManyOptions {
+export interface InspectManyOptions extends AbortOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
 }
@@ -158,22 +105,18 @@ function rethrow(error: unknown): never {
   if (isCodeOf(INSPECT_ERROR_CODES, code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
-  throw error
+  throw taskError(error)
 }
 
 /**
- * Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read.
- *
- * @example
- * ```ts
- * const info = await inspect('/usr/local/bin/kubectl')
- * if (info.isGo) console.log(info.goVersion, info.buildInfo?.main?.path)
- * ```
+ * Inspects one file off the JS thread; rejects with a `GopsError` when the file cannot be read,
+ * or with ABORTED when `options.signal` aborts it.
  */
-export async function inspect(path: string): Promise<GoBinaryInfo> {
+export async function inspect(path: string, options?: AbortOptions): Promise<GoBinaryInfo> {
   check.path(check.required(path, 'path'), 'path')
+  const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {
-    return toInfo(await native().inspect(path))
+    return toInfo(await abortable(signal, `inspection of ${path}`, (own) => native().inspect(path, own)))
   } catch (error) {
     rethrow(error)
   }
@@ -190,20 +133,19 @@ export function inspectSync(path: string): GoBinaryInfo {
 }
 
 /**
- * Inspects many files with bounded parallelism; results keep the input order and never reject per file.
- *
- * @example
- * ```ts
- * for (const item of await inspectMany(paths, { concurrency: 4 })) {
- *   if (item.ok) console.log(item.path, item.result.goVersion)
- *   else console.error(item.path, item.error.code)
- * }
- * ```
+ * Inspects many files with bounded parallelism; results keep the input order and never reject
+ * per file. `options.signal` rejects the whole call with ABORTED (and stops the work).
  */
 export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
   check.list(check.required(paths, 'paths'), 'paths', check.path)
-  const concurrency = check.concurrency(check.options(options).concurrency)
-  const outcomes = await native().inspectMany([...paths], concurrency)
+  const given = check.options(options)
+  const concurrency = check.concurrency(given.concurrency)
+  const signal = check.abortSignal(given.signal, 'signal')
+  const outcomes = await abortable(signal, `inspection of ${paths.length} files`, (own) => native().inspectMany([...paths], concurrency, own)).catch(
+    (error: unknown) => {
+      throw taskError(error)
+    },
+  )
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map(({ path, info, error }): InspectResult => {
     if (!error) return { ok: true, path, result: toInfo(info!) }

@@ -19,9 +19,17 @@ export declare class Scanner {
   get mode(): NativeMode
   /** Why it polls though events were not refused. */
   get fallback(): string | null
-  /** Scans on libuv's pool (the per-process work then runs on the scanner's own threads). */
-  scan(): Promise<NativeScanResult>
+  /**
+   * Scans on libuv's pool (the per-process work then runs on the scanner's own threads).
+   * `signal` stops it between items; it then rejects with code ABORTED.
+   */
+  scan(signal?: AbortSignal | undefined | null): Promise<NativeScanResult>
   scanSync(): NativeScanResult
+  /**
+   * Releases the scanner and what it holds (its events socket); a scan under way stops at
+   * its next check and rejects with code CLOSED, as does every later one. Idempotent.
+   */
+  close(): void
 }
 export type JsScanner = Scanner
 
@@ -37,7 +45,10 @@ export declare class Watcher {
    * `keepAlive` false lets Node exit while it waits.
    */
   next(keepAlive: boolean, callback: (error: Error | null, batch: NativeWatchBatch | null) => void): void
-  /** Ends a waiting `next` (it calls back with null) and every later one. */
+  /**
+   * Ends a waiting `next` (it calls back with null) and every later one, and releases the
+   * watcher's descriptors. Idempotent.
+   */
   close(): void
 }
 export type JsWatcher = Watcher
@@ -140,10 +151,22 @@ export interface GoModuleReplacement {
 }
 
 /** Inspects one file off the JS thread. */
-export declare function inspect(path: string): Promise<GoBinaryInfo>
+export declare function inspect(path: string, signal?: AbortSignal | undefined | null): Promise<GoBinaryInfo>
+
+/**
+ * Why a file could not be inspected (`inspect` rejects with it; `inspectMany` returns it per
+ * file). `INTERNAL_ERROR`: the inspector failed on this file, a bug to report.
+ */
+export declare const enum InspectErrorCode {
+  NotFound = 'NOT_FOUND',
+  PermissionDenied = 'PERMISSION_DENIED',
+  NotAFile = 'NOT_A_FILE',
+  IoError = 'IO_ERROR',
+  InternalError = 'INTERNAL_ERROR',
+}
 
 export interface InspectFailure {
-  code: string
+  code: InspectErrorCode
   message: string
 }
 
@@ -151,7 +174,7 @@ export interface InspectFailure {
  * Inspects many files on a bounded pool of its own (at most `concurrency` threads), in input
  * order; a file that cannot be read is an outcome with `error`, never a rejection.
  */
-export declare function inspectMany(paths: Array<string>, concurrency?: number | undefined | null): Promise<InspectOutcome[]>
+export declare function inspectMany(paths: Array<string>, concurrency?: number | undefined | null, signal?: AbortSignal | undefined | null): Promise<InspectOutcome[]>
 
 /** One file of `inspectMany`: its info, or why it could not be read. */
 export interface InspectOutcome {
@@ -341,10 +364,18 @@ export interface NativeWatcherOptions {
 }
 
 /** Reads one process's details off the JS thread. */
-export declare function processDetails(pid: number): Promise<NativeProcessDetails>
+export declare function processDetails(pid: number, signal?: AbortSignal | undefined | null): Promise<NativeProcessDetails>
 
 /** Reads one process's details on the calling thread. */
 export declare function processDetailsSync(pid: number): NativeProcessDetails
+
+/** Why a process's details could not be read. `INTERNAL_ERROR`: a bug to report. */
+export declare const enum ProcessErrorCode {
+  ProcessNotFound = 'PROCESS_NOT_FOUND',
+  PermissionDenied = 'PERMISSION_DENIED',
+  ProcessUnreadable = 'PROCESS_UNREADABLE',
+  InternalError = 'INTERNAL_ERROR',
+}
 
 export declare const enum ProcessRuntime {
   Go = 'go',
@@ -392,4 +423,12 @@ export declare const enum SocketProtocol {
   Udp = 'udp',
   Udp6 = 'udp6',
   Unix = 'unix',
+}
+
+/** What any call of the addon that can be aborted, or that uses something closable, rejects with. */
+export declare const enum TaskErrorCode {
+  /** Its `AbortSignal` fired: the work stopped at its next check. */
+  Aborted = 'ABORTED',
+  /** The scanner was closed (before or during the call). */
+  Closed = 'CLOSED',
 }

@@ -3,6 +3,7 @@
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
 import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
 import type { Reshaped } from './native-shape'
+import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
 import { native } from './native'
@@ -10,42 +11,29 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-/**
- * One end of a socket: `address` (an IP address as Go prints it, or a Unix socket's path) and `port` (0 for Unix sockets).
- * @interface
- */
 export type SocketEndpoint = Readonly<NativeEndpoint>
 
-/** One socket of the process, as `gops <pid>` lists it. */
 export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
-  /** This end. */
   readonly local: SocketEndpoint
-  /** The peer's end (all zeros while listening or unconnected). */
   readonly remote: SocketEndpoint
 }
 
 /** Fields this platform cannot tell are null. */
 export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
-  /** The command line; null where the platform cannot tell (macOS). */
   readonly args: readonly string[] | null
-  /** Its sockets (tcp, tcp6, udp, udp6, unix); null for another user's process and off Linux. */
   readonly connections: readonly Connection[] | null
 }
 
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
- * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its message naming the PID.
- *
- * @example
- * ```ts
- * const d = await processDetails(process.pid)
- * console.log(d.rssBytes, d.threads, d.connections?.filter((c) => c.state === 'LISTEN'))
- * ```
+ * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its
+ * message naming the PID; ABORTED when `options.signal` aborts it.
  */
-export async function processDetails(pid: number): Promise<ProcessDetails> {
+export async function processDetails(pid: number, options?: AbortOptions): Promise<ProcessDetails> {
   checkPid(pid)
+  const signal = check.abortSignal(check.options(options).signal, 'signal')
   try {
-    return convert(await native().processDetails(pid))
+    return convert(await abortable(signal, `reading process ${pid}`, (own) => native().processDetails(pid, own)))
   } catch (error) {
     throw coded(error)
   }
@@ -68,7 +56,7 @@ function checkPid(pid: number): void {
 
 function coded(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : error
+  return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : taskError(error)
 }
 
 function convert(n: NativeProcessDetails): ProcessDetails {

@@ -126,12 +126,20 @@ export function heapProfile(target: Target, options: ClientOptions = {}): Promis
   return request(target, Command.HeapProfile, options)
 }
 
-/** A gzipped pprof CPU profile; a Go agent profiles for 30 s before replying, a Node agent for its `cpuProfileSeconds`. */
+/**
+ * A gzipped pprof CPU profile; a Go agent profiles for 30 s before replying, a Node agent for its
+ * `cpuProfileSeconds`. Aborting (`signal`, `timeoutMs`) frees the caller, not the agent: a Go
+ * agent keeps profiling for the 30 s and, serving one connection at a time, makes every other
+ * client wait meanwhile; a Node agent finishes too, refusing other profiles with AGENT_BUSY.
+ */
 export function cpuProfile(target: Target, options: ClientOptions = {}): Promise<Buffer> {
   return request(target, Command.CPUProfile, options)
 }
 
-/** A Go runtime/trace recording (5 s), or a Node agent's Chrome trace JSON (its `traceSeconds`). */
+/**
+ * A Go runtime/trace recording (5 s), or a Node agent's Chrome trace JSON (its `traceSeconds`).
+ * As with `cpuProfile`, an abort frees the caller while the agent records to the end.
+ */
 export function trace(target: Target, options: ClientOptions = {}): Promise<Buffer> {
   return request(target, Command.Trace, options)
 }

@@ -6,7 +6,7 @@ fn main() {
         let path = std::path::Path::new(&arg);
         match gops_core::inspect::inspect_path(path) {
             Ok(info) => println!("{}: {info:#?}", path.display()),
-            Err(error) => println!("{}: {} {error}", path.display(), error.code()),
+            Err(error) => println!("{}: {:?} {error}", path.display(), error.code()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A small bounded pool for batch work (inspecting many files, reading many processes).
 //! It runs on its own scoped threads so it never occupies libuv's shared pool.
 
+use crate::cancel::{Cancel, Cancelled};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread;
@@ -25,14 +26,44 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
+    match parallel_map_until(items, max_threads, None, work) {
+        Ok(results) => results,
+        Err(Cancelled) => unreachable!("no Cancel was given"),
+    }
+}
+
+/// `parallel_map` that stops taking items once `cancel` is set (items under way finish) and
+/// then returns `Err(Cancelled)`, dropping the results it had.
+pub fn parallel_map_until<T, R, F>(
+    items: &[T],
+    max_threads: usize,
+    cancel: Option<&Cancel>,
+    work: F,
+) -> Result<Vec<R>, Cancelled>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let cancelled = || cancel.is_some_and(Cancel::is_cancelled);
     let threads = max_threads.clamp(1, MAX_THREADS).min(items.len());
     if threads <= 1 {
-        return items.iter().map(&work).collect();
+        let mut results = Vec::with_capacity(items.len());
+        for item in items {
+            if cancelled() {
+                return Err(Cancelled);
+            }
+            results.push(work(item));
+        }
+        return Ok(results);
     }
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     thread::scope(|scope| {
         let drain = || loop {
+            if cancelled() {
+                break;
+            }
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(index) else { break };
             let result = work(item);
@@ -48,14 +79,15 @@ where
             drain();
         }
     });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every slot is filled")
-        })
-        .collect()
+    let mut results = Vec::with_capacity(items.len());
+    for slot in slots {
+        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(result) => results.push(result),
+            // Only a cancelled batch leaves a slot empty.
+            None => return Err(Cancelled),
+        }
+    }
+    Ok(results)
 }
 
 #[cfg(test)]
@@ -80,6 +112,37 @@ mod tests {
             running.fetch_sub(1, Ordering::SeqCst);
         });
         assert!(most.load(Ordering::SeqCst) <= MAX_THREADS);
+    }
+
+    #[test]
+    fn a_cancelled_batch_stops_taking_items() {
+        for threads in [1, 4] {
+            let cancel = Cancel::new();
+            let done = AtomicUsize::new(0);
+            let items: Vec<u32> = (0..10_000).collect();
+            let result = parallel_map_until(&items, threads, Some(&cancel), |_| {
+                if done.fetch_add(1, Ordering::SeqCst) == 10 {
+                    cancel.cancel();
+                }
+                std::thread::sleep(std::time::Duration::from_micros(100));
+            });
+            assert_eq!(result, Err(Cancelled));
+            // Each thread finishes the item it holds, no more.
+            assert!(
+                done.load(Ordering::SeqCst) <= 11 + threads,
+                "{threads} threads"
+            );
+        }
+        let cancel = Cancel::new();
+        assert_eq!(
+            parallel_map_until(&[1, 2], 2, Some(&cancel), |n| n * 2),
+            Ok(vec![2, 4])
+        );
+        cancel.cancel();
+        assert_eq!(
+            parallel_map_until(&[1, 2], 2, Some(&cancel), |n| n * 2),
+            Err(Cancelled)
+        );
     }
 
     #[test]

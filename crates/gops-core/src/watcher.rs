@@ -8,6 +8,7 @@
 //! A process is its PID and its start time: a PID that now names another process is an exit
 //! and a start.
 
+use crate::cancel::{is_cancel, Cancel};
 use crate::follow::Follower;
 pub use crate::follow::{Mode, Requested};
 use crate::scanner::{FoundProcess, ScanOptions, Scanner};
@@ -120,7 +121,7 @@ impl Watcher {
     pub fn next_changes(&mut self) -> io::Result<Option<Changes>> {
         if !self.first_told {
             self.first_told = true;
-            return self.rescan_all(false).map(Some);
+            return self.rescan_all(false);
         }
         loop {
             if self.waker.is_woken() {
@@ -135,7 +136,7 @@ impl Watcher {
                     if self.waker.sleep(self.interval) {
                         return Ok(None);
                     }
-                    self.rescan_all(false).map(Some)
+                    self.rescan_all(false)
                 }
             };
             match changes? {
@@ -169,7 +170,7 @@ impl Watcher {
             Followed::Woken => Ok(None),
             Followed::Lost => {
                 forks.clear();
-                self.rescan_all(true).map(Some)
+                self.rescan_all(true)
             }
             Followed::Events | Followed::TimedOut => Ok(Some(self.apply_events())),
         }
@@ -231,16 +232,21 @@ impl Watcher {
         changes
     }
 
-    /// A full scan, compared with everything told so far.
-    fn rescan_all(&mut self, resynced: bool) -> io::Result<Changes> {
-        let found = self.scanner.scan()?.processes;
+    /// A full scan, compared with everything told so far; None when woken during it (the scan
+    /// stops at its next process, so closing a watch does not wait for a long first scan).
+    fn rescan_all(&mut self, resynced: bool) -> io::Result<Option<Changes>> {
+        let found = match self.scanner.scan_until(Some(&self.waker.0.cancel)) {
+            Ok(result) => result.processes,
+            Err(error) if is_cancel(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
         let mut pids: Vec<u32> = self.reported.keys().copied().collect();
         pids.extend(found.iter().map(|p| p.pid));
         pids.sort_unstable();
         pids.dedup();
         let mut changes = self.changes(Vec::new(), resynced);
         self.settle(pids.into_iter(), found, &mut changes);
-        Ok(changes)
+        Ok(Some(changes))
     }
 
     /// Compares what was found for `pids` with what was told about them.
@@ -291,6 +297,8 @@ pub struct Waker(Arc<WakeState>);
 
 struct WakeState {
     woken: Mutex<bool>,
+    /// Set with `woken`: stops a full scan under way.
+    cancel: Cancel,
     signal: Condvar,
     #[cfg(target_os = "linux")]
     fd: std::os::fd::OwnedFd,
@@ -300,6 +308,7 @@ impl Waker {
     fn new() -> io::Result<Waker> {
         Ok(Waker(Arc::new(WakeState {
             woken: Mutex::new(false),
+            cancel: Cancel::new(),
             signal: Condvar::new(),
             #[cfg(target_os = "linux")]
             fd: event_fd()?,
@@ -308,6 +317,7 @@ impl Waker {
 
     pub fn wake(&self) {
         *self.0.woken.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.0.cancel.cancel();
         self.0.signal.notify_all();
         #[cfg(target_os = "linux")]
         {
@@ -470,6 +480,15 @@ mod tests {
         gofmt.kill().unwrap();
         gofmt.wait().unwrap();
         until(&mut watcher, pid, false);
+    }
+
+    #[test]
+    fn a_wake_stops_the_first_full_scan_instead_of_waiting_for_it() {
+        let mut watcher = Watcher::open(options(), watch(Requested::Polling)).unwrap();
+        watcher.waker().wake();
+        // Without the wake, the first call reports every process already running.
+        assert!(watcher.next_changes().unwrap().is_none());
+        assert!(watcher.reported.is_empty());
     }
 
     #[test]

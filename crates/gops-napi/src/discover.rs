@@ -1,5 +1,6 @@
 //! `Scanner` for JavaScript: a gops-core scanner behind a mutex, scanned off the JS thread
-//! (`scan`) or on it (`scanSync`).
+//! (`scan`) or on it (`scanSync`), until `close` drops it (and its events socket).
+use gops_core::cancel::{is_cancel, Cancel};
 use gops_core::follow::{Mode, Requested};
 use gops_core::scanner::{FoundProcess, Runtime, ScanOptions, ScanResult, Scanner};
 use napi::bindgen_prelude::*;
@@ -7,6 +8,7 @@ use napi_derive::napi;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::coded_error::{abortable, Failed, TaskErrorCode};
 use crate::epoch::epoch_ms;
 use crate::panics::contained;
 
@@ -116,12 +118,51 @@ pub struct NativeScanResult {
     pub resyncs: u32,
 }
 
-#[napi(js_name = "Scanner")]
-pub struct JsScanner {
-    inner: Arc<Mutex<Scanner>>,
-    /// As opened: later modes come with the scans.
+/// How a scanner or a watcher opened: the mode and why it polls, if it does. Both classes show
+/// it through the same two getters; napi-rs cannot share them (a `#[napi]` class has no
+/// inheritance and exports only methods of its own `#[napi] impl`, not a trait's), so each
+/// class keeps two one-line getters over this.
+pub(crate) struct Opened {
     mode: Mode,
     fallback: Option<String>,
+}
+
+impl Opened {
+    pub(crate) fn new(mode: Mode, fallback: Option<&str>) -> Opened {
+        Opened {
+            mode,
+            fallback: fallback.map(str::to_owned),
+        }
+    }
+
+    pub(crate) fn mode(&self) -> NativeMode {
+        mode_name(self.mode)
+    }
+
+    pub(crate) fn fallback(&self) -> Option<String> {
+        self.fallback.clone()
+    }
+}
+
+/// Opening fails only where events were required and are unavailable (or no descriptor is left).
+pub(crate) fn open_failed(error: std::io::Error) -> Error {
+    Error::new(Status::GenericFailure, error.to_string())
+}
+
+/// The scanner, None once closed; and what `close` needs to stop a scan under way.
+struct Slot {
+    scanner: Mutex<Option<Scanner>>,
+    /// Set by `close`.
+    closed: Cancel,
+    /// The running scan's Cancel, set by `close` too.
+    running: Mutex<Option<Cancel>>,
+}
+
+#[napi(js_name = "Scanner")]
+pub struct JsScanner {
+    slot: Arc<Slot>,
+    /// As opened: later modes come with the scans.
+    opened: Opened,
 }
 
 #[napi]
@@ -130,39 +171,68 @@ impl JsScanner {
     /// process events). Fails only when events were required and are unavailable.
     #[napi(constructor)]
     pub fn new(options: NativeScannerOptions, mode: NativeRequestedMode) -> Result<Self> {
-        let scanner = Scanner::following(core_options(options), requested(mode))
-            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+        let scanner =
+            Scanner::following(core_options(options), requested(mode)).map_err(open_failed)?;
         Ok(JsScanner {
-            mode: scanner.mode(),
-            fallback: scanner.fallback().map(str::to_owned),
-            inner: Arc::new(Mutex::new(scanner)),
+            opened: Opened::new(scanner.mode(), scanner.fallback()),
+            slot: Arc::new(Slot {
+                scanner: Mutex::new(Some(scanner)),
+                closed: Cancel::new(),
+                running: Mutex::new(None),
+            }),
         })
     }
 
     /// The mode it opened in; each scan says the current one.
     #[napi(getter)]
     pub fn mode(&self) -> NativeMode {
-        mode_name(self.mode)
+        self.opened.mode()
     }
 
     /// Why it polls though events were not refused.
     #[napi(getter)]
     pub fn fallback(&self) -> Option<String> {
-        self.fallback.clone()
+        self.opened.fallback()
     }
 
     /// Scans on libuv's pool (the per-process work then runs on the scanner's own threads).
+    /// `signal` stops it between items; it then rejects with code ABORTED.
     #[napi(ts_return_type = "Promise<NativeScanResult>")]
-    pub fn scan(&self) -> AsyncTask<ScanTask> {
-        AsyncTask::new(ScanTask {
-            scanner: self.inner.clone(),
-        })
+    pub fn scan(&self, signal: Option<AbortSignal>) -> AsyncTask<ScanTask> {
+        let cancel = Cancel::new();
+        let task = ScanTask {
+            slot: self.slot.clone(),
+            cancel: cancel.clone(),
+        };
+        abortable(task, &cancel, signal)
     }
 
     #[napi]
-    pub fn scan_sync(&self) -> Result<NativeScanResult> {
-        run_scan(&self.inner).map(convert)
+    pub fn scan_sync(&self, env: Env) -> Result<NativeScanResult> {
+        run_scan(&self.slot, None)
+            .map(convert)
+            .map_err(|failed| failed.into_error(env))
     }
+
+    /// Releases the scanner and what it holds (its events socket); a scan under way stops at
+    /// its next check and rejects with code CLOSED, as does every later one. Idempotent.
+    #[napi]
+    pub fn close(&self) {
+        self.slot.closed.cancel();
+        if let Some(running) = lock(&self.slot.running).as_ref() {
+            running.cancel();
+        }
+        // A scan under way holds the scanner: it drops it itself when it ends.
+        if let Ok(mut scanner) = self.slot.scanner.try_lock() {
+            scanner.take();
+        }
+    }
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// How a scanner or a watcher asked to learn of processes: `auto` follows the kernel's
@@ -208,19 +278,20 @@ pub(crate) fn core_options(options: NativeScannerOptions) -> ScanOptions {
 }
 
 pub struct ScanTask {
-    scanner: Arc<Mutex<Scanner>>,
+    slot: Arc<Slot>,
+    cancel: Cancel,
 }
 
 impl Task for ScanTask {
-    type Output = Scanned;
+    type Output = std::result::Result<Scanned, Failed<TaskErrorCode>>;
     type JsValue = NativeScanResult;
 
-    fn compute(&mut self) -> Result<Scanned> {
-        run_scan(&self.scanner)
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(run_scan(&self.slot, Some(&self.cancel)))
     }
 
-    fn resolve(&mut self, _env: Env, output: Scanned) -> Result<NativeScanResult> {
-        Ok(convert(output))
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<NativeScanResult> {
+        output.map(convert).map_err(|failed| failed.into_error(env))
     }
 }
 
@@ -234,22 +305,45 @@ pub struct Scanned {
 
 /// Concurrent scans of one scanner take turns. A panic fails this scan only: whatever it left
 /// in the scanner's caches is still true of its process or executable, so later scans go on.
-fn run_scan(scanner: &Mutex<Scanner>) -> Result<Scanned> {
-    let mut scanner = scanner
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match contained(|| scanner.scan()) {
-        Ok(result) => Ok(Scanned {
-            result: result.map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?,
+/// Fails with ABORTED when `cancel` is set, CLOSED once the scanner was closed.
+fn run_scan(
+    slot: &Slot,
+    cancel: Option<&Cancel>,
+) -> std::result::Result<Scanned, Failed<TaskErrorCode>> {
+    let closed = || Failed::Task(TaskErrorCode::Closed, "the scanner is closed".to_owned());
+    let mut guard = lock(&slot.scanner);
+    let scanner = match guard.as_mut() {
+        Some(scanner) if !slot.closed.is_cancelled() => scanner,
+        _ => return Err(closed()),
+    };
+    *lock(&slot.running) = cancel.cloned();
+    if slot.closed.is_cancelled() {
+        cancel.map(Cancel::cancel); // `close` came before the line above
+    }
+    let outcome = contained(|| scanner.scan_until(cancel));
+    *lock(&slot.running) = None;
+    let scanned = match outcome {
+        Ok(Ok(result)) => Ok(Scanned {
+            result,
             mode: scanner.mode(),
             fallback: scanner.fallback().map(str::to_owned),
             resyncs: scanner.resyncs(),
         }),
-        Err(panic) => Err(Error::new(
-            Status::GenericFailure,
-            format!("scan failed: internal error: {panic}"),
+        Ok(Err(e)) if is_cancel(&e) && slot.closed.is_cancelled() => Err(closed()),
+        Ok(Err(e)) if is_cancel(&e) => Err(Failed::Task(
+            TaskErrorCode::Aborted,
+            "the scan was aborted".to_owned(),
         )),
+        Ok(Err(e)) => Err(Failed::Uncoded(e.to_string())),
+        Err(panic) => Err(Failed::Uncoded(format!(
+            "scan failed: internal error: {panic}"
+        ))),
+    };
+    drop(guard);
+    if slot.closed.is_cancelled() {
+        lock(&slot.scanner).take(); // `close` found it busy with this scan
     }
+    scanned
 }
 
 fn convert(scanned: Scanned) -> NativeScanResult {

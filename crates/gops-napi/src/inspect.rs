@@ -7,13 +7,14 @@
 
 use std::path::Path;
 
+use gops_core::cancel::Cancel;
 use gops_core::inspect as core;
 use gops_core::pool;
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AbortSignal, AsyncTask};
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use crate::coded_error::coded_error;
+use crate::coded_error::{abortable, coded_error, Failed, InspectErrorCode, TaskErrorCode};
 use crate::panics::contained;
 
 /// What kind of file this is, by its leading bytes.
@@ -148,7 +149,7 @@ pub struct GoBinaryInfo {
 
 #[napi(object)]
 pub struct InspectFailure {
-    pub code: String,
+    pub code: InspectErrorCode,
     pub message: String,
 }
 
@@ -293,64 +294,81 @@ fn inspect_one(path: String) -> Result<GoBinaryInfo, InspectFailure> {
     match contained(|| core::inspect_path(Path::new(&path))) {
         Ok(Ok(info)) => Ok(binary_info(path, info)),
         Ok(Err(e)) => Err(InspectFailure {
-            code: e.code().to_string(),
+            code: e.code().into(),
             message: e.to_string(),
         }),
         Err(panic) => Err(InspectFailure {
-            code: "INTERNAL_ERROR".to_string(),
+            code: InspectErrorCode::InternalError,
             message: format!("cannot inspect {path}: internal error: {panic}"),
         }),
     }
 }
 
-fn js_error(failure: InspectFailure) -> napi::Error<String> {
-    napi::Error::new(failure.code, failure.message)
+fn failed(failure: InspectFailure) -> Failed<InspectErrorCode> {
+    Failed::Own(failure.code, failure.message)
 }
 
 pub struct Inspect {
     path: String,
+    cancel: Cancel,
 }
 
 impl Task for Inspect {
-    type Output = Result<GoBinaryInfo, InspectFailure>;
+    type Output = Result<GoBinaryInfo, Failed<InspectErrorCode>>;
     type JsValue = GoBinaryInfo;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(inspect_one(std::mem::take(&mut self.path)))
+        let path = std::mem::take(&mut self.path);
+        // One file's reads are few and bounded: only a start after the abort is refused.
+        if self.cancel.is_cancelled() {
+            return Ok(Err(Failed::Task(
+                TaskErrorCode::Aborted,
+                format!("inspection of {path} aborted"),
+            )));
+        }
+        Ok(inspect_one(path).map_err(failed))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        output.map_err(|failure| coded_error(env, failure.code, failure.message))
+        output.map_err(|failed| failed.into_error(env))
     }
 }
 
 /// Inspects one file off the JS thread.
 #[napi(ts_return_type = "Promise<GoBinaryInfo>")]
-pub fn inspect(path: String) -> AsyncTask<Inspect> {
-    AsyncTask::new(Inspect { path })
+pub fn inspect(path: String, signal: Option<AbortSignal>) -> AsyncTask<Inspect> {
+    let cancel = Cancel::new();
+    abortable(
+        Inspect {
+            path,
+            cancel: cancel.clone(),
+        },
+        &cancel,
+        signal,
+    )
 }
 
 /// Inspects one file on the calling thread.
 #[napi]
-pub fn inspect_sync(path: String) -> napi::Result<GoBinaryInfo, String> {
-    inspect_one(path).map_err(js_error)
+pub fn inspect_sync(env: Env, path: String) -> napi::Result<GoBinaryInfo> {
+    inspect_one(path).map_err(|failure| coded_error(env, failure.code, failure.message))
 }
 
 pub struct InspectMany {
     paths: Vec<String>,
     concurrency: usize,
+    cancel: Cancel,
 }
 
 impl Task for InspectMany {
-    type Output = Vec<InspectOutcome>;
+    type Output = Option<Vec<InspectOutcome>>;
     type JsValue = Vec<InspectOutcome>;
 
+    /// None: aborted (no new file is started once the signal fires).
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let paths = std::mem::take(&mut self.paths);
-        Ok(pool::parallel_map(
-            &paths,
-            self.concurrency,
-            |path| match inspect_one(path.clone()) {
+        let done = pool::parallel_map_until(&paths, self.concurrency, Some(&self.cancel), |path| {
+            match inspect_one(path.clone()) {
                 Ok(info) => InspectOutcome {
                     path: path.clone(),
                     info: Some(info),
@@ -361,19 +379,34 @@ impl Task for InspectMany {
                     info: None,
                     error: Some(failure),
                 },
-            },
-        ))
+            }
+        });
+        self.paths = paths; // for the message of `resolve`
+        Ok(done.ok())
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output)
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        output.ok_or_else(|| {
+            let message = format!("inspection of {} files aborted", self.paths.len());
+            coded_error(env, TaskErrorCode::Aborted, message)
+        })
     }
 }
 
 /// Inspects many files on a bounded pool of its own (at most `concurrency` threads), in input
 /// order; a file that cannot be read is an outcome with `error`, never a rejection.
 #[napi(ts_return_type = "Promise<InspectOutcome[]>")]
-pub fn inspect_many(paths: Vec<String>, concurrency: Option<u32>) -> AsyncTask<InspectMany> {
+pub fn inspect_many(
+    paths: Vec<String>,
+    concurrency: Option<u32>,
+    signal: Option<AbortSignal>,
+) -> AsyncTask<InspectMany> {
     let concurrency = concurrency.map_or_else(pool::default_parallelism, |n| n.max(1) as usize);
-    AsyncTask::new(InspectMany { paths, concurrency })
+    let cancel = Cancel::new();
+    let task = InspectMany {
+        paths,
+        concurrency,
+        cancel: cancel.clone(),
+    };
+    abortable(task, &cancel, signal)
 }

@@ -9,7 +9,7 @@
 //! core type that names every field, and a public type in `src/` derived from the generated one.
 use napi_derive::napi;
 
-mod coded_error;
+pub mod coded_error;
 mod discover;
 mod epoch;
 pub mod inspect;

@@ -1,12 +1,13 @@
 //! `processDetails` and `processDetailsSync`: gops-core's reader of one process's details
 //! (`gops <pid>`) as a JS object. Errors keep the core's stable code and its message naming the PID.
 
+use gops_core::cancel::Cancel;
 use gops_core::process::info::{self as core, Connection, Endpoint, Protocol};
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AbortSignal, AsyncTask};
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use crate::coded_error::coded_error;
+use crate::coded_error::{abortable, Failed, ProcessErrorCode, TaskErrorCode};
 use crate::epoch::epoch_ms;
 use crate::panics::contained;
 
@@ -72,11 +73,6 @@ pub struct NativeProcessDetails {
     /// Its sockets in gops's order (tcp, tcp6, udp, udp6, unix); absent when they cannot be
     /// listed (another user's process, or not Linux).
     pub connections: Option<Vec<NativeConnection>>,
-}
-
-pub struct Failure {
-    code: String,
-    message: String,
 }
 
 // The conversions take the core's structs apart field by field: a field added to the core fails
@@ -145,47 +141,68 @@ fn convert(info: core::ProcessInfo) -> NativeProcessDetails {
 }
 
 /// A bug in the reader (a panic) fails this call with `INTERNAL_ERROR`, never the process.
-fn read(pid: u32) -> Result<NativeProcessDetails, Failure> {
+fn read(pid: u32) -> Result<NativeProcessDetails, Failed<ProcessErrorCode>> {
     match contained(|| core::process_info(pid)) {
         Ok(Ok(info)) => Ok(convert(info)),
-        Ok(Err(e)) => Err(Failure {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-        }),
-        Err(panic) => Err(Failure {
-            code: "INTERNAL_ERROR".to_owned(),
-            message: format!("cannot read process {pid}: internal error: {panic}"),
-        }),
+        Ok(Err(e)) => Err(Failed::Own(e.code().into(), e.to_string())),
+        Err(panic) => Err(Failed::Own(
+            ProcessErrorCode::InternalError,
+            format!("cannot read process {pid}: internal error: {panic}"),
+        )),
     }
 }
 
 pub struct ProcessDetails {
     pid: u32,
+    cancel: Cancel,
 }
 
 impl Task for ProcessDetails {
-    type Output = Result<NativeProcessDetails, Failure>;
+    type Output = Result<NativeProcessDetails, Failed<ProcessErrorCode>>;
     type JsValue = NativeProcessDetails;
 
+    /// One process's reads are a few files (and its socket tables): only a start after the
+    /// abort is refused, and a read the abort overtook is not returned.
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(read(self.pid))
+        let pid = self.pid;
+        let aborted = || {
+            let message = format!("reading process {pid} aborted");
+            Failed::Task(TaskErrorCode::Aborted, message)
+        };
+        if self.cancel.is_cancelled() {
+            return Ok(Err(aborted()));
+        }
+        let read = read(pid);
+        Ok(if self.cancel.is_cancelled() {
+            Err(aborted())
+        } else {
+            read
+        })
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        output.map_err(|failure| coded_error(env, failure.code, failure.message))
+        output.map_err(|failed| failed.into_error(env))
     }
 }
 
 /// Reads one process's details off the JS thread.
 #[napi(ts_return_type = "Promise<NativeProcessDetails>")]
-pub fn process_details(pid: u32) -> AsyncTask<ProcessDetails> {
-    AsyncTask::new(ProcessDetails { pid })
+pub fn process_details(pid: u32, signal: Option<AbortSignal>) -> AsyncTask<ProcessDetails> {
+    let cancel = Cancel::new();
+    abortable(
+        ProcessDetails {
+            pid,
+            cancel: cancel.clone(),
+        },
+        &cancel,
+        signal,
+    )
 }
 
 /// Reads one process's details on the calling thread.
 #[napi]
-pub fn process_details_sync(pid: u32) -> napi::Result<NativeProcessDetails, String> {
-    read(pid).map_err(|failure| napi::Error::new(failure.code, failure.message))
+pub fn process_details_sync(env: Env, pid: u32) -> napi::Result<NativeProcessDetails> {
+    read(pid).map_err(|failed| failed.into_error(env))
 }
 
 /// The unit of process times in `/proc` (`sysconf(_SC_CLK_TCK)`); null off Linux. The client,

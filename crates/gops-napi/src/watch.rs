@@ -1,16 +1,18 @@
 //! `Watcher` for JavaScript: each wait for the next batch runs on a thread of its own (it may
 //! last as long as the host stays quiet, so it must not hold one of libuv's few threads) and
-//! calls back once on the JS thread.
-use gops_core::watcher::{Changes, Mode, Waker, WatchOptions, Watcher};
+//! calls back once on the JS thread. `close` drops the watcher and what it holds (its events
+//! socket and wake descriptor) as soon as no wait holds it.
+use gops_core::watcher::{Changes, Waker, WatchOptions, Watcher};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode::NonBlocking;
 use napi_derive::napi;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::discover::{
-    convert_process, core_options, mode_name, requested, NativeMode, NativeProcess,
-    NativeRequestedMode, NativeScannerOptions,
+    convert_process, core_options, lock, mode_name, open_failed, requested, NativeMode,
+    NativeProcess, NativeRequestedMode, NativeScannerOptions, Opened,
 };
 use crate::panics::contained;
 
@@ -30,13 +32,19 @@ pub struct NativeWatchBatch {
     pub resynced: bool,
 }
 
+/// The watcher, None once closed.
+struct Slot {
+    watcher: Mutex<Option<Watcher>>,
+    closed: AtomicBool,
+}
+
 #[napi(js_name = "Watcher")]
 pub struct JsWatcher {
-    inner: Arc<Mutex<Watcher>>,
-    waker: Waker,
+    slot: Arc<Slot>,
+    /// None once closed: it holds the wake descriptor too.
+    waker: Option<Waker>,
     /// As opened: a waiting `next` holds the watcher, so later modes come with the batches.
-    mode: Mode,
-    fallback: Option<String>,
+    opened: Opened,
 }
 
 #[napi]
@@ -48,26 +56,27 @@ impl JsWatcher {
             interval: Duration::from_secs_f64(options.interval_ms.max(0.0) / 1000.0),
             mode: requested(options.mode),
         };
-        let watcher = Watcher::open(core_options(options.scanner), watch)
-            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+        let watcher = Watcher::open(core_options(options.scanner), watch).map_err(open_failed)?;
         Ok(JsWatcher {
-            waker: watcher.waker(),
-            mode: watcher.mode(),
-            fallback: watcher.fallback().map(str::to_owned),
-            inner: Arc::new(Mutex::new(watcher)),
+            waker: Some(watcher.waker()),
+            opened: Opened::new(watcher.mode(), watcher.fallback()),
+            slot: Arc::new(Slot {
+                watcher: Mutex::new(Some(watcher)),
+                closed: AtomicBool::new(false),
+            }),
         })
     }
 
     /// The mode it opened in; each batch says the current one.
     #[napi(getter)]
     pub fn mode(&self) -> NativeMode {
-        mode_name(self.mode)
+        self.opened.mode()
     }
 
     /// Why it polls though events were not refused.
     #[napi(getter)]
     pub fn fallback(&self) -> Option<String> {
-        self.fallback.clone()
+        self.opened.fallback()
     }
 
     /// Calls `callback(error, batch)` once with the next batch, or with null once closed.
@@ -94,12 +103,19 @@ impl JsWatcher {
                 weak.call(batch, NonBlocking);
             })
         };
-        let watcher = self.inner.clone();
+        if self.slot.closed.load(Ordering::SeqCst) {
+            answer(Ok(None));
+            return Ok(());
+        }
+        let slot = self.slot.clone();
         std::thread::Builder::new()
             .name("gops-watch".to_owned())
             .spawn(move || {
                 // A panic during a wait leaves the watcher as it was between batches.
-                let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+                let mut guard = lock(&slot.watcher);
+                let Some(watcher) = guard.as_mut() else {
+                    return answer(Ok(None));
+                };
                 let batch = match contained(|| watcher.next_changes()) {
                     Ok(Ok(changes)) => Ok(changes.map(convert)),
                     Ok(Err(error)) => Err(Error::new(Status::GenericFailure, error.to_string())),
@@ -108,6 +124,10 @@ impl JsWatcher {
                         format!("watch failed: internal error: {panic}"),
                     )),
                 };
+                drop(guard);
+                if slot.closed.load(Ordering::SeqCst) {
+                    lock(&slot.watcher).take(); // `close` found it busy with this wait
+                }
                 answer(batch);
             })
             .map(drop)
@@ -119,10 +139,18 @@ impl JsWatcher {
             })
     }
 
-    /// Ends a waiting `next` (it calls back with null) and every later one.
+    /// Ends a waiting `next` (it calls back with null) and every later one, and releases the
+    /// watcher's descriptors. Idempotent.
     #[napi]
-    pub fn close(&self) {
-        self.waker.wake();
+    pub fn close(&mut self) {
+        self.slot.closed.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+        // A wait under way holds the watcher: it drops it itself when it ends.
+        if let Ok(mut watcher) = self.slot.watcher.try_lock() {
+            watcher.take();
+        }
     }
 }
 

@@ -180,24 +180,14 @@ pub struct GoBinaryInfo {
     pub bytes_read: u64,
 }
 
-/// Stable error codes: the only failures are failures to open or read the file.
+/// Stable error codes: the only failures are failures to open or read the file. Their spelling
+/// (`NOT_FOUND`, ...) belongs to the binding, which maps each variant to its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
     NotFound,
     PermissionDenied,
     NotAFile,
     IoError,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "NOT_FOUND",
-            ErrorCode::PermissionDenied => "PERMISSION_DENIED",
-            ErrorCode::NotAFile => "NOT_A_FILE",
-            ErrorCode::IoError => "IO_ERROR",
-        }
-    }
 }
 
 /// A file that could not be inspected; the message names the path.
@@ -226,12 +216,8 @@ impl InspectError {
         }
     }
 
-    /// The stable code: `NOT_FOUND`, `PERMISSION_DENIED`, `NOT_A_FILE` or `IO_ERROR`.
-    pub fn code(&self) -> &'static str {
-        self.code.as_str()
-    }
-
-    pub fn kind(&self) -> ErrorCode {
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 

@@ -563,10 +563,10 @@ fn sniffs_formats_by_magic() {
 #[test]
 fn missing_files_and_directories_are_errors_with_codes() {
     let missing = inspect_path(Path::new("/nonexistent/gops-core-test")).unwrap_err();
-    assert_eq!(missing.code(), "NOT_FOUND");
+    assert_eq!(missing.code(), ErrorCode::NotFound);
     assert!(missing.to_string().contains("/nonexistent/gops-core-test"));
     let dir = inspect_path(&std::env::temp_dir()).unwrap_err();
-    assert_eq!(dir.code(), "NOT_A_FILE");
+    assert_eq!(dir.code(), ErrorCode::NotAFile);
 }
 
 #[cfg(unix)]
@@ -579,10 +579,13 @@ fn fifos_are_refused_without_blocking() {
         .status()
         .unwrap();
     assert!(made.success());
-    assert_eq!(inspect_path(&tmp.0).unwrap_err().code(), "NOT_A_FILE");
+    assert_eq!(
+        inspect_path(&tmp.0).unwrap_err().code(),
+        ErrorCode::NotAFile
+    );
     assert_eq!(
         inspect_path(Path::new("/dev/null")).unwrap_err().code(),
-        "NOT_A_FILE"
+        ErrorCode::NotAFile
     );
 }
 

@@ -1,38 +1,50 @@
 //! Process enumeration: which processes exist, which executable each runs, and the few facts
 //! the scanner needs about the interesting ones. Linux reads `/proc` directly (the fast path);
-//! macOS asks libproc; Windows goes through the `sysinfo` crate.
+//! macOS asks libproc; Windows goes through the `sysinfo` crate (`per_os_platform!` chooses).
 
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+/// The per-OS choice of reader, written once for the process list (here) and a process's
+/// details (`info`): Linux reads `/proc` (`linux`), macOS asks libproc (`macos`), every other OS
+/// goes through the `sysinfo` crate (`portable`), which Linux unit tests also compile so that the
+/// portable path is at least exercised through sysinfo's Linux backend. Each invoking module has
+/// its own `linux.rs`, `macos.rs` and `portable.rs`, reached as `platform`.
+macro_rules! per_os_platform {
+    () => {
+        #[cfg(target_os = "linux")]
+        mod linux;
+        #[cfg(target_os = "linux")]
+        use linux as platform;
+
+        #[cfg(target_os = "macos")]
+        mod macos;
+        #[cfg(target_os = "macos")]
+        use macos as platform;
+
+        #[cfg(any(
+            not(any(target_os = "linux", target_os = "macos")),
+            all(test, target_os = "linux")
+        ))]
+        #[cfg_attr(target_os = "linux", allow(dead_code))]
+        mod portable;
+        #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+        use portable as platform;
+    };
+}
+
+per_os_platform!();
+pub use platform::Snapshot;
+
+mod connection;
 pub mod info;
 
 #[cfg(target_os = "linux")]
-mod linux;
+pub mod events;
 #[cfg(target_os = "linux")]
 pub mod procfs;
 #[cfg(target_os = "linux")]
 mod sockets;
-#[cfg(target_os = "linux")]
-pub use linux::Snapshot;
-#[cfg(target_os = "linux")]
-pub mod events;
-
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg(target_os = "macos")]
-pub use macos::Snapshot;
-
-// Also compiled into Linux unit tests, so the portable path is at least exercised through
-// sysinfo's Linux backend.
-#[cfg(any(
-    not(any(target_os = "linux", target_os = "macos")),
-    all(test, target_os = "linux")
-))]
-#[cfg_attr(target_os = "linux", allow(dead_code))]
-mod portable;
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-pub use portable::Snapshot;
 
 /// What identifies an executable file's content cheaply: if none of these changed, neither did
 /// the inspection result. An `exec` into another binary changes it too.

@@ -3,7 +3,7 @@
 //! Addresses there are 32-bit words printed in the kernel's byte order, so they are decoded
 //! with the host's byte order (this code runs on the kernel's machine), not assumed little-endian.
 
-use super::info::{Connection, Endpoint, Protocol};
+use super::connection::{Connection, Endpoint, Protocol};
 use super::procfs::proc_path;
 use std::collections::HashSet;
 use std::fs;

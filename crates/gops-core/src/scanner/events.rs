@@ -4,6 +4,7 @@
 //! watcher shares, with its retries of reads that failed.
 
 use super::{ScanResult, ScanStats, Scanner, Scope};
+use crate::cancel::Cancelled;
 use crate::follow::Followed;
 use crate::process::events::ProcessEvent;
 use crate::process::Snapshot;
@@ -18,7 +19,10 @@ const RETRIES: u8 = 3;
 impl Scanner {
     /// The scan of a following scanner once it has listed `/proc`: None when events were lost
     /// (or the follower now polls) and a full scan must be made.
-    pub(super) fn scan_from_events(&mut self, began: Instant) -> Option<ScanResult> {
+    pub(super) fn scan_from_events(
+        &mut self,
+        began: Instant,
+    ) -> Option<Result<ScanResult, Cancelled>> {
         if self.follower.take_queued(&mut self.received) == Followed::Lost {
             self.resyncs += 1;
             return None;
@@ -46,7 +50,10 @@ impl Scanner {
         }
         look.extend(self.retries.keys().copied());
         let mut stats = ScanStats::default();
-        let looked = self.look_again(look, &mut stats);
+        let looked = match self.look_again(look, &mut stats) {
+            Ok(looked) => looked,
+            Err(cancelled) => return Some(Err(cancelled)),
+        };
         let mut pids: Vec<u32> = self
             .processes
             .iter()
@@ -57,13 +64,18 @@ impl Scanner {
         stats.scanned = self.processes.len() + self.without_executable.len();
         stats.cache_hits += stats.scanned.saturating_sub(looked);
         stats.duration = began.elapsed();
-        Some(ScanResult { processes, stats })
+        Some(Ok(ScanResult { processes, stats }))
     }
 
     /// Reads these PIDs afresh (those that still exist); what the scanner knows of every other
     /// process stands. A process whose read failed is looked at again by the next `RETRIES`
-    /// scans. Returns how many processes were looked at.
-    pub(super) fn look_again(&mut self, mut pids: Vec<u32>, stats: &mut ScanStats) -> usize {
+    /// scans. Returns how many processes were looked at. Cancelled, the PIDs are forgotten: the
+    /// caller lists `/proc` again.
+    pub(super) fn look_again(
+        &mut self,
+        mut pids: Vec<u32>,
+        stats: &mut ScanStats,
+    ) -> Result<usize, Cancelled> {
         pids.sort_unstable();
         pids.dedup();
         let mut looks_left = HashMap::default();
@@ -75,7 +87,7 @@ impl Scanner {
             }
         }
         let snapshot = Snapshot::of(&pids);
-        self.learn(&snapshot, Scope::Only, stats);
+        self.learn(&snapshot, Scope::Only, stats)?;
         for &pid in snapshot.pids() {
             if self.processes.contains_key(&pid) || self.without_executable.contains(&pid) {
                 continue;
@@ -86,7 +98,7 @@ impl Scanner {
                 self.retries.insert(pid, left);
             }
         }
-        snapshot.pids().len()
+        Ok(snapshot.pids().len())
     }
 
     /// PIDs whose read failed after their fork or exec, to look at again.

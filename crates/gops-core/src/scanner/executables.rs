@@ -2,8 +2,8 @@
 //! identity by inspecting it through any process that runs it.
 
 use super::{Inspect, ScanStats, Scanner};
+use crate::cancel::Cancelled;
 use crate::inspect::GoBinaryInfo;
-use crate::pool::parallel_map;
 use crate::process::{ExeIdentity, Executable, Skip, Snapshot};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
@@ -67,7 +67,7 @@ impl Scanner {
         snapshot: &Snapshot,
         running: &mut Vec<(u32, Executable)>,
         stats: &mut ScanStats,
-    ) {
+    ) -> Result<(), Cancelled> {
         let mut unknown: HashMap<ExeIdentity, (Executable, Vec<u32>)> = HashMap::default();
         for &(pid, exe) in running.iter() {
             if self.executables.contains_key(&exe.identity) {
@@ -81,9 +81,9 @@ impl Scanner {
             }
         }
         let unknown: Vec<(Executable, Vec<u32>)> = unknown.into_values().collect();
-        let verdicts = parallel_map(&unknown, self.options.concurrency, |(exe, pids)| {
+        let verdicts = self.map(&unknown, self.options.concurrency, |(exe, pids)| {
             inspect_through(snapshot, self.inspect, *exe, pids)
-        });
+        })?;
         let mut lost = HashSet::default();
         for ((exe, pids), verdict) in unknown.into_iter().zip(verdicts) {
             match verdict {
@@ -98,6 +98,7 @@ impl Scanner {
             }
         }
         running.retain(|(pid, _)| !lost.contains(pid));
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 //! directory their environment names): read once per process, kept while it runs the same binary.
 
 use super::{Known, ScanStats, Scanner, Verdict};
-use crate::pool::parallel_map;
+use crate::cancel::Cancelled;
 use crate::process::{Details, Executable, Incarnation, Isolation, Skip, Snapshot};
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
@@ -32,7 +32,7 @@ impl Scanner {
         snapshot: &Snapshot,
         running: &[(u32, Executable)],
         stats: &mut ScanStats,
-    ) -> GatheredFacts {
+    ) -> Result<GatheredFacts, Cancelled> {
         let mut facts = HashMap::default();
         let mut to_read = Vec::new();
         for &(pid, exe) in running {
@@ -53,9 +53,9 @@ impl Scanner {
                 _ => to_read.push((pid, exe)),
             }
         }
-        let read = parallel_map(&to_read, self.options.concurrency, |&(pid, exe)| {
+        let read = self.map(&to_read, self.options.concurrency, |&(pid, exe)| {
             read_facts(snapshot, pid, exe)
-        });
+        })?;
         for (&(pid, _), result) in to_read.iter().zip(read) {
             match result {
                 Ok(read) => {
@@ -64,7 +64,7 @@ impl Scanner {
                 Err(skip) => stats.count(skip),
             }
         }
-        facts
+        Ok(facts)
     }
 }
 

@@ -7,9 +7,10 @@
 //! executable is), `facts` (details of the Go and Node processes), `knowledge` (what is kept
 //! between scans), `report` (the result: agents, classification, counts), `stats`.
 
+use crate::cancel::{is_cancel, Cancel, Cancelled};
 use crate::follow::{Follower, Mode, Requested, SOCKET_BUFFER};
 use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
-use crate::pool::default_parallelism;
+use crate::pool::{default_parallelism, parallel_map_until};
 use crate::portfile::PortFiles;
 use crate::process::{ExeIdentity, Isolation, Snapshot};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -115,6 +116,8 @@ pub struct Scanner {
     /// `/proc` was listed once: events can say what changed since.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     listed: bool,
+    /// Set during `scan_until`: the scan stops between items once it is cancelled.
+    cancel: Option<Cancel>,
 }
 
 /// Which processes a scan looks at.
@@ -182,17 +185,39 @@ impl Scanner {
             #[cfg(target_os = "linux")]
             received: Vec::new(),
             listed: false,
+            cancel: None,
         }
     }
 
     /// Every Go process (and Node process with an agent) now running, ordered by PID.
     pub fn scan(&mut self) -> io::Result<ScanResult> {
+        self.scan_until(None)
+    }
+
+    /// `scan`, which stops between items once `cancel` is set and then fails with an error that
+    /// `cancel::is_cancel` recognizes. The scanner stays usable: what a cancelled scan learnt of
+    /// executables is kept (it is true of them), and the next scan lists `/proc` again, since
+    /// events it had taken were not applied.
+    pub fn scan_until(&mut self, cancel: Option<&Cancel>) -> io::Result<ScanResult> {
+        self.cancel = cancel.cloned();
+        let result = self.scan_now();
+        self.cancel = None;
+        if result.as_ref().is_err_and(is_cancel) {
+            self.listed = false;
+        }
+        result
+    }
+
+    fn scan_now(&mut self) -> io::Result<ScanResult> {
+        if let Some(cancel) = &self.cancel {
+            cancel.check()?;
+        }
         let began = Instant::now();
         #[cfg(target_os = "linux")]
         if self.mode() == Mode::Events {
             if self.listed {
                 if let Some(result) = self.scan_from_events(began) {
-                    return Ok(result);
+                    return Ok(result?);
                 }
             } else {
                 // What happened before this first listing is in it.
@@ -201,7 +226,7 @@ impl Scanner {
             }
         }
         let snapshot = Snapshot::capture()?;
-        let result = self.scan_snapshot(&snapshot, Scope::Everything, began);
+        let result = self.scan_snapshot(&snapshot, Scope::Everything, began)?;
         self.listed = true;
         self.retries.clear();
         Ok(result)
@@ -214,7 +239,10 @@ impl Scanner {
     pub fn rescan(&mut self, pids: &[u32]) -> ScanResult {
         let began = Instant::now();
         let mut stats = ScanStats::default();
-        self.look_again(pids.to_vec(), &mut stats);
+        if self.look_again(pids.to_vec(), &mut stats).is_err() {
+            // Only a scan given a Cancel stops early, and this one has none.
+            self.listed = false;
+        }
         let mut pids = pids.to_vec();
         pids.sort_unstable();
         pids.dedup();
@@ -268,24 +296,45 @@ impl Scanner {
         self.retries.remove(&pid);
     }
 
-    fn scan_snapshot(&mut self, snapshot: &Snapshot, scope: Scope, began: Instant) -> ScanResult {
+    fn scan_snapshot(
+        &mut self,
+        snapshot: &Snapshot,
+        scope: Scope,
+        began: Instant,
+    ) -> Result<ScanResult, Cancelled> {
         let mut stats = ScanStats::default();
-        let pids = self.learn(snapshot, scope, &mut stats);
+        let pids = self.learn(snapshot, scope, &mut stats)?;
         let processes = self.report(&pids, &mut stats);
         stats.duration = began.elapsed();
-        ScanResult { processes, stats }
+        Ok(ScanResult { processes, stats })
+    }
+
+    /// The pool's `parallel_map`, stopped by this scan's `Cancel` if it has one.
+    fn map<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        threads: usize,
+        work: impl Fn(&T) -> R + Sync,
+    ) -> Result<Vec<R>, Cancelled> {
+        parallel_map_until(items, threads, self.cancel.as_ref(), work)
     }
 
     /// Probes the snapshot's processes, inspects new executables, reads the facts it needs and
-    /// keeps them: the PIDs it now knows (ascending).
-    fn learn(&mut self, snapshot: &Snapshot, scope: Scope, stats: &mut ScanStats) -> Vec<u32> {
+    /// keeps them: the PIDs it now knows (ascending). Cancelled, it keeps only what it learnt
+    /// of executables.
+    fn learn(
+        &mut self,
+        snapshot: &Snapshot,
+        scope: Scope,
+        stats: &mut ScanStats,
+    ) -> Result<Vec<u32>, Cancelled> {
         stats.scanned = snapshot.pids().len();
-        let mut running = self.probe(snapshot, scope, stats);
-        self.inspect_new(snapshot, &mut running, stats);
-        let facts = self.gather_facts(snapshot, &running, stats);
+        let mut running = self.probe(snapshot, scope, stats)?;
+        self.inspect_new(snapshot, &mut running, stats)?;
+        let facts = self.gather_facts(snapshot, &running, stats)?;
         let pids: Vec<u32> = running.iter().map(|&(pid, _)| pid).collect();
         self.remember(running, facts, scope);
-        pids
+        Ok(pids)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The first step of every scan: one `stat` per process says which executable it runs.
 
 use super::{ScanStats, Scanner, Scope};
-use crate::pool::parallel_map;
+use crate::cancel::Cancelled;
 use crate::process::{Executable, Skip, Snapshot};
 
 impl Scanner {
@@ -12,12 +12,12 @@ impl Scanner {
         snapshot: &Snapshot,
         scope: Scope,
         stats: &mut ScanStats,
-    ) -> Vec<(u32, Executable)> {
+    ) -> Result<Vec<(u32, Executable)>, Cancelled> {
         let pids = snapshot.pids();
         let threads = threads_for(pids.len(), self.options.concurrency);
-        let probes = parallel_map(pids, threads, |&pid| {
+        let probes = self.map(pids, threads, |&pid| {
             snapshot.executable(pid, self.without_executable.contains(&pid))
-        });
+        })?;
         let mut running = Vec::with_capacity(pids.len());
         if scope == Scope::Everything {
             self.without_executable.clear();
@@ -31,7 +31,7 @@ impl Scanner {
                 Err(skip) => stats.count(skip),
             }
         }
-        running
+        Ok(running)
     }
 }
 

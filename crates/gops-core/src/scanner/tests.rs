@@ -382,3 +382,44 @@ mod following {
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
     }
 }
+
+/// Set by `cancelling_inspect` at its first inspection, as an abort in the middle of a scan.
+static MID_SCAN: std::sync::LazyLock<Cancel> = std::sync::LazyLock::new(Cancel::new);
+
+fn cancelling_inspect(file: &File, path: &Path) -> Result<GoBinaryInfo, InspectError> {
+    MID_SCAN.cancel();
+    inspect_file(file, path)
+}
+
+#[test]
+fn a_cancelled_scan_fails_as_cancelled_and_the_scanner_scans_on() {
+    let _turn = take_turn();
+    let mut gofmt = start_gofmt();
+    let config_dir = std::env::temp_dir().join("gops-scanner-no-agents");
+    let found = |result: &ScanResult| {
+        result
+            .processes
+            .iter()
+            .find(|p| p.pid == gofmt.id())
+            .map(|p| (p.runtime, p.go.clone(), p.unchanged))
+    };
+
+    let already = Cancel::new();
+    already.cancel();
+    let mut scanner = scanner();
+    let error = scanner.scan_until(Some(&already)).unwrap_err();
+    assert!(crate::cancel::is_cancel(&error), "{error}");
+
+    // Cancelled while inspecting a cold scan's executables: no process is known afterwards, and
+    // the next scan, without a Cancel, reports our Go process as new, as a fresh scanner does.
+    let mut cancelled = Scanner::with_inspector(ScanOptions::new(config_dir), cancelling_inspect);
+    let error = cancelled.scan_until(Some(&MID_SCAN)).unwrap_err();
+    assert!(crate::cancel::is_cancel(&error), "{error}");
+    assert!(cancelled.processes.is_empty());
+    let after = found(&cancelled.scan().unwrap()).expect("gofmt reported after the cancel");
+    let fresh = found(&scanner.scan().unwrap()).expect("gofmt reported by a fresh scanner");
+    assert_eq!(after, fresh);
+    assert_eq!((after.0, after.2), (Runtime::Go, false));
+    gofmt.kill().unwrap();
+    gofmt.wait().unwrap();
+}

@@ -53,7 +53,7 @@ pub(super) fn read(pid: u32) -> Result<ProcessInfo, InfoError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::process_info;
+    use super::super::{process_info, ErrorCode};
     use super::*;
     use std::process::{Command, Stdio};
     use std::time::{Duration, SystemTime};
@@ -108,11 +108,11 @@ mod tests {
         child.kill().unwrap();
         child.wait().unwrap();
         let error = process_info(pid).unwrap_err();
-        assert_eq!((error.code(), error.pid), ("PROCESS_NOT_FOUND", pid));
+        assert_eq!((error.code(), error.pid), (ErrorCode::ProcessNotFound, pid));
         assert_eq!(error.to_string(), format!("no process with PID {pid}"));
         assert_eq!(
             process_info(u32::MAX - 1).unwrap_err().code(),
-            "PROCESS_NOT_FOUND"
+            ErrorCode::ProcessNotFound
         );
     }
 

@@ -2,28 +2,14 @@
 //! command line, start time and sockets. Linux reads `/proc` (through `procfs` and `sockets`);
 //! macOS asks libproc; elsewhere `sysinfo` answers. A field a platform cannot tell is None.
 
+// The socket types are shared with the socket reader (`process::sockets`), which this module
+// uses: they live apart so that the two depend on them one way, not on each other.
+pub use super::connection::{Connection, Endpoint, Protocol};
 use super::Skip;
 use std::fmt;
 use std::time::SystemTime;
 
-#[cfg(target_os = "linux")]
-mod linux;
-#[cfg(target_os = "linux")]
-use linux as platform;
-
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg(target_os = "macos")]
-use macos as platform;
-
-#[cfg(any(
-    not(any(target_os = "linux", target_os = "macos")),
-    all(test, target_os = "linux")
-))]
-#[cfg_attr(target_os = "linux", allow(dead_code))]
-mod portable;
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-use portable as platform;
+per_os_platform!();
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessInfo {
@@ -53,42 +39,13 @@ pub struct ProcessInfo {
     pub connections: Option<Vec<Connection>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    Tcp,
-    Tcp6,
-    Udp,
-    Udp6,
-    Unix,
-}
-
-impl Protocol {
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Tcp6 => "tcp6",
-            Protocol::Udp => "udp",
-            Protocol::Udp6 => "udp6",
-            Protocol::Unix => "unix",
-        }
-    }
-}
-
-/// An IP address as Go prints it (IPv4-mapped IPv6 as a dotted quad) and a port; for a Unix
-/// socket, its path (empty when unnamed) and port 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    pub address: String,
-    pub port: u16,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Connection {
-    pub protocol: Protocol,
-    pub local: Endpoint,
-    pub remote: Endpoint,
-    /// TCP state (`LISTEN`, `ESTABLISHED`, ...); `NONE` for UDP and Unix sockets.
-    pub state: &'static str,
+/// The stable code of an `InfoError`; its spelling (`PROCESS_NOT_FOUND`, ...) belongs to the
+/// binding, which maps each variant to its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    ProcessNotFound,
+    PermissionDenied,
+    ProcessUnreadable,
 }
 
 /// Why a process's details could not be read; the message names the PID.
@@ -113,12 +70,12 @@ impl InfoError {
         InfoError::new(pid, Skip::from_io(error), error.to_string())
     }
 
-    /// A stable code for callers: `PROCESS_NOT_FOUND`, `PERMISSION_DENIED` or `PROCESS_UNREADABLE`.
-    pub fn code(&self) -> &'static str {
+    /// A stable code for callers.
+    pub fn code(&self) -> ErrorCode {
         match self.kind {
-            Skip::Vanished => "PROCESS_NOT_FOUND",
-            Skip::Denied => "PERMISSION_DENIED",
-            Skip::NoExecutable | Skip::Unreadable => "PROCESS_UNREADABLE",
+            Skip::Vanished => ErrorCode::ProcessNotFound,
+            Skip::Denied => ErrorCode::PermissionDenied,
+            Skip::NoExecutable | Skip::Unreadable => ErrorCode::ProcessUnreadable,
         }
     }
 }
@@ -213,10 +170,10 @@ mod tests {
         let gone = InfoError::new(42, Skip::Vanished, "x");
         assert_eq!(
             (gone.code(), gone.to_string().as_str()),
-            ("PROCESS_NOT_FOUND", "no process with PID 42")
+            (ErrorCode::ProcessNotFound, "no process with PID 42")
         );
         let denied = InfoError::new(42, Skip::Denied, "Permission denied");
-        assert_eq!(denied.code(), "PERMISSION_DENIED");
+        assert_eq!(denied.code(), ErrorCode::PermissionDenied);
         assert!(denied.to_string().contains("process 42"));
     }
 
