@@ -152,7 +152,7 @@ test('the list view loads neither the exporter nor prom-client', async (t) => {
   const script = `
     const { main } = require('./src/cli/main')
     main(['list', '--json']).then(() => {
-      const loaded = Object.keys(require.cache).filter((file) => /prom-client|negotiator|[\\\\/]src[\\\\/]exporter[\\\\/]|exporter-run/.test(file))
+      const loaded = Object.keys(require.cache).filter((file) => /prom-client|negotiator|[\\\\/]src[\\\\/]exporter[\\\\/]|actions[\\\\/]exporter/.test(file))
       process.stderr.write(JSON.stringify(loaded))
     })`
   const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: packageRoot, encoding: 'utf8' })

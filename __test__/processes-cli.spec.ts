@@ -9,8 +9,8 @@ import { join, relative } from 'node:path'
 import type { GoProcess } from '../index'
 import { formatGoDuration } from '../src/client/go-values'
 import { parseCliDuration } from '../src/cli/duration'
-import { formatList, formatTree } from '../src/cli/list-views'
-import { formatElapsed } from '../src/cli/process-view'
+import { formatList, formatTree } from '../src/cli/actions/processes'
+import { formatElapsed } from '../src/cli/actions/process'
 import { startTarget } from './helpers/agent'
 import { cliArgs, runCli } from './helpers/cli'
 import { buildGo, goVersion, gopsCli } from './helpers/go'
@@ -169,8 +169,8 @@ test('the plain list loads only what it needs: not commander, the client, the ag
       ),
     )
     const loaded = (JSON.parse(stderr) as string[]).map((file) => relative(root, file))
-    t.true(loaded.includes(join('src', 'cli', 'list-views.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
-    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|src[\\/]inspect\.ts$|inspect-report|src[\\/]cli[\\/]main/.test(file))
+    t.true(loaded.includes(join('src', 'cli', 'actions', 'processes.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
+    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|src[\\/]inspect\.ts$|actions[\\/]inspect|src[\\/]cli[\\/]main/.test(file))
     t.deepEqual(unwanted, [], args.join(' '))
   }
 })

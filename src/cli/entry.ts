@@ -15,7 +15,7 @@ export async function run(args: string[]): Promise<void> {
   const list = plainList(args)
   if (!list) return (require('./main.js') as typeof import('./main.js')).main(args)
   try {
-    await (require('./list-views.js') as typeof import('./list-views.js')).list(list)
+    await (require('./actions/processes.js') as typeof import('./actions/processes.js')).list(list)
   } catch (error) {
     process.exitCode = reportError(error)
   }

@@ -1,17 +1,19 @@
-// The `gops-native` command line. Each command module registers itself and loads its
-// implementation lazily, so a command pays start-up only for what it uses (and entry.ts runs
-// the plain list without loading this at all).
+// The `gops-native` command line. One rule names its files: `commands/<group>.ts` registers a
+// group of commands (arguments, options, help) and `actions/<group>.ts`, loaded lazily when one
+// of them runs, does the work; so a command pays start-up only for what it uses (and entry.ts
+// runs the plain list without loading this at all). Shared plumbing sits beside them.
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../package-root'
 import { onStdoutError, reportError } from './output'
-import { registerAgentCommands } from './commands/agent'
+import { registerAgentRequests } from './commands/agent-requests'
 import { registerExporter } from './commands/exporter'
 import { registerInspectCommand } from './commands/inspect'
+import { registerProcess } from './commands/process'
 import { registerProcesses } from './commands/processes'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand, registerExporter]
+const registrations: Register[] = [registerProcesses, registerProcess, registerAgentRequests, registerInspectCommand, registerExporter]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

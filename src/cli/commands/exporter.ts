@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
-const exporterRun = () => require('../exporter-run.js') as typeof import('../exporter-run.js')
+const exporterAction = () => require('../actions/exporter.js') as typeof import('../actions/exporter.js')
 
 const DEFAULT_LISTEN = '127.0.0.1:9792'
 
@@ -19,5 +19,5 @@ export function registerExporter(program: Command): void {
     .option('--interval <duration>', 'rescan at most this often however often it is scraped: a Go duration (500ms, 15s) or seconds', '1s')
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
     .option('--agent-timeout <duration>', 'with --agent-stats: all agent reads of a refresh end within this', '1s')
-    .action((options: import('../exporter-run.js').ExporterCliOptions) => exporterRun().runExporter(options))
+    .action((options: import('../actions/exporter.js').ExporterCliOptions) => exporterAction().runExporter(options))
 }

@@ -3,7 +3,7 @@
 import { type Command, InvalidArgumentError } from 'commander'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader.
-const inspectReport = () => require('../inspect-report.js') as typeof import('../inspect-report.js')
+const inspectAction = () => require('../actions/inspect.js') as typeof import('../actions/inspect.js')
 
 function positiveInteger(value: string): number {
   const n = Number(value)
@@ -22,6 +22,6 @@ export function registerInspectCommand(program: Command): void {
     .option('--json', 'print a JSON array, one object per file, in input order')
     .option('--concurrency <n>', 'how many files to inspect at once (default: the number of CPUs, at most 8)', positiveInteger)
     .action(async (files: string[], options: { json?: boolean; concurrency?: number }) => {
-      process.exitCode = await inspectReport().runInspect(files, options)
+      process.exitCode = await inspectAction().runInspect(files, options)
     })
 }

@@ -1,7 +1,7 @@
 // Prints inspect results the way `go version -m` does (or as JSON) and picks the exit code:
 // 0 when every file could be read, 1 otherwise; every file is reported either way.
-import { type BuildInfo, type GoBinaryInfo, type GoModule, type InspectResult, inspectMany } from '../inspect'
-import { printJson } from './output'
+import { type BuildInfo, type GoBinaryInfo, type GoModule, type InspectResult, inspectMany } from '../../inspect'
+import { printJson } from '../output'
 
 export async function runInspect(files: string[], options: { json?: boolean; concurrency?: number }): Promise<number> {
   const results = await inspectMany(files, { concurrency: options.concurrency })

@@ -1,10 +1,11 @@
-// gops's agent commands: `gops-native <command> <pid|host:port>`. Only registration lives here;
-// the work is loaded when a command runs.
+// gops's agent commands, requests sent to a running gops agent: `gops-native <command>
+// <pid|host:port>`. Only registration lives here; the work (actions/agent-requests.ts) is loaded
+// when a command runs.
 import type { Command } from 'commander'
-import type { AgentCommandName } from '../agent-run'
+import type { AgentCommandName } from '../actions/agent-requests'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
-const agentRun = () => require('../agent-run.js') as typeof import('../agent-run.js')
+const agentRequests = () => require('../actions/agent-requests.js') as typeof import('../actions/agent-requests.js')
 
 interface AgentCommandSpec {
   name: AgentCommandName
@@ -32,7 +33,7 @@ const AGENT_COMMANDS: AgentCommandSpec[] = [
   { name: 'pprof-cpu', description: 'Reads the CPU profile (30 secs) and saves it to a file.', file: true },
 ]
 
-export function registerAgentCommands(program: Command): void {
+export function registerAgentRequests(program: Command): void {
   for (const spec of AGENT_COMMANDS) {
     const command = program
       .command(spec.name)
@@ -48,7 +49,7 @@ export function registerAgentCommands(program: Command): void {
       .action(async (...args: unknown[]) => {
         const self = args[args.length - 1] as Command
         const [target, percent] = self.args
-        await agentRun().runAgentCommand(spec.name, target, percent, self.opts())
+        await agentRequests().runAgentCommand(spec.name, target, percent, self.opts())
       })
   }
 }

@@ -1,10 +1,10 @@
-// gops's process view (`gops <pid> [period]`), byte for byte, plus --json: processDetails() printed.
+// `gops-native process <pid> [period]` (also a bare PID): gops's process view, byte for byte, plus --json.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GopsError } from '../errors'
-import { processDetails, type ProcessDetails } from '../process-details'
-import { formatGoDuration } from '../client/go-values'
-import { parseCliDuration } from './duration'
-import { printJson } from './output'
+import { GopsError } from '../../errors'
+import { processDetails, type ProcessDetails } from '../../process-details'
+import { formatGoDuration } from '../../client/go-values'
+import { parseCliDuration } from '../duration'
+import { printJson } from '../output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
   if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_TARGET', `not a process ID: ${pidText}`)

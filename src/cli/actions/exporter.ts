@@ -1,8 +1,8 @@
 // What `gops-native exporter` does: check its flags, serve until SIGTERM or SIGINT, then stop cleanly.
-import { isLoopback } from '../agent/options'
-import { GopsError } from '../errors'
-import { startExporter } from '../exporter/server'
-import { parseCliDuration } from './duration'
+import { isLoopback } from '../../agent/options'
+import { GopsError } from '../../errors'
+import { startExporter } from '../../exporter/server'
+import { parseCliDuration } from '../duration'
 
 export interface ExporterCliOptions {
   listen: string
