@@ -3,6 +3,7 @@
 // when a command runs.
 import type { Command } from 'commander'
 import type { AgentCommandName } from '../actions/agent-requests'
+import { DURATION_HELP } from '../duration'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
 const agentRequests = () => require('../actions/agent-requests.js') as typeof import('../actions/agent-requests.js')
@@ -44,8 +45,8 @@ export function registerAgentRequests(program: Command): void {
     if (spec.file) command.option('-o, --output <file>', 'write the data here instead of a new temp file')
     if (spec.name.startsWith('pprof-')) command.option('--binary <file>', "also save the agent's executable here, for pprof to symbolise")
     command
-      .option('--timeout <duration>', 'deadline for the whole exchange, e.g. 45s (default: 30s plus any profiling time)')
-      .option('--connect-timeout <duration>', 'deadline for connecting, e.g. 500ms', '5s')
+      .option('--timeout <duration>', `deadline for the whole exchange, ${DURATION_HELP} (default: 30s plus any profiling time)`)
+      .option('--connect-timeout <duration>', `deadline for connecting, ${DURATION_HELP}`, '5s')
       .action(async (...args: unknown[]) => {
         const self = args[args.length - 1] as Command
         const [target, percent] = self.args
