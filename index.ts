@@ -1,6 +1,6 @@
 // gops-native's public API.
 export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode } from './src/errors'
-export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
+export { Command, COMMANDS, type CommandName, type CommandByte, type GopsCommand } from './src/protocol/commands'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 export * as client from './src/client/commands'
 export type { ClientOptions, MemStats, RuntimeStats, SetGCResult, AgentAddress, Target } from './src/client/commands'

@@ -3,6 +3,7 @@
 // agent's `key: value` lines, told apart by `runtime`); profiles, traces and the binary come
 // back as the agent's raw bytes.
 import * as check from '../arguments'
+import { commandOfByte } from '../protocol/commands'
 import { Command, CPU_PROFILE_SECONDS, encodeVarint, TRACE_SECONDS } from '../protocol/constants'
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS, exchange, type ExchangeOptions } from './connection'
 import { parseMemStats, type MemStats } from './memstats'
@@ -17,20 +18,6 @@ export type { AgentAddress, Target } from './target'
 
 /** Where to find the agent and how long to wait for it. Unset deadlines default per command. */
 export interface ClientOptions extends ResolveOptions, ExchangeOptions {}
-
-/** Names as the gops CLI spells the commands, for messages. */
-const COMMAND_NAMES: Record<number, string> = {
-  [Command.StackTrace]: 'stack',
-  [Command.GC]: 'gc',
-  [Command.MemStats]: 'memstats',
-  [Command.Version]: 'version',
-  [Command.HeapProfile]: 'pprof-heap',
-  [Command.CPUProfile]: 'pprof-cpu',
-  [Command.Stats]: 'stats',
-  [Command.Trace]: 'trace',
-  [Command.BinaryDump]: 'binary dump',
-  [Command.SetGCPercent]: 'setgc',
-}
 
 /** The Go agent profiles and traces for a fixed time before replying: deadlines start after it. */
 function defaultTimeoutMs(command: number): number {
@@ -52,7 +39,7 @@ async function ask(target: Target, command: number, options: ClientOptions | und
   check.abortSignal(given.signal, 'signal')
   const address = await resolveTarget(target, given)
   const where = describeAddress(address)
-  const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
+  const name = commandOfByte(command)?.name ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {
     connectTimeoutMs: given.connectTimeoutMs,
     signal: given.signal,

@@ -1,20 +1,6 @@
-// The gops wire protocol, shared by the client and the agent: one byte per command,
-// then the agent writes its reply and closes the connection.
-export const Command = {
-  StackTrace: 0x01,
-  GC: 0x02,
-  MemStats: 0x03,
-  Version: 0x04,
-  HeapProfile: 0x05,
-  CPUProfile: 0x06,
-  Stats: 0x07,
-  Trace: 0x08,
-  BinaryDump: 0x09,
-  SetGCPercent: 0x10,
-} as const
-
-export type CommandName = keyof typeof Command
-export type CommandByte = (typeof Command)[CommandName]
+// The gops wire protocol, shared by the client and the agent: one byte per command (the table
+// is commands.ts), then the agent writes its reply and closes the connection.
+export { Command, type CommandName, type CommandByte } from './commands'
 
 /** SetGCPercent carries a zigzag varint (Go's binary.PutVarint) zero-padded to this many bytes. */
 export const MAX_VARINT_LEN = 10

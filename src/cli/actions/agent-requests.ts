@@ -8,13 +8,14 @@ import { join } from 'node:path'
 import { binaryDump, cpuProfile, gc, heapProfile, memStats, request, setGC, stats, trace, versionInfo, type ClientOptions, type Target } from '../../client/commands'
 import { formatSetGC } from '../../client/replies'
 import { GopsError, isGopsError } from '../../errors'
+import type { GopsCommand } from '../../protocol/commands'
 import { Command, CPU_PROFILE_SECONDS, TRACE_SECONDS } from '../../protocol/constants'
 import { formatGoDuration } from '../../client/go-values'
 import { parseCliDuration, type CliDuration } from '../duration'
 import { printJson } from '../output'
 
-export type AgentCommandName =
-  | 'stack' | 'gc' | 'setgc' | 'memstats' | 'stats' | 'version' | 'trace' | 'pprof-heap' | 'pprof-cpu'
+/** The commands the CLI sends (the binary dump goes with pprof-* --binary). */
+export type AgentCommandName = Exclude<GopsCommand, 'binary-dump'>
 
 export interface AgentCliOptions {
   json?: boolean

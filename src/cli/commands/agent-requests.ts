@@ -3,36 +3,35 @@
 // when a command runs.
 import type { Command } from 'commander'
 import type { AgentCommandName } from '../actions/agent-requests'
+import { commandOfName } from '../../protocol/commands'
 import { DURATION_HELP } from '../duration'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
 const agentRequests = () => require('../actions/agent-requests.js') as typeof import('../actions/agent-requests.js')
 
-interface AgentCommandSpec {
-  name: AgentCommandName
-  description: string
+/** What the CLI adds to a command of the protocol's table (src/protocol/commands.ts). */
+interface CliExtras {
   /** The reply has structure worth printing as JSON. */
   json?: boolean
   /** The reply is binary and goes to a file. */
   file?: boolean
 }
 
-// Descriptions follow gops's, except where gops would launch `go tool pprof`/`trace` and we save a file.
-const AGENT_COMMANDS: AgentCommandSpec[] = [
-  { name: 'stack', description: 'Prints the stack trace.' },
-  { name: 'gc', description: 'Runs the garbage collector and blocks until successful.', json: true },
-  {
-    name: 'setgc',
-    description: "Sets the garbage collection target percentage. To completely stop GC, set to 'off'",
-    json: true,
-  },
-  { name: 'memstats', description: 'Prints the allocation and garbage collection stats.', json: true },
-  { name: 'stats', description: 'Prints runtime stats.', json: true },
-  { name: 'version', description: 'Prints the Go version used to build the program.', json: true },
-  { name: 'trace', description: 'Runs the runtime tracer for 5 secs and saves the trace to a file.', file: true },
-  { name: 'pprof-heap', description: 'Reads the heap profile and saves it to a file.', file: true },
-  { name: 'pprof-cpu', description: 'Reads the CPU profile (30 secs) and saves it to a file.', file: true },
-]
+// Every command people type, in gops's order; the binary dump has none of its own (pprof-*
+// --binary fetches it).
+const CLI_EXTRAS: Record<AgentCommandName, CliExtras> = {
+  stack: {},
+  gc: { json: true },
+  setgc: { json: true },
+  memstats: { json: true },
+  stats: { json: true },
+  version: { json: true },
+  trace: { file: true },
+  'pprof-heap': { file: true },
+  'pprof-cpu': { file: true },
+}
+
+const AGENT_COMMANDS = (Object.keys(CLI_EXTRAS) as AgentCommandName[]).map((name) => ({ ...commandOfName(name), ...CLI_EXTRAS[name], name }))
 
 export function registerAgentRequests(program: Command): void {
   for (const spec of AGENT_COMMANDS) {
