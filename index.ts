@@ -19,6 +19,7 @@ export {
   type GoModule,
   type GoModuleReplacement,
   type InspectManyOptions,
+  type InspectOptions,
   type InspectResult,
   type SliceInfo,
 } from './src/inspect'
@@ -32,11 +33,13 @@ export {
   type ScanResult,
   type ScanStats,
   type ScannerOptions,
+  type ScanOptions,
+  type DiscoverOptions,
   type Watch,
   type WatchEvent,
   type WatchMode,
   type WatchOptions,
 } from './src/discover'
-export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
+export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

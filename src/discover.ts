@@ -39,6 +39,21 @@ export interface ScannerOptions {
   mode?: 'auto' | WatchMode
 }
 
+/** The keys of ScannerOptions, for the exports that take them and more (ScannerCollector). */
+export const SCANNER_OPTIONS_SET = { configDir: true, concurrency: true, includeNode: true, mode: true } as const satisfies {
+  [K in keyof Required<ScannerOptions>]: true
+}
+const SCANNER_OPTIONS = check.optionKeys<ScannerOptions>(SCANNER_OPTIONS_SET)
+
+export interface ScanOptions {
+  /** Stops waiting for the scan: it rejects with ABORTED. */
+  signal?: AbortSignal
+}
+const SCAN_OPTIONS = check.optionKeys<ScanOptions>({ signal: true })
+
+export interface DiscoverOptions extends ScannerOptions, ScanOptions {}
+const DISCOVER_OPTIONS = check.optionKeys<DiscoverOptions>({ ...SCANNER_OPTIONS_SET, signal: true })
+
 // GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
 // comments), derived from the generated src/native-types.ts: see src/native-shape.ts.
 
@@ -77,8 +92,9 @@ export class Scanner {
   #resyncs = 0
 
   constructor(options?: ScannerOptions) {
-    const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
-    const scanner = nativeScannerOptions(options)
+    const given = check.options(options, SCANNER_OPTIONS)
+    const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'polling'
+    const scanner = nativeScannerOptions(given)
     this.#native = openNative('SCAN_FAILED', mode, () => new (native().Scanner)(scanner, mode as NativeRequestedMode))
     this.#mode = this.#native.mode
     this.#fallbackReason = this.#native.fallback ?? null
@@ -100,17 +116,21 @@ export class Scanner {
   }
 
   /** Scans without blocking the JS thread. */
-  async scan(): Promise<ScanResult> {
-    const turn = this.#queue.then(() => this.#native.scan())
-    this.#queue = turn.catch(() => undefined)
-    this.#pending++
-    try {
-      return this.#apply(await turn)
-    } catch (error) {
-      throw scanError(error)
-    } finally {
-      this.#pending--
-    }
+  async scan(options?: ScanOptions): Promise<ScanResult> {
+    const signal = check.abortSignal(check.options(options, SCAN_OPTIONS).signal)
+    return check.abortable(signal, 'the scan', () => {
+      const turn = this.#queue.then(() => this.#native.scan())
+      this.#queue = turn.catch(() => undefined)
+      this.#pending++
+      // Applied even when the caller stopped waiting: the addon sends only what changed since
+      // the scan before, so every scan's changes must reach #last.
+      const applied = turn.then(
+        (result) => this.#apply(result),
+        (error) => Promise.reject(scanError(error)),
+      )
+      void applied.finally(() => this.#pending--).catch(() => undefined)
+      return applied
+    })
   }
 
   /** Scans on the JS thread. Throws SCAN_IN_PROGRESS while an async scan of this Scanner runs. */
@@ -138,16 +158,17 @@ export class Scanner {
 }
 
 /** Every Go process on this host (and Node processes running our agent), ordered by PID. */
-export async function discover(options?: ScannerOptions): Promise<GoProcess[]> {
-  return (await new Scanner(options).scan()).processes
+export async function discover(options?: DiscoverOptions): Promise<GoProcess[]> {
+  const { signal, ...scanner } = check.options(options, DISCOVER_OPTIONS)
+  return (await new Scanner(scanner).scan({ signal })).processes
 }
 
 export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
 
-function nativeScannerOptions(options: ScannerOptions | undefined): NativeScannerOptions {
-  const { configDir, concurrency, includeNode } = check.options(options)
+/** The addon's scanner options from checked ones. */
+function nativeScannerOptions({ configDir, concurrency, includeNode }: Partial<ScannerOptions>): NativeScannerOptions {
   return {
     configDir: check.path(configDir, 'configDir') ?? gopsConfigDir(),
     concurrency: check.concurrency(concurrency),
@@ -206,13 +227,15 @@ function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: string, ope
  * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
  * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
  */
+const WATCH_OPTIONS = check.optionKeys<WatchOptions>({ ...SCANNER_OPTIONS_SET, intervalMs: true, signal: true, ref: true })
+
 export function watch(options?: WatchOptions): Watch {
-  const given = check.options(options)
+  const given = check.options(options, WATCH_OPTIONS)
   const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
   const signal = check.abortSignal(given.signal, 'signal')
   const ref = check.boolean(given.ref, 'ref') ?? true
   const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
-  const scanner = nativeScannerOptions(options)
+  const scanner = nativeScannerOptions(given)
   const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode: mode as NativeRequestedMode }))
   const state = { mode: watcher.mode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
   const close = () => watcher.close()

@@ -1,7 +1,7 @@
 // inspect(): is a file a Go executable, built by which Go, with which modules. The work is
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
 import * as check from './arguments'
-import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
+import { GopsError, INSPECT_ERROR_CODES, isCodeOf, isGopsError, type InspectErrorCode } from './errors'
 import type * as binding from './native-types'
 import type { Reshaped, WithNulls } from './native-shape'
 import { native } from './native'
@@ -46,10 +46,19 @@ export type InspectResult =
   | { ok: true; path: string; result: GoBinaryInfo }
   | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
+export interface InspectOptions {
+  /** Stops waiting for the answer: the call rejects with ABORTED. */
+  signal?: AbortSignal
+}
+const INSPECT_OPTIONS = check.optionKeys<InspectOptions>({ signal: true })
+
 export interface InspectManyOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
+  /** Stops waiting for the answers: the call rejects with ABORTED. */
+  signal?: AbortSignal
 }
+const INSPECT_MANY_OPTIONS = check.optionKeys<InspectManyOptions>({ concurrency: true, signal: true })
 
 function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
   const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
@@ -101,6 +110,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
  * this file, a bug to report, never a crash); anything else (a bug) is rethrown as is. */
 function rethrow(error: unknown): never {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  if (isGopsError(error)) throw error
   if (isCodeOf(INSPECT_ERROR_CODES, code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
@@ -108,10 +118,11 @@ function rethrow(error: unknown): never {
 }
 
 /** Inspects one file off the JS thread; rejects with a `GopsError` only when the file cannot be read. */
-export async function inspect(path: string): Promise<GoBinaryInfo> {
+export async function inspect(path: string, options?: InspectOptions): Promise<GoBinaryInfo> {
   check.path(check.required(path, 'path'), 'path')
+  const signal = check.abortSignal(check.options(options, INSPECT_OPTIONS).signal)
   try {
-    return toInfo(await native().inspect(path))
+    return toInfo(await check.abortable(signal, `inspecting ${path}`, () => native().inspect(path)))
   } catch (error) {
     rethrow(error)
   }
@@ -130,8 +141,10 @@ export function inspectSync(path: string): GoBinaryInfo {
 /** Inspects many files with bounded parallelism; results keep the input order and never reject per file. */
 export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
   check.list(check.required(paths, 'paths'), 'paths', check.path)
-  const concurrency = check.concurrency(check.options(options).concurrency)
-  const outcomes = await native().inspectMany([...paths], concurrency)
+  const given = check.options(options, INSPECT_MANY_OPTIONS)
+  const concurrency = check.concurrency(given.concurrency)
+  const signal = check.abortSignal(given.signal)
+  const outcomes = await check.abortable(signal, `inspecting ${paths.length} files`, () => native().inspectMany([...paths], concurrency))
   // The addon sets exactly one of `info` and `error` on each outcome.
   return outcomes.map(({ path, info, error }): InspectResult => {
     if (!error) return { ok: true, path, result: toInfo(info!) }

@@ -23,14 +23,21 @@ export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 
   readonly connections: readonly Connection[] | null
 }
 
+export interface ProcessDetailsOptions {
+  /** Stops waiting for the answer: the call rejects with ABORTED. */
+  signal?: AbortSignal
+}
+const PROCESS_DETAILS_OPTIONS = check.optionKeys<ProcessDetailsOptions>({ signal: true })
+
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
  * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its message naming the PID.
  */
-export async function processDetails(pid: number): Promise<ProcessDetails> {
+export async function processDetails(pid: number, options?: ProcessDetailsOptions): Promise<ProcessDetails> {
   checkPid(pid)
+  const signal = check.abortSignal(check.options(options, PROCESS_DETAILS_OPTIONS).signal)
   try {
-    return convert(await native().processDetails(pid))
+    return convert(await check.abortable(signal, `reading process ${pid}`, () => native().processDetails(pid)))
   } catch (error) {
     throw coded(error)
   }
@@ -53,6 +60,7 @@ function checkPid(pid: number): void {
 
 function coded(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  if (error instanceof GopsError) return error
   return isCodeOf(PROCESS_ERROR_CODES, code) ? new GopsError(code, String(message), { cause: error }) : error
 }
 

@@ -49,8 +49,25 @@ export function isLoopback(host: string): boolean {
   return loopbackNames.has(host.toLowerCase()) || (isIPv4(v4) && v4.startsWith('127.'))
 }
 
+const AGENT_OPTIONS = check.optionKeys<AgentOptions>({
+  host: true,
+  port: true,
+  allowRemote: true,
+  configDir: true,
+  writePortFile: true,
+  disable: true,
+  cpuProfileSeconds: true,
+  cpuSamplingIntervalMicros: true,
+  traceSeconds: true,
+  traceCategories: true,
+  heapSamplingIntervalBytes: true,
+  readTimeoutMs: true,
+  mainThreadTimeoutMs: true,
+  sameUserOnly: true,
+})
+
 export function resolveOptions(options?: AgentOptions): ResolvedOptions {
-  const given = check.options(options)
+  const given = check.options(options, AGENT_OPTIONS)
   const resolved: ResolvedOptions = {
     host: check.nonEmptyString(given.host, 'host') ?? '127.0.0.1',
     port: check.integer(given.port, 'port', 0, 65535) ?? 0,

@@ -19,6 +19,8 @@ export type { AgentAddress, Target } from './target'
 /** Where to find the agent and how long to wait for it. Unset deadlines default per command. */
 export interface ClientOptions extends ResolveOptions, ExchangeOptions {}
 
+const CLIENT_OPTIONS = check.optionKeys<ClientOptions>({ configDir: true, connectTimeoutMs: true, timeoutMs: true, maxReplyBytes: true, signal: true })
+
 /** The Go agent profiles and traces for a fixed time before replying: deadlines start after it. */
 function defaultTimeoutMs(command: number): number {
   if (command === Command.CPUProfile) return CPU_PROFILE_SECONDS * 1000 + DEFAULT_TIMEOUT_MS
@@ -32,12 +34,12 @@ const BINARY_DUMP_MAX_BYTES = 1024 * 1024 * 1024
 async function ask(target: Target, command: number, options: ClientOptions | undefined, params?: Buffer) {
   check.integer(command, 'command', 0, 0xff)
   if (params !== undefined && !Buffer.isBuffer(params)) throw check.wrong('params', 'a Buffer', params)
-  const given = check.options(options)
+  const given = check.options(options, CLIENT_OPTIONS)
   check.positive(given.connectTimeoutMs, 'connectTimeoutMs')
   check.positive(given.timeoutMs, 'timeoutMs')
   check.integer(given.maxReplyBytes, 'maxReplyBytes', 1, Number.MAX_SAFE_INTEGER)
   check.abortSignal(given.signal, 'signal')
-  const address = await resolveTarget(target, given)
+  const address = await resolveTarget(target, { configDir: given.configDir })
   const where = describeAddress(address)
   const name = commandOfByte(command)?.name ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {

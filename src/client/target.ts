@@ -22,8 +22,10 @@ export interface ResolveOptions {
   configDir?: string
 }
 
+const RESOLVE_OPTIONS = check.optionKeys<ResolveOptions>({ configDir: true })
+
 export async function resolveTarget(target: Target, options?: ResolveOptions): Promise<AgentAddress> {
-  const configDir = check.path(check.options(options).configDir, 'configDir')
+  const configDir = check.path(check.options(options, RESOLVE_OPTIONS).configDir, 'configDir')
   checkTarget(target)
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
   const text = String(target).trim()
