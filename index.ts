@@ -29,6 +29,9 @@ export {
   discoverSync,
   watch,
   type ProcessBuildInfo,
+  type ProcessContainer,
+  type ProcessModule,
+  type ProcessRuntime,
   type GoProcess,
   type ScanResult,
   type ScanStats,
@@ -40,6 +43,6 @@ export {
   type WatchMode,
   type WatchOptions,
 } from './src/discover'
-export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint } from './src/process-details'
+export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint, type SocketProtocol } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

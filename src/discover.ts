@@ -13,11 +13,12 @@ import type {
   NativeScanResult,
   NativeScanStats,
   NativeWatchBatch,
+  ProcessRuntime as NativeProcessRuntime,
   Scanner as NativeScanner,
   Watcher as NativeWatcher,
 } from './native-types'
 import * as check from './arguments'
-import type { Reshaped } from './native-shape'
+import type { Reshaped, WithNulls } from './native-shape'
 import { GopsError } from './errors'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
@@ -57,20 +58,30 @@ const DISCOVER_OPTIONS = check.optionKeys<DiscoverOptions>({ ...SCANNER_OPTIONS_
 // GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
 // comments), derived from the generated src/native-types.ts: see src/native-shape.ts.
 
+/** A module named by a process's build info. */
+export interface ProcessModule extends Readonly<WithNulls<NativeModule>> {}
+
 /** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
-  readonly main: Readonly<NativeModule> | null
+  readonly main: ProcessModule | null
 }
 
-/** Frozen: a Scanner hands out the same object again while the process stays the same. */
-export interface GoProcess
-  extends Readonly<Reshaped<NativeProcess, 'buildInfo' | 'nsPid' | 'container'>>,
-    Readonly<Pick<NativeProcess, 'nsPid'>> {
+/** The container (another PID or mount namespace) a process runs in. */
+export interface ProcessContainer extends Readonly<WithNulls<NativeContainer>> {}
+
+/** Which runtime a found process runs: Go, or Node with a gops-native agent. */
+export type ProcessRuntime = `${NativeProcessRuntime}`
+
+/** Frozen: a Scanner hands out the same object again while the process stays the same. Absent values are null. */
+export interface GoProcess extends Readonly<Reshaped<NativeProcess, 'runtime' | 'buildInfo' | 'container'>> {
+  readonly runtime: ProcessRuntime
   readonly buildInfo: ProcessBuildInfo | null
-  readonly container?: Readonly<NativeContainer>
+  /** Set when the process runs in another PID or mount namespace; null otherwise. */
+  readonly container: ProcessContainer | null
 }
 
-export type ScanStats = NativeScanStats
+/** What one scan looked at and found. */
+export interface ScanStats extends WithNulls<NativeScanStats> {}
 
 export interface ScanResult {
   processes: GoProcess[]
@@ -290,7 +301,7 @@ function nextBatch(watcher: NativeWatcher, ref: boolean): Promise<NativeWatchBat
 }
 
 function toGoProcess(p: NativeProcess): GoProcess {
-  const process: { -readonly [K in keyof GoProcess]: GoProcess[K] } = {
+  return Object.freeze({
     pid: p.pid,
     ppid: p.ppid,
     name: p.name,
@@ -298,13 +309,14 @@ function toGoProcess(p: NativeProcess): GoProcess {
     deleted: p.deleted,
     runtime: p.runtime,
     goVersion: p.goVersion ?? null,
-    buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
+    buildInfo: p.buildInfo
+      ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze({ path: p.buildInfo.main.path, version: p.buildInfo.main.version }) : null })
+      : null,
     agent: p.agent,
     startedMs: p.startedMs,
-  }
-  if (p.nsPid !== undefined) process.nsPid = p.nsPid
-  if (p.container) process.container = Object.freeze(p.container.id ? p.container : { cgroup: p.container.cgroup })
-  return Object.freeze(process)
+    nsPid: p.nsPid ?? null,
+    container: p.container ? Object.freeze({ cgroup: p.container.cgroup, id: p.container.id ?? null }) : null,
+  })
 }
 
 function scanError(error: unknown): GopsError {

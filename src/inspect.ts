@@ -9,15 +9,24 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/inspect.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-export type GoModule = binding.GoModule
-export type GoModuleReplacement = binding.GoModuleReplacement
+/** The module that replaces another (`=>` in `go version -m`). */
+export interface GoModuleReplacement extends WithNulls<binding.GoModuleReplacement> {}
+
+/** A module line of the build info, as `go version -m` prints it. */
+export interface GoModule extends Reshaped<binding.GoModule, 'replace'> {
+  /** The module that replaces this one (`=>` line); null when none does. */
+  replace: GoModuleReplacement | null
+}
 
 /** The module information embedded by the Go toolchain. */
-export interface BuildInfo extends Reshaped<binding.BuildInfo, 'settings'> {
+export interface BuildInfo extends Reshaped<binding.BuildInfo, 'main' | 'deps' | 'settings'> {
+  main: GoModule | null
+  deps: GoModule[]
   /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
   settings: Record<string, string>
 }
 
+/** What kind of file this is, by its leading bytes. */
 export type BinaryFormat = `${binding.BinaryFormat}`
 
 /** The strongest evidence that decided a file is Go. */
@@ -26,19 +35,26 @@ export type Evidence = `${binding.Evidence}`
 /** Why an answer is incomplete (each code is described on `ReasonCode` in crates/gops-napi/src/inspect.rs). */
 export type InspectReasonCode = `${binding.ReasonCode}`
 
-export type InspectReason = WithNulls<binding.Reason>
+/** Why an answer is incomplete. */
+export interface InspectReason extends Reshaped<binding.Reason, 'code'> {
+  code: InspectReasonCode
+}
 
 /** One architecture slice of a fat (universal) Mach-O file. */
-export interface SliceInfo extends Reshaped<binding.SliceInfo, 'buildInfo' | 'reason'> {
+export interface SliceInfo extends Reshaped<binding.SliceInfo, 'source' | 'buildInfo' | 'reason'> {
+  source: Evidence | null
   buildInfo: BuildInfo | null
   reason: InspectReason | null
 }
 
-export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'buildInfo' | 'reason' | 'slices'> {
+/** What `inspect` tells about a file. Absent values are null. */
+export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'format' | 'source' | 'buildInfo' | 'reason' | 'slices'> {
+  format: BinaryFormat
+  source: Evidence | null
   buildInfo: BuildInfo | null
   reason: InspectReason | null
-  /** Every slice of a fat Mach-O file; absent for other formats. */
-  slices?: SliceInfo[]
+  /** Every slice of a fat Mach-O file; null for other formats. */
+  slices: SliceInfo[] | null
 }
 
 /** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
@@ -60,10 +76,8 @@ export interface InspectManyOptions {
 }
 const INSPECT_MANY_OPTIONS = check.optionKeys<InspectManyOptions>({ concurrency: true, signal: true })
 
-function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
-  const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
-  if ('replace' in m && m.replace) module.replace = toModule(m.replace)
-  return module
+function toModule(m: binding.GoModule): GoModule {
+  return { path: m.path, version: m.version, sum: m.sum, replace: m.replace ? { path: m.replace.path, version: m.replace.version, sum: m.replace.sum } : null }
 }
 
 function toBuildInfo(b: binding.BuildInfo | undefined): BuildInfo | null {
@@ -92,6 +106,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
     buildInfo: toBuildInfo(info.buildInfo),
     reason: toReason(info.reason),
     bytesRead: info.bytesRead,
+    slices: null,
   }
   if (info.format === 'macho-fat') {
     result.slices = info.slices.map((s) => ({

@@ -1,8 +1,8 @@
 // One process's details, as `gops <pid>` shows them: the TypeScript face of the Rust core's
 // reader (crates/gops-core/src/process/info). `processDetails` reads off the JS thread;
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
-import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
-import type { Reshaped } from './native-shape'
+import type { NativeConnection, NativeEndpoint, NativeProcessDetails, SocketProtocol as NativeSocketProtocol } from './native-types'
+import type { Reshaped, WithNulls } from './native-shape'
 import * as check from './arguments'
 import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
 import { native } from './native'
@@ -10,14 +10,20 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-export type SocketEndpoint = Readonly<NativeEndpoint>
+/** One end of a socket. */
+export interface SocketEndpoint extends Readonly<WithNulls<NativeEndpoint>> {}
 
-export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
+/** A socket's protocol. */
+export type SocketProtocol = `${NativeSocketProtocol}`
+
+/** A socket the process holds. */
+export interface Connection extends Readonly<Reshaped<NativeConnection, 'protocol' | 'local' | 'remote'>> {
+  readonly protocol: SocketProtocol
   readonly local: SocketEndpoint
   readonly remote: SocketEndpoint
 }
 
-/** Fields this platform cannot tell are null. */
+/** One process's details; absent values (fields this platform cannot tell) are null. */
 export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
   readonly args: readonly string[] | null
   readonly connections: readonly Connection[] | null
@@ -83,5 +89,5 @@ function convert(n: NativeProcessDetails): ProcessDetails {
 }
 
 function connection(c: NativeConnection): Connection {
-  return { protocol: c.protocol, local: c.local, remote: c.remote, state: c.state }
+  return { protocol: c.protocol, local: { address: c.local.address, port: c.local.port }, remote: { address: c.remote.address, port: c.remote.port }, state: c.state }
 }

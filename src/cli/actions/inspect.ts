@@ -1,6 +1,6 @@
 // Prints inspect results the way `go version -m` does (or as JSON) and picks the exit code:
 // 0 when every file could be read, 1 otherwise; every file is reported either way.
-import { type BuildInfo, type GoBinaryInfo, type GoModule, type InspectResult, inspectMany } from '../../inspect'
+import { type BuildInfo, type GoBinaryInfo, type GoModule, type GoModuleReplacement, type InspectResult, inspectMany } from '../../inspect'
 import { printJson } from '../output'
 
 export async function runInspect(files: string[], options: { json?: boolean; concurrency?: number }): Promise<number> {
@@ -35,9 +35,9 @@ function printBinary(label: string, info: Pick<GoBinaryInfo, 'isGo' | 'goVersion
 /** runtime/debug.BuildInfo.String() without its `go` line, split into lines (its quirks kept). */
 function moduleText(buildInfo: BuildInfo): string[] {
   let text = buildInfo.path ? `path\t${buildInfo.path}\n` : ''
-  const formatModule = (word: string, module: GoModule): void => {
+  const formatModule = (word: string, module: GoModule | GoModuleReplacement): void => {
     text += `${word}\t${module.path}\t${module.version}`
-    if (module.replace) {
+    if ('replace' in module && module.replace) {
       text += '\n'
       formatModule('=>', module.replace)
     } else {
