@@ -12,6 +12,7 @@ import { inspectMany, inspectSync } from '../index'
 import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../__test__/helpers/fixtures'
 import { buildGo } from '../__test__/helpers/go'
 import { packageRoot } from '../src/package-root'
+import { machine } from './machine'
 import { median } from './median'
 
 const runs = Number(process.env.BENCH_RUNS ?? 15)
@@ -124,6 +125,51 @@ function goRecognised(files: string[]): number {
   return run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('\t')).length
 }
 
+/** Node's environment without NODE_EXTRA_CA_CERTS: where a machine sets it, Node 20 reads the bundle at start-up, doubling it. */
+const nodeEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS'))
+
+function wallSeconds(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const start = process.hrtime.bigint()
+  const run = spawnSync(command, args, { stdio: 'ignore', env })
+  if (run.error) throw run.error
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+/**
+ * Start-up side by side: each round runs every command once, in turn, so that the machine's load
+ * weighs on all alike; medians of `runs` rounds.
+ */
+function interleavedMedians(commands: Record<string, [string, string[], NodeJS.ProcessEnv?]>): Record<string, number> {
+  const seconds: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
+  for (let i = 0; i < runs; i++) for (const [name, [command, args, env]] of Object.entries(commands)) seconds[name].push(wallSeconds(command, args, env))
+  return Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, median(v)]))
+}
+
+/**
+ * The `inspect` command's cost beyond what it must do: its wall time minus a bare `node -e 0`
+ * and minus the same inspection done in-process (the target is at most 15 ms).
+ */
+async function startUpRows(row: (what: string, ours: string, go?: string, ratioText?: string) => void, one: string, all: string[]): Promise<void> {
+  const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
+  const inProcessOne = median(await ourPasses(() => inspectSync(one)))
+  const inProcessAll = median(await ourPasses(() => inspectMany(all)))
+  const m = interleavedMedians({
+    node: [process.execPath, ['-e', '0'], nodeEnv],
+    cliOne: [process.execPath, [cli, 'inspect', one], nodeEnv],
+    goOne: ['go', ['version', '-m', one]],
+    cliAll: [process.execPath, [cli, 'inspect', ...all], nodeEnv],
+    goAll: ['go', ['version', '-m', ...all]],
+  })
+  row('start-up: a bare `node -e 0`, wall ms (without NODE_EXTRA_CA_CERTS, as every Node row here)', ms(m.node))
+  row(`start-up: \`inspect\` of one Go binary, wall ms (\`gops-native inspect\` vs \`go version -m\`)`, ms(m.cliOne), ms(m.goOne), ratio(m.cliOne, m.goOne))
+  row('start-up: the same, in-process `inspectSync`, ms', ms(inProcessOne))
+  row('start-up: one binary, `inspect` beyond `node -e 0` + in-process, ms (target ≤ 15)', ms(m.cliOne - m.node - inProcessOne))
+  row(`start-up: \`inspect\` of all ${all.length} fixtures, wall ms`, ms(m.cliAll), ms(m.goAll), ratio(m.cliAll, m.goAll))
+  row(`start-up: the same, in-process \`inspectMany\`, ms`, ms(inProcessAll))
+  row(`start-up: ${all.length} fixtures, \`inspect\` beyond \`node -e 0\` + in-process, ms (target ≤ 15)`, ms(m.cliAll - m.node - inProcessAll))
+  row('start-up: `inspect` of one binary / `node -e 0`', ratio(m.cliOne, m.node))
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(packageRoot, 'dist', 'src', 'cli', 'main.js'))) throw new Error('run `npm run build` first: the benchmark runs the built CLI')
   const fixtures = [...goFixtures.map((f) => f.file()), fatMachO(), goWasm(), halfGoBinary(), ...nonGoFixtures.map((f) => f.file())]
@@ -137,6 +183,9 @@ async function main(): Promise<void> {
   const perSecond = (seconds: number) => (n / seconds).toFixed(0)
   const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
   const us = (seconds: number) => (seconds * 1e6).toFixed(1)
+
+  await startUpRows(row, goFixtures[0].file(), fixtures)
+  if (process.env.BENCH_ONLY === 'startup') return print(rows, n)
 
   const ours = (await inspectMany(fixtures)).filter((r) => r.ok && r.result.isGo).length
   row(`fixtures recognised as Go (of ${n})`, String(ours), String(goRecognised(fixtures)))
@@ -178,9 +227,15 @@ async function main(): Promise<void> {
   const baseline = medianRuns(process.execPath, ['-e', '0'])
   row('for scale: a bare `node -e 0` process, wall ms / peak RSS MiB', `${ms(baseline.seconds)} / ${mib(baseline.maxRssKiB * 1024)}`)
 
-  const fixtureBytes = fixtures.reduce((sum, f) => sum + statSync(f).size, 0)
+  print(rows, n, fixtures)
+}
+
+function print(rows: string[][], n: number, fixtures?: string[]): void {
+  const fixtureBytes = (fixtures ?? []).reduce((sum, f) => sum + statSync(f).size, 0)
   const out = [
-    `Fixtures: ${n} files (the ava fixture matrix), ${mib(fixtureBytes)} MiB in all. ${runs} runs per measurement, medians; page cache warm.`,
+    machine(),
+    '',
+    `Fixtures: ${n} files (the ava fixture matrix)${fixtures ? `, ${mib(fixtureBytes)} MiB in all` : ''}. ${runs} runs per measurement, medians; page cache warm.`,
     '',
     '| measurement | gops-native | Go | ours / Go |',
     '|---|---|---|---|',

@@ -1,18 +1,31 @@
 // Prints inspect results the way `go version -m` does (or as JSON) and picks the exit code:
 // 0 when every file could be read, 1 otherwise; every file is reported either way.
-import { type BuildInfo, type GoBinaryInfo, type GoModule, type GoModuleReplacement, type InspectResult, inspectMany } from '../../inspect'
-import { printJson } from '../output'
+import { type BuildInfo, type GoBinaryInfo, type GoModule, type GoModuleReplacement, type InspectResult, inspectMany, inspectSync } from '../../inspect'
+import { INSPECT_ERROR_CODES, isCodeOf, isGopsError } from '../../errors'
+import { printJson, writeStderr, writeStdout } from '../output'
 
 export async function runInspect(files: string[], options: { json?: boolean; concurrency?: number }): Promise<number> {
-  const results = await inspectMany(files, { concurrency: options.concurrency })
+  // One file is read on the JS thread: the CLI has nothing else to do, and handing it to a
+  // thread would first start libuv's pool, which cost more than the read.
+  const results = files.length === 1 ? [inspectOne(files[0])] : await inspectMany(files, { concurrency: options.concurrency })
   if (options.json) printJson(results)
   else for (const item of results) printText(item)
   return results.some((item) => !item.ok) ? 1 : 0
 }
 
+/** `inspectSync` as one item of `inspectMany`: a file that cannot be read is a result, not a throw. */
+function inspectOne(path: string): InspectResult {
+  try {
+    return { ok: true, path, result: inspectSync(path) }
+  } catch (error) {
+    if (isGopsError(error) && isCodeOf(INSPECT_ERROR_CODES, error.code)) return { ok: false, path, error: { code: error.code, message: error.message } }
+    throw error
+  }
+}
+
 function printText(item: InspectResult): void {
   if (!item.ok) {
-    process.stderr.write(`gops-native: ${item.error.message}\n`)
+    writeStderr(`gops-native: ${item.error.message}\n`)
   } else if (item.result.slices) {
     for (const slice of item.result.slices) printBinary(`${item.path} (${slice.arch})`, slice)
   } else {
@@ -23,13 +36,13 @@ function printText(item: InspectResult): void {
 /** Go's own wording: `go version` prints this line to stderr for a file that is not Go. */
 function printBinary(label: string, info: Pick<GoBinaryInfo, 'isGo' | 'goVersion' | 'source' | 'buildInfo'>): void {
   if (!info.isGo) {
-    process.stderr.write(`${label}: could not read Go build info from ${label}: not a Go executable\n`)
+    writeStderr(`${label}: could not read Go build info from ${label}: not a Go executable\n`)
     return
   }
   const lines = info.source && info.source !== 'buildinfo' ? [`source\t${info.source}`] : []
   if (info.buildInfo) lines.push(...moduleText(info.buildInfo))
   const body = lines.map((line) => `\t${line}\n`).join('')
-  process.stdout.write(`${label}: ${info.goVersion ?? 'unknown Go version'}\n${body}`)
+  writeStdout(`${label}: ${info.goVersion ?? 'unknown Go version'}\n${body}`)
 }
 
 /** runtime/debug.BuildInfo.String() without its `go` line, split into lines (its quirks kept). */
