@@ -56,6 +56,6 @@ export function registerInspectCommand(program: Command): void {
     )
     .argument('<file...>', 'executables (or any files) to inspect')
     .option('--json', 'print a JSON array, one object per file, in input order')
-    .option('--concurrency <n>', 'how many files to inspect at once (default: the number of CPUs, at most 8)', positiveInteger)
+    .option('--concurrency <n>', 'inspect this many files at once on threads (default: up to 64 files one by one, more on as many threads as CPUs, at most 8)', positiveInteger)
     .action((files: string[], options: InspectCliOptions) => runInspect(files, options))
 }
