@@ -3,7 +3,7 @@
 // as whole processes (`gops-native inspect` vs `go version -m`), bytes read from each inspected
 // file (counted by strace on the file's own descriptors, for both tools alike), and peak RSS of
 // each process (GNU time's %M). Needs the release build (`npm run build`), Go, strace and GNU
-// time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 15).
+// time (and Python 3, for rusage). Prints a Markdown table; BENCH_RUNS sets the repetitions (default 15).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -128,21 +128,42 @@ function goRecognised(files: string[]): number {
 /** Node's environment without NODE_EXTRA_CA_CERTS: where a machine sets it, Node 20 reads the bundle at start-up, doubling it. */
 const nodeEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS'))
 
-function wallSeconds(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const start = process.hrtime.bigint()
-  const run = spawnSync(command, args, { stdio: 'ignore', env })
+interface Timing {
+  wall: number
+  /** User plus system CPU seconds: what a loaded machine inflates least. */
+  cpu: number
+}
+
+// Runs a command and prints its wall and user+system CPU seconds: Python's os.wait4 returns the
+// child's rusage in microseconds (GNU time rounds to 10 ms, more than the differences measured).
+const RUSAGE = [
+  'import os, sys, time',
+  't = time.perf_counter()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    fd = os.open(os.devnull, os.O_RDWR)',
+  '    os.dup2(fd, 1); os.dup2(fd, 2)',
+  '    os.execvp(sys.argv[1], sys.argv[1:])',
+  '_, status, ru = os.wait4(pid, 0)',
+  'print(time.perf_counter() - t, ru.ru_utime + ru.ru_stime)',
+].join('\n')
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timing {
+  const run = spawnSync('python3', ['-c', RUSAGE, command, ...args], { encoding: 'utf8', env })
   if (run.error) throw run.error
-  return Number(process.hrtime.bigint() - start) / 1e9
+  const [wall, cpu] = run.stdout.trim().split(' ').map(Number)
+  return { wall, cpu }
 }
 
 /**
  * Start-up side by side: each round runs every command once, in turn, so that the machine's load
  * weighs on all alike; medians of `runs` rounds.
  */
-function interleavedMedians(commands: Record<string, [string, string[], NodeJS.ProcessEnv?]>): Record<string, number> {
-  const seconds: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
-  for (let i = 0; i < runs; i++) for (const [name, [command, args, env]] of Object.entries(commands)) seconds[name].push(wallSeconds(command, args, env))
-  return Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, median(v)]))
+function interleavedMedians<K extends string>(commands: Record<K, [string, string[], NodeJS.ProcessEnv?]>): Record<K, Timing> {
+  const names = Object.keys(commands) as K[]
+  const all = Object.fromEntries(names.map((k) => [k, [] as Timing[]])) as Record<K, Timing[]>
+  for (let i = 0; i < runs; i++) for (const name of names) all[name].push(timed(commands[name][0], commands[name][1], commands[name][2]))
+  return Object.fromEntries(names.map((k) => [k, { wall: median(all[k].map((t) => t.wall)), cpu: median(all[k].map((t) => t.cpu)) }])) as Record<K, Timing>
 }
 
 /**
@@ -160,14 +181,16 @@ async function startUpRows(row: (what: string, ours: string, go?: string, ratioT
     cliAll: [process.execPath, [cli, 'inspect', ...all], nodeEnv],
     goAll: ['go', ['version', '-m', ...all]],
   })
-  row('start-up: a bare `node -e 0`, wall ms (without NODE_EXTRA_CA_CERTS, as every Node row here)', ms(m.node))
-  row(`start-up: \`inspect\` of one Go binary, wall ms (\`gops-native inspect\` vs \`go version -m\`)`, ms(m.cliOne), ms(m.goOne), ratio(m.cliOne, m.goOne))
+  const both = (t: Timing) => `${ms(t.wall)} / ${ms(t.cpu)}`
+  const beyond = (cli: Timing, inProcess: number) => `${ms(cli.wall - m.node.wall - inProcess)} / ${ms(cli.cpu - m.node.cpu - inProcess)}`
+  row('start-up: a bare `node -e 0` (without NODE_EXTRA_CA_CERTS, as every Node row here), wall / CPU ms', both(m.node))
+  row('start-up: `inspect` of one Go binary, wall / CPU ms (`gops-native inspect` vs `go version -m`)', both(m.cliOne), both(m.goOne), ratio(m.cliOne.wall, m.goOne.wall))
   row('start-up: the same, in-process `inspectSync`, ms', ms(inProcessOne))
-  row('start-up: one binary, `inspect` beyond `node -e 0` + in-process, ms (target ≤ 15)', ms(m.cliOne - m.node - inProcessOne))
-  row(`start-up: \`inspect\` of all ${all.length} fixtures, wall ms`, ms(m.cliAll), ms(m.goAll), ratio(m.cliAll, m.goAll))
-  row(`start-up: the same, in-process \`inspectMany\`, ms`, ms(inProcessAll))
-  row(`start-up: ${all.length} fixtures, \`inspect\` beyond \`node -e 0\` + in-process, ms (target ≤ 15)`, ms(m.cliAll - m.node - inProcessAll))
-  row('start-up: `inspect` of one binary / `node -e 0`', ratio(m.cliOne, m.node))
+  row('start-up: one binary, `inspect` beyond `node -e 0` + in-process, wall / CPU ms (target ≤ 15)', beyond(m.cliOne, inProcessOne))
+  row(`start-up: \`inspect\` of all ${all.length} fixtures, wall / CPU ms`, both(m.cliAll), both(m.goAll), ratio(m.cliAll.wall, m.goAll.wall))
+  row('start-up: the same, in-process `inspectMany`, ms', ms(inProcessAll))
+  row(`start-up: ${all.length} fixtures, \`inspect\` beyond \`node -e 0\` + in-process, wall / CPU ms (target ≤ 15)`, beyond(m.cliAll, inProcessAll))
+  row('start-up: `inspect` of one binary / `node -e 0`, wall', ratio(m.cliOne.wall, m.node.wall))
 }
 
 async function main(): Promise<void> {
