@@ -18,13 +18,12 @@ function oneLine(t: import('ava').ExecutionContext, result: { code: number; stde
 test('a bare number is refused with both readings, before anything is sent', async (t) => {
   const listener = await silentPeer()
   peers.push(listener)
-  const started = Date.now()
   oneLine(t, await runCli(['stack', listener.address, '--timeout', '2000']), '--timeout 2000: add a unit: 2000ms or 2000s')
   oneLine(t, await runCli(['version', listener.address, '--connect-timeout', '1.5']), '--connect-timeout 1.5: add a unit: 1.5ms or 1.5s')
   oneLine(t, await runCli(['process', String(process.pid), '5']), 'period 5: add a unit: 5ms or 5s')
   oneLine(t, await runCli(['exporter', '--interval', '15']), '--interval 15: add a unit: 15ms or 15s')
+  // Refused before connecting: nothing reached the listener.
   t.is(listener.connections(), 0)
-  t.true(Date.now() - started < 30_000)
 })
 
 test('wrong durations name the option and show the form', async (t) => {
