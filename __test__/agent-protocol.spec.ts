@@ -14,8 +14,8 @@ import { Profile } from 'pprof-format'
 import { MAX_IN_PROGRESS, MAX_WAITING } from '../src/agent/admission'
 import { client } from '../index'
 import { Command, encodeVarint } from '../src/protocol/constants'
-import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
-import { openSilent } from './helpers/flood'
+import { request, startTarget, tempDir, transpileFixture } from '../support/node-agent'
+import { openSilent } from '../support/flood'
 import { testUnless, unlessLinux, unlessRoot } from './helpers/skip'
 
 const execFileAsync = promisify(execFile)

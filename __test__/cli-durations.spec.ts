@@ -3,7 +3,7 @@
 // reported in the unit the user typed. All through the real CLI, against a real silent listener.
 import test from 'ava'
 import { runCli } from './helpers/cli'
-import { silentPeer, type Peer } from './helpers/bad-peers'
+import { silentPeer, type Peer } from '../support/bad-peers'
 
 const peers: Peer[] = []
 test.after.always(() => peers.forEach((p) => p.close()))

@@ -10,8 +10,8 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
 import { client, GopsError, gopsConfigDir, type ClientOptions, type GopsErrorCode } from '../index'
 import { cliArgs, runCli } from './helpers/cli'
-import { peer as startPeer, tricklingPeer, type Peer } from './helpers/bad-peers'
-import { buildGo } from './helpers/go'
+import { peer as startPeer, tricklingPeer, type Peer } from '../support/bad-peers'
+import { buildGo } from '../support/go'
 import { testUnless, unlessRoot } from './helpers/skip'
 
 let configDir: string

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { packageRoot } from '../src/package-root'
 import { runCli } from './helpers/cli'
 import { get, startExporter } from './helpers/exporter'
-import { buildGo } from './helpers/go'
+import { buildGo } from '../support/go'
 import { startProcess } from './helpers/processes'
 import { testUnless } from './helpers/skip'
 

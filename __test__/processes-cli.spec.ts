@@ -11,9 +11,9 @@ import { formatGoDuration } from '../src/client/go-values'
 import { parseCliDuration } from '../src/cli/duration'
 import { formatList, formatTree } from '../src/cli/actions/processes'
 import { formatElapsed } from '../src/cli/actions/process'
-import { startTarget } from './helpers/agent'
+import { startTarget } from '../support/node-agent'
 import { cliArgs, runCli } from './helpers/cli'
-import { buildGo, goVersion, gopsCli } from './helpers/go'
+import { buildGo, goVersion, gopsCli } from '../support/go'
 import { startProcess } from './helpers/processes'
 
 const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))

@@ -4,7 +4,7 @@ import { Command, COMMANDS, commandOfByte } from '../src/protocol/commands'
 import { commandTable } from '../src/agent/commands/index'
 import { buildProgram } from '../src/cli/main'
 import { client } from '../index'
-import { silentPeer } from './helpers/bad-peers'
+import { silentPeer } from '../support/bad-peers'
 import { parsePort } from '../src/protocol/portfile'
 
 test('setgc varints are byte-identical to Go binary.PutVarint', (t) => {
