@@ -1,7 +1,7 @@
 // gops-native's public API.
 export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode, type InspectErrorCode } from './src/errors'
 export type { AbortOptions } from './src/abort'
-export { Command, type CommandName, type CommandByte } from './src/protocol/constants'
+export { Command, COMMANDS, type CommandName, type CommandByte, type GopsCommand } from './src/protocol/commands'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'
 /**
  * The gops protocol client: one function per gops command, against Go's agent and
@@ -33,6 +33,7 @@ export {
   type GoModule,
   type GoModuleReplacement,
   type InspectManyOptions,
+  type InspectOptions,
   type InspectResult,
   type SliceInfo,
 } from './src/inspect'
@@ -41,13 +42,18 @@ export {
   discover,
   discoverSync,
   type ProcessBuildInfo,
+  type ProcessContainer,
+  type ProcessModule,
+  type ProcessRuntime,
   type GoProcess,
   type ScanResult,
   type ScanStats,
   type ScannerOptions,
+  type ScanOptions,
+  type DiscoverOptions,
   type WatchMode,
 } from './src/discover'
 export { watch, type Watch, type WatchEvent, type WatchOptions } from './src/watch'
-export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
+export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint, type SocketProtocol } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'

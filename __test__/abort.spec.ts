@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { GopsError, Scanner, discover, inspect, inspectMany, processDetails } from '../index'
-import { buildGo } from './helpers/go'
+import { buildGo } from '../support/go'
 import { startProcess } from './helpers/processes'
 
 const aborted = (t: ExecutionContext, error: unknown) => {
@@ -61,7 +61,7 @@ test("the caller's signal keeps its own onabort handler (the addon is given a si
 })
 
 test('an aborted inspectMany of 100,000 files stops its native work: the child Node exits promptly', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'abort-inspect-many.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'node', 'abort-inspect-many.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let output = ''

@@ -2,8 +2,8 @@
 // allowed, so the agent listens on the main thread and answers what it can without them.
 import test from 'ava'
 import { Command } from '../src/protocol/constants'
-import { gopsCli } from './helpers/go'
-import { request, runGops, startTarget, transpileFixture } from './helpers/agent'
+import { gopsCli } from '../support/go'
+import { request, runGops, startTarget, transpileFixture } from '../support/node-agent'
 
 const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']
 test.before(transpileFixture)

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import test from 'ava'
-import { gopsCli } from './helpers/go'
-import { runGops, startTarget, transpileFixture } from './helpers/agent'
-import { halfSentSetGC, openSilent, processMemory, renewingFlood, sendJunk } from './helpers/flood'
+import { gopsCli } from '../support/go'
+import { runGops, startTarget, transpileFixture } from '../support/node-agent'
+import { halfSentSetGC, openSilent, processMemory, renewingFlood, sendJunk } from '../support/flood'
 import { testUnless, unlessLinux } from './helpers/skip'
 
 const permissionModel = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*']

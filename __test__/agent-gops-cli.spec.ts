@@ -1,7 +1,7 @@
 // The real gops CLI (v0.3.28, from the Go module proxy) against Node processes running the agent.
 import test from 'ava'
-import { gopsCli } from './helpers/go'
-import { type AgentTarget, runGops, startTarget } from './helpers/agent'
+import { gopsCli } from '../support/go'
+import { type AgentTarget, runGops, startTarget } from '../support/node-agent'
 
 let gops: string
 test.before(() => {

@@ -18,7 +18,7 @@ test('bad options are refused with INVALID_ARGUMENT naming the option', (t) => {
   t.throws(() => resolveOptions({ readTimeoutMs: Number.NaN }), { code: 'INVALID_ARGUMENT', message: /readTimeoutMs/ })
   t.throws(() => resolveOptions({ port: 70000 }), { code: 'INVALID_ARGUMENT', message: /port/ })
   t.throws(() => resolveOptions({ disable: ['toString' as never] }), { code: 'INVALID_ARGUMENT', message: /toString/ })
-  t.deepEqual(resolveOptions({ disable: ['Trace'] }).disable, ['Trace'])
+  t.deepEqual(resolveOptions({ disable: ['trace', 'pprof-cpu'] }).disable, ['trace', 'pprof-cpu'])
 })
 
 async function connectedPair(host: string): Promise<{ server: Socket; client: Socket; close: () => void }> {

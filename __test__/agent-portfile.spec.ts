@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import test from 'ava'
 import { writePortFile } from '../src/agent/portfile-writer'
 import { Command } from '../src/protocol/constants'
-import { request, startTarget, tempDir } from './helpers/agent'
+import { request, startTarget, tempDir } from '../support/node-agent'
 
 /** The watcher removes the file a moment after the process died: wait for it, within reason. */
 async function gone(path: string): Promise<boolean> {

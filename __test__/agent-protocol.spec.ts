@@ -14,8 +14,8 @@ import { Profile } from 'pprof-format'
 import { MAX_IN_PROGRESS, MAX_WAITING } from '../src/agent/admission'
 import { client } from '../index'
 import { Command, encodeVarint } from '../src/protocol/constants'
-import { request, startTarget, tempDir, transpileFixture } from './helpers/agent'
-import { openSilent } from './helpers/flood'
+import { request, startTarget, tempDir, transpileFixture } from '../support/node-agent'
+import { openSilent } from '../support/flood'
 import { testUnless, unlessLinux, unlessRoot } from './helpers/skip'
 
 const execFileAsync = promisify(execFile)
@@ -149,15 +149,27 @@ test('the binary dump is the running node executable', async (t) => {
 })
 
 test('disabled commands get a "disabled:" line (setgc after its varint), the client COMMAND_DISABLED; the rest still answer', async (t) => {
-  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['StackTrace', 'BinaryDump', 'SetGCPercent'] } })
-  t.is((await request(target.port, [Command.StackTrace])).toString(), 'disabled: StackTrace is switched off in this agent (its disable option)\n')
-  t.regex((await request(target.port, [Command.BinaryDump])).toString(), /^disabled: BinaryDump /)
-  t.regex((await request(target.port, [Command.SetGCPercent, ...encodeVarint(50)])).toString(), /^disabled: SetGCPercent /)
+  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['stack', 'binary-dump', 'setgc'] } })
+  t.is((await request(target.port, [Command.StackTrace])).toString(), 'disabled: stack is switched off in this agent (its disable option)\n')
+  t.regex((await request(target.port, [Command.BinaryDump])).toString(), /^disabled: binary-dump /)
+  t.regex((await request(target.port, [Command.SetGCPercent, ...encodeVarint(50)])).toString(), /^disabled: setgc /)
   t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
   await t.throwsAsync(client.stack({ host: '127.0.0.1', port: target.port }), {
     code: 'COMMAND_DISABLED',
-    message: `the Node agent at 127.0.0.1:${target.port} has stack switched off: StackTrace is switched off in this agent (its disable option)`,
+    message: `the Node agent at 127.0.0.1:${target.port} has stack switched off: stack is switched off in this agent (its disable option)`,
   } as never)
+  t.notRegex(target.stderr(), /DeprecationWarning/)
+})
+
+test("disable still reads gops's Go constant names ('StackTrace'), with one deprecation warning", async (t) => {
+  const target = await startTarget(t, { behaviour: 'idle', options: { disable: ['StackTrace', 'CPUProfile', 'gc'] } })
+  t.is((await request(target.port, [Command.StackTrace])).toString(), 'disabled: stack is switched off in this agent (its disable option)\n')
+  t.regex((await request(target.port, [Command.CPUProfile])).toString(), /^disabled: pprof-cpu /)
+  t.regex((await request(target.port, [Command.GC])).toString(), /^disabled: gc /)
+  t.regex((await request(target.port, [Command.Version])).toString(), /^node v/)
+  const warnings = target.stderr().match(/\[GOPS_NATIVE_DISABLE_NAMES\] DeprecationWarning/g) ?? []
+  t.is(warnings.length, 1, target.stderr())
+  t.regex(target.stderr(), /the disable option takes the commands' gops CLI names now \(stack, gc, [^)]*\); "StackTrace" is read as "stack"/)
 })
 
 test('no reply carries environment variables', async (t) => {

@@ -106,7 +106,8 @@ test('agent.listen: every option checked, and a refused start leaves no agent be
     [{ cpuProfileSeconds: 0 }, /^cpuProfileSeconds must be a positive number/],
     [{ readTimeoutMs: Number.NaN }, /^readTimeoutMs/],
     [{ disable: 'Trace' }, /^disable must be an array/],
-    [{ disable: ['toString'] }, /^disable\[0\] must be one of StackTrace, /],
+    [{ disable: ['toString'] }, /^disable\[0\] must be one of stack, gc, memstats, version, pprof-heap, pprof-cpu, stats, trace, binary-dump, setgc, got "toString"/],
+    [{ disable: ['stack', 7] }, /^disable\[1\] must be one of stack, /],
     [{ traceCategories: [''] }, /^traceCategories\[0\]/],
     [{ sameUserOnly: 'yes' }, /^sameUserOnly must be true or false/],
     [{ writePortFile: 0 }, /^writePortFile/],
@@ -123,4 +124,73 @@ test('ScannerCollector: its own options and the Scanner ones', (t) => {
   refuses(t, () => new ScannerCollector({ agentStats: { concurrency: 2.5 } }), 'INVALID_ARGUMENT', /^agentStats\.concurrency must be an integer from 1 to 256/)
   refuses(t, () => new ScannerCollector({ agentStats: wrong('on') }), 'INVALID_ARGUMENT', /^agentStats must be an object/)
   refuses(t, () => new ScannerCollector({ scanner: wrong({ scan() {} }) }), 'INVALID_ARGUMENT', /^scanner must be a Scanner/)
+})
+
+// Every export that takes options refuses a key it does not know, naming it, instead of running
+// as if it were not there (`timeout` for `timeoutMs` ran under the 30 s default).
+test('every export: an unknown option key is INVALID_ARGUMENT naming it and the keys it takes', async (t) => {
+  const clientKeys = /: the options are configDir, connectTimeoutMs, timeoutMs, maxReplyBytes, signal$/
+  const clientCalls: Array<[string, (options: never) => Promise<unknown>]> = [
+    ['stack', (o) => client.stack('127.0.0.1:1', o)],
+    ['gc', (o) => client.gc('127.0.0.1:1', o)],
+    ['setGC', (o) => client.setGC('127.0.0.1:1', 50, o)],
+    ['memStats', (o) => client.memStats('127.0.0.1:1', o)],
+    ['stats', (o) => client.stats('127.0.0.1:1', o)],
+    ['version', (o) => client.version('127.0.0.1:1', o)],
+    ['versionInfo', (o) => client.versionInfo('127.0.0.1:1', o)],
+    ['heapProfile', (o) => client.heapProfile('127.0.0.1:1', o)],
+    ['cpuProfile', (o) => client.cpuProfile('127.0.0.1:1', o)],
+    ['trace', (o) => client.trace('127.0.0.1:1', o)],
+    ['binaryDump', (o) => client.binaryDump('127.0.0.1:1', o)],
+    ['request', (o) => client.request('127.0.0.1:1', 1, o)],
+  ]
+  for (const [name, call] of clientCalls) {
+    await rejects(t, () => call(wrong({ timeout: 100 })), 'INVALID_ARGUMENT', /^unknown option "timeout" \(did you mean "timeoutMs"\?\)/)
+    await rejects(t, () => call(wrong({ timeoutMs: 100, retries: 3 })), 'INVALID_ARGUMENT', clientKeys)
+    t.pass(name)
+  }
+  await rejects(t, () => resolveTarget(1234, wrong({ configDir: '/tmp', timeoutMs: 5 })), 'INVALID_ARGUMENT', /^unknown option "timeoutMs": the options are configDir$/)
+
+  const scannerKeys = 'configDir, concurrency, includeNode, mode'
+  refuses(t, () => new Scanner(wrong({ mdoe: 'events' })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "mdoe" \\(did you mean "mode"\\?\\): the options are ${scannerKeys}$`))
+  refuses(t, () => discoverSync(wrong({ signal: new AbortController().signal })), 'INVALID_ARGUMENT', /^unknown option "signal": the options are configDir, concurrency, includeNode, mode$/)
+  await rejects(t, async () => discover(wrong({ interval: 5 })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "interval": the options are ${scannerKeys}, signal$`))
+  await rejects(t, () => new Scanner().scan(wrong({ mode: 'events' })), 'INVALID_ARGUMENT', /^unknown option "mode": the options are signal$/)
+  refuses(t, () => watch(wrong({ interval: 100 })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "interval" \\(did you mean "intervalMs"\\?\\): the options are ${scannerKeys}, intervalMs, signal, ref$`))
+
+  await rejects(t, () => inspect('/bin/true', wrong({ concurrency: 2 })), 'INVALID_ARGUMENT', /^unknown option "concurrency": the options are signal$/)
+  await rejects(t, () => inspectMany(['/bin/true'], wrong({ concurency: 2 })), 'INVALID_ARGUMENT', /^unknown option "concurency" \(did you mean "concurrency"\?\): the options are concurrency, signal$/)
+  await rejects(t, () => processDetails(process.pid, wrong({ timeoutMs: 5 })), 'INVALID_ARGUMENT', /^unknown option "timeoutMs": the options are signal$/)
+
+  await rejects(t, () => agent.listen(wrong({ prot: 0 })), 'INVALID_ARGUMENT', /^unknown option "prot" \(did you mean "port"\?\): the options are host, port, allowRemote, configDir, writePortFile, disable, /)
+  await agent.close()
+  refuses(t, () => new ScannerCollector(wrong({ interval: 5 })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "interval" \\(did you mean "intervalMs"\\?\\): the options are ${scannerKeys}, scanner, intervalMs, agentStats$`))
+  refuses(t, () => new ScannerCollector({ agentStats: wrong({ timeout: 5 }) }), 'INVALID_ARGUMENT', /^unknown option "agentStats.timeout" \(did you mean "timeoutMs"\?\): the options are timeoutMs, concurrency$/)
+  // An environment is not options: any variable goes.
+  t.is(gopsConfigDir({ GOPS_CONFIG_DIR: '/x', ANYTHING: 'y' }), '/x')
+})
+
+test('signal is taken by inspect, inspectMany, discover, Scanner.scan and processDetails: checked, and an aborted one is ABORTED', async (t) => {
+  const aborted = AbortSignal.abort()
+  const live = new AbortController().signal
+  await rejects(t, () => inspect('/bin/true', { signal: wrong('stop') }), 'INVALID_ARGUMENT', /^signal must be an AbortSignal/)
+  await rejects(t, () => inspectMany(['/bin/true'], { signal: wrong({}) }), 'INVALID_ARGUMENT', /^signal must be an AbortSignal/)
+  await rejects(t, () => discover({ signal: wrong(1) }), 'INVALID_ARGUMENT', /^signal must be an AbortSignal/)
+  await rejects(t, () => new Scanner().scan({ signal: wrong(true) }), 'INVALID_ARGUMENT', /^signal must be an AbortSignal/)
+  await rejects(t, () => processDetails(process.pid, { signal: wrong('x') }), 'INVALID_ARGUMENT', /^signal must be an AbortSignal/)
+  const calls: Array<() => Promise<unknown>> = [
+    () => inspect(process.execPath, { signal: aborted }),
+    () => inspectMany([process.execPath], { signal: aborted }),
+    () => discover({ signal: aborted }),
+    () => new Scanner().scan({ signal: aborted }),
+    () => processDetails(process.pid, { signal: aborted }),
+  ]
+  for (const call of calls) {
+    const error = await t.throwsAsync(call, { instanceOf: GopsError })
+    t.is(error?.code, 'ABORTED', call.toString())
+  }
+  // A signal that does not abort changes nothing.
+  t.false((await inspect(process.execPath, { signal: live })).isGo)
+  t.is((await processDetails(process.pid, { signal: live })).pid, process.pid)
+  t.true(Array.isArray(await discover({ signal: live })))
 })

@@ -3,8 +3,8 @@ import test from 'ava'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli'
-import { cBinary, fatMachO, goFixtures, nativeBuild } from './helpers/fixtures'
-import { goVersion } from './helpers/go'
+import { cBinary, fatMachO, goFixtures, nativeBuild } from '../support/go-binaries'
+import { goVersion } from '../support/go'
 import { goVersionM } from './helpers/go-version-m'
 
 const fixture = (title: string) => {

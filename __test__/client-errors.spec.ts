@@ -1,17 +1,17 @@
 // How the client fails, over real sockets and real processes: every failure is a GopsError with
 // a stable code and a message naming the port file, PID or address; nothing hangs.
 import test from 'ava'
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { join } from 'node:path'
-import { client, GopsError, type ClientOptions, type GopsErrorCode } from '../index'
-import { runCli } from './helpers/cli'
-import { peer as startPeer, tricklingPeer, type Peer } from './helpers/bad-peers'
-import { buildGo } from './helpers/go'
+import { client, GopsError, gopsConfigDir, type ClientOptions, type GopsErrorCode } from '../index'
+import { cliArgs, runCli } from './helpers/cli'
+import { peer as startPeer, tricklingPeer, type Peer } from '../support/bad-peers'
+import { buildGo } from '../support/go'
 import { testUnless, unlessRoot } from './helpers/skip'
 
 let configDir: string
@@ -112,10 +112,36 @@ asRoot('a process whose port file this user may not read: NO_AGENT naming both p
   t.is(cli.code, 1, cli.stderr)
   t.is(
     cli.stderr,
-    `gops-native: no gops agent found for process ${live.pid}: no port file at ${ours}, and no permission to read ` +
-      `/proc/${live.pid}/root${ours} (run as the process's user or root)\n`,
+    `gops-native: no gops agent found for process ${live.pid}: no port file at ${ours}, and the one it would write itself ` +
+      `(${ours} inside its root /proc/${live.pid}/root) is closed to this process: looking inside another process needs ` +
+      `ptrace access to it: run as the process's user or root; or give the agent's address as host:port\n`,
   )
 })
+
+// Root is refused another process's root too when it lacks CAP_SYS_PTRACE (and the target holds
+// capabilities it lacks): the message says so instead of "run as root".
+const setpriv = spawnSync('setpriv', ['--version']).status === 0
+testUnless(unlessRoot('root without CAP_SYS_PTRACE') ?? (setpriv ? null : 'needs setpriv (util-linux)'))(
+  'root without CAP_SYS_PTRACE: NO_AGENT saying that is why, not "run as root"',
+  async (t) => {
+    const configDir = mkdtempSync(join(tmpdir(), 'gops-native-noptrace-'))
+    t.teardown(() => rmSync(configDir, { recursive: true, force: true }))
+    const result = spawnSync('setpriv', ['--bounding-set', '-sys_ptrace', process.execPath, ...cliArgs('stack', String(live.pid))], {
+      env: { ...process.env, GOPS_CONFIG_DIR: configDir },
+      encoding: 'utf8',
+    })
+    const ours = join(configDir, String(live.pid))
+    // Where the process itself would write, by its own environment (ours when it was started).
+    const its = join(gopsConfigDir(process.env), String(live.pid))
+    t.is(result.status, 1, result.stderr)
+    t.is(
+      result.stderr,
+      `gops-native: no gops agent found for process ${live.pid}: no port file at ${ours}, and the one it would write itself ` +
+        `(${its} inside its root /proc/${live.pid}/root) is closed to this process: looking inside another process needs ` +
+        `ptrace access to it, and this process runs as root without CAP_SYS_PTRACE; or give the agent's address as host:port\n`,
+    )
+  },
+)
 
 test('a PID that does not exist and has no port file: PROCESS_NOT_FOUND', async (t) => {
   await rejects(t, client.version(deadPid, ownConfigDir()), 'PROCESS_NOT_FOUND', new RegExp(`no process with PID ${deadPid}`))
@@ -162,7 +188,7 @@ test('a listener that never replies: TIMEOUT after the deadline, in the API and 
   await rejects(t, client.stack(listener.address, { timeoutMs: 300 }), 'TIMEOUT', new RegExp(`${escape(listener.address)} did not answer stack within 300 ms`))
   const cli = await runCli(['memstats', listener.address, '--timeout', '300ms'])
   t.is(cli.code, 1)
-  t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300 ms[^\n]*\n$/)
+  t.regex(cli.stderr, /^gops-native: the agent at 127\.0\.0\.1:\d+ did not answer memstats within 300ms \([^\n]*\n$/)
 })
 
 test('a listener that trickles a reply a byte at a time: TIMEOUT at the deadline, which the bytes do not extend', async (t) => {
@@ -179,7 +205,7 @@ test('a connect that never completes: TIMEOUT naming the address, in the API and
   await rejects(t, client.version(address, { connectTimeoutMs: 300 }), 'TIMEOUT', new RegExp(`^timed out after 300 ms connecting to the agent at ${escape(address)}$`))
   const cli = await runCli(['version', address, '--connect-timeout', '300ms'])
   t.is(cli.code, 1)
-  t.is(cli.stderr, `gops-native: timed out after 300 ms connecting to the agent at ${address}\n`)
+  t.is(cli.stderr, `gops-native: timed out after 300ms connecting to the agent at ${address}\n`)
 })
 
 test('an exchange can be abandoned through an AbortSignal: ABORTED', async (t) => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import test from 'ava'
 import { formatGoDuration, parseGoBytes, parseGoDuration, parseGoTime } from '../src/client/go-values'
-import { buildGo } from './helpers/go'
+import { buildGo } from '../support/go'
 
 test('time.Duration strings become nanoseconds', (t) => {
   const cases: [string, number][] = [

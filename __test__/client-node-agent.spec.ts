@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { client, GopsError, type ClientOptions, type GopsErrorCode, type NodeReply } from '../index'
-import { type AgentTarget, startTarget, tempDir } from './helpers/agent'
+import { type AgentTarget, startTarget, tempDir } from '../support/node-agent'
 import { runCli } from './helpers/cli'
 
 const execFileAsync = promisify(execFile)

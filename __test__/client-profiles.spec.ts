@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib'
 import { Profile } from 'pprof-format'
 import { client } from '../index'
 import { runCli } from './helpers/cli'
-import { runGops, startGoAgent, withAgentBinary, type GoAgent } from './helpers/withagent'
+import { runGops, startGoAgent, withAgentBinary, type GoAgent } from '../support/go-agent'
 
 let agent: GoAgent
 let scratch: string

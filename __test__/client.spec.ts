@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs'
 import { client, isGopsError } from '../index'
 import { parseMemStats } from '../src/client/memstats'
 import { runCli } from './helpers/cli'
-import { goVersion } from './helpers/go'
-import { runGops, startGoAgent, type GoAgent } from './helpers/withagent'
+import { goVersion } from '../support/go'
+import { runGops, startGoAgent, type GoAgent } from '../support/go-agent'
 import { testUnless } from './helpers/skip'
 
 let agent: GoAgent

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { packageRoot } from '../src/package-root'
 import { runCli } from './helpers/cli'
 import { get, startExporter } from './helpers/exporter'
-import { buildGo } from './helpers/go'
+import { buildGo } from '../support/go'
 import { startProcess } from './helpers/processes'
 import { testUnless } from './helpers/skip'
 
@@ -22,7 +22,8 @@ const badFlags: Array<[string, string[], RegExp]> = [
   ['a --listen address without a port', ['--listen', 'localhost'], /--listen wants HOST:PORT.*"localhost"/],
   ['a --listen port above 65535', ['--listen', '127.0.0.1:70000'], /--listen wants HOST:PORT/],
   ['an unclosed IPv6 bracket', ['--listen', '[::1:9792'], /--listen wants HOST:PORT/],
-  ['an interval that is not a duration', ['--interval', 'often'], /--interval wants a duration such as 1s or 500ms, not "often"/],
+  ['an interval that is not a duration', ['--interval', 'often'], /--interval wants a duration with a unit, such as 45s, 500ms or 1m30s, not "often"/],
+  ['an interval without a unit', ['--interval', '2'], /^gops-native: --interval 2: add a unit: 2ms or 2s$/m],
   ['a negative interval', ['--interval', '-1s'], /--interval wants/],
   ['a zero agent timeout', ['--agent-timeout', '0s'], /--agent-timeout wants a positive duration/],
   ['an address no interface has', ['--listen', '192.0.2.1:9792', '--allow-remote'], /cannot listen on 192\.0\.2\.1:9792: no interface of this host has that address/],
@@ -152,7 +153,7 @@ test('the list view loads neither the exporter nor prom-client', async (t) => {
   const script = `
     const { main } = require('./src/cli/main')
     main(['list', '--json']).then(() => {
-      const loaded = Object.keys(require.cache).filter((file) => /prom-client|negotiator|[\\\\/]src[\\\\/]exporter[\\\\/]|exporter-run/.test(file))
+      const loaded = Object.keys(require.cache).filter((file) => /prom-client|negotiator|[\\\\/]src[\\\\/]exporter[\\\\/]|actions[\\\\/]exporter/.test(file))
       process.stderr.write(JSON.stringify(loaded))
     })`
   const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: packageRoot, encoding: 'utf8' })

@@ -3,8 +3,8 @@
 import test from 'ava'
 import { Counter, Registry } from 'prom-client'
 import { GopsError, Scanner, ScannerCollector } from '../index'
-import { startTarget } from './helpers/agent'
-import { buildGo, goVersion } from './helpers/go'
+import { startTarget } from '../support/node-agent'
+import { buildGo, goVersion } from '../support/go'
 import { startProcess } from './helpers/processes'
 
 /** The samples of `name` on a text page, as label text -> value. */

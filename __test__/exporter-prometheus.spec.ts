@@ -6,12 +6,12 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startTarget } from './helpers/agent'
+import { startTarget } from '../support/node-agent'
 import { startExporter, get, type RunningExporter } from './helpers/exporter'
-import { buildGo, goVersion } from './helpers/go'
+import { buildGo, goVersion } from '../support/go'
 import { INSTALL_HINT, Prometheus, prometheusBinary } from './helpers/prometheus'
 import { startProcess, stopProcess } from './helpers/processes'
-import { startGoAgent, type GoAgent } from './helpers/withagent'
+import { startGoAgent, type GoAgent } from '../support/go-agent'
 
 const binary = prometheusBinary()
 // Missing prometheus fails the run; only a developer's explicit opt-out (never in CI) skips loudly.

@@ -1,4 +1,4 @@
-// inspect() against the Go toolchain itself, over the fixture matrix of helpers/fixtures.ts:
+// inspect() against the Go toolchain itself, over the fixture matrix of support/go-binaries.ts:
 // where `go version -m` reads a file every field must equal what it prints; where it gives up,
 // inspect must still say Go, with the exact version, the module info and the evidence used.
 import test, { type ExecutionContext } from 'ava'
@@ -19,9 +19,9 @@ import {
   nativeBuild,
   nonGoFixtures,
   strippedXcoff,
-} from './helpers/fixtures'
-import { goVersion } from './helpers/go'
-import { inspectDamaged } from './helpers/hostile-files'
+} from '../support/go-binaries'
+import { goVersion } from '../support/go'
+import { inspectDamaged } from '../support/hostile-files'
 import { type GoVersionReport, goToolBuildId, goVersionM } from './helpers/go-version-m'
 
 /** Drops `undefined` members so an absent `replace` and `replace: undefined` compare equal. */

@@ -13,9 +13,9 @@ import { isGopsError, processDetails, processDetailsSync, type ProcessDetails } 
 import { peerUid } from '../src/agent/peer-uid'
 import { startTimeMs, USER_HZ } from '../src/client/procfs'
 import { native } from '../src/native'
-import { buildGo } from './helpers/go'
+import { buildGo } from '../support/go'
 import { startProcess } from './helpers/processes'
-import { startGoAgent } from './helpers/withagent'
+import { startGoAgent } from '../support/go-agent'
 import { testUnless, unlessLinux } from './helpers/skip'
 
 const onLinux = testUnless(unlessLinux('reading /proc'))

@@ -9,11 +9,11 @@ import { join, relative } from 'node:path'
 import type { GoProcess } from '../index'
 import { formatGoDuration } from '../src/client/go-values'
 import { parseCliDuration } from '../src/cli/duration'
-import { formatList, formatTree } from '../src/cli/list-views'
-import { formatElapsed } from '../src/cli/process-view'
-import { startTarget } from './helpers/agent'
+import { formatList, formatTree } from '../src/cli/actions/processes'
+import { formatElapsed } from '../src/cli/actions/process'
+import { startTarget } from '../support/node-agent'
 import { cliArgs, runCli } from './helpers/cli'
-import { buildGo, goVersion, gopsCli } from './helpers/go'
+import { buildGo, goVersion, gopsCli } from '../support/go'
 import { startProcess } from './helpers/processes'
 
 const configDir = mkdtempSync(join(tmpdir(), 'gops-cli-'))
@@ -23,7 +23,7 @@ const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
 const cli = (...args: string[]) => runCli(args, { GOPS_CONFIG_DIR: configDir })
 
 function goProcess(pid: number, ppid: number, name: string, goVersion: string | null, agent = false): GoProcess {
-  return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, startedMs: 0 }
+  return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, startedMs: 0, nsPid: null, container: null }
 }
 
 test('list pads every column to its widest value and stars agents, as gops does', (t) => {
@@ -82,13 +82,15 @@ test('elapsed time and periods use ps and Go formats', (t) => {
   t.is(formatElapsed(5_000), '00:05')
   t.is(formatElapsed(3_725_000), '01:02:05')
   t.is(formatElapsed(2 * 86_400_000 + 3_600_000), '02-01:00:00')
-  t.is(parseCliDuration('1m30s'), 90_000)
-  t.is(parseCliDuration('250ms'), 250)
-  t.is(parseCliDuration('1.5h'), 5_400_000)
-  t.is(parseCliDuration('5'), 5_000)
-  t.is(parseCliDuration('0.5'), 500)
-  t.is(parseCliDuration('s'), null)
-  t.is(parseCliDuration('-5s'), null)
+  t.is(parseCliDuration('1m30s', 'period').ms, 90_000)
+  t.is(parseCliDuration('250ms', 'period').ms, 250)
+  t.is(parseCliDuration('1.5h', 'period').ms, 5_400_000)
+  t.is(parseCliDuration('0', 'period').ms, 0)
+  t.throws(() => parseCliDuration('5', 'period'), { message: 'period 5: add a unit: 5ms or 5s' })
+  t.throws(() => parseCliDuration('0.5', 'period'), { message: 'period 0.5: add a unit: 0.5ms or 0.5s' })
+  t.throws(() => parseCliDuration('s', 'period'), { message: /^period wants a duration with a unit/ })
+  t.throws(() => parseCliDuration('-5s', 'period'), { message: /^period wants a duration/ })
+  t.throws(() => parseCliDuration('0s', '--timeout', true), { message: /^--timeout wants a positive duration/ })
   t.is(formatGoDuration(2_000), '2s')
   t.is(formatGoDuration(90_000), '1m30s')
   t.is(formatGoDuration(1_500), '1.5s')
@@ -169,8 +171,8 @@ test('the plain list loads only what it needs: not commander, the client, the ag
       ),
     )
     const loaded = (JSON.parse(stderr) as string[]).map((file) => relative(root, file))
-    t.true(loaded.includes(join('src', 'cli', 'list-views.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
-    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|src[\\/]inspect\.ts$|inspect-report|src[\\/]cli[\\/]main/.test(file))
+    t.true(loaded.includes(join('src', 'cli', 'actions', 'processes.ts')), `${args.join(' ')}: ${loaded.join(', ')}`)
+    const unwanted = loaded.filter((file) => /node_modules[\\/]commander|src[\\/](client|agent)[\\/]|src[\\/]inspect\.ts$|actions[\\/]inspect|src[\\/]cli[\\/]main/.test(file))
     t.deepEqual(unwanted, [], args.join(' '))
   }
 })

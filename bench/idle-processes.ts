@@ -2,7 +2,7 @@
 // binaries (round-robin) plus `sleep`, all killed at the end.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { buildGo } from '../__test__/helpers/go'
+import { buildGo } from '../support/go'
 
 export class IdleProcesses {
   readonly #children: ChildProcess[] = []

@@ -3,15 +3,16 @@
 // as whole processes (`gops-native inspect` vs `go version -m`), bytes read from each inspected
 // file (counted by strace on the file's own descriptors, for both tools alike), and peak RSS of
 // each process (GNU time's %M). Needs the release build (`npm run build`), Go, strace and GNU
-// time. Prints a Markdown table; BENCH_RUNS sets the repetitions (default 15).
+// time (and Python 3, for rusage). Prints a Markdown table; BENCH_RUNS sets the repetitions (default 15).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspectMany, inspectSync } from '../index'
-import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../__test__/helpers/fixtures'
-import { buildGo } from '../__test__/helpers/go'
+import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../support/go-binaries'
+import { buildGo } from '../support/go'
 import { packageRoot } from '../src/package-root'
+import { machine } from './machine'
 import { median } from './median'
 
 const runs = Number(process.env.BENCH_RUNS ?? 15)
@@ -124,6 +125,74 @@ function goRecognised(files: string[]): number {
   return run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('\t')).length
 }
 
+/** Node's environment without NODE_EXTRA_CA_CERTS: where a machine sets it, Node 20 reads the bundle at start-up, doubling it. */
+const nodeEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS'))
+
+interface Timing {
+  wall: number
+  /** User plus system CPU seconds: what a loaded machine inflates least. */
+  cpu: number
+}
+
+// Runs a command and prints its wall and user+system CPU seconds: Python's os.wait4 returns the
+// child's rusage in microseconds (GNU time rounds to 10 ms, more than the differences measured).
+const RUSAGE = [
+  'import os, sys, time',
+  't = time.perf_counter()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    fd = os.open(os.devnull, os.O_RDWR)',
+  '    os.dup2(fd, 1); os.dup2(fd, 2)',
+  '    os.execvp(sys.argv[1], sys.argv[1:])',
+  '_, status, ru = os.wait4(pid, 0)',
+  'print(time.perf_counter() - t, ru.ru_utime + ru.ru_stime)',
+].join('\n')
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timing {
+  const run = spawnSync('python3', ['-c', RUSAGE, command, ...args], { encoding: 'utf8', env })
+  if (run.error) throw run.error
+  const [wall, cpu] = run.stdout.trim().split(' ').map(Number)
+  return { wall, cpu }
+}
+
+/**
+ * Start-up side by side: each round runs every command once, in turn, so that the machine's load
+ * weighs on all alike; medians of `runs` rounds.
+ */
+function interleavedMedians<K extends string>(commands: Record<K, [string, string[], NodeJS.ProcessEnv?]>): Record<K, Timing> {
+  const names = Object.keys(commands) as K[]
+  const all = Object.fromEntries(names.map((k) => [k, [] as Timing[]])) as Record<K, Timing[]>
+  for (let i = 0; i < runs; i++) for (const name of names) all[name].push(timed(commands[name][0], commands[name][1], commands[name][2]))
+  return Object.fromEntries(names.map((k) => [k, { wall: median(all[k].map((t) => t.wall)), cpu: median(all[k].map((t) => t.cpu)) }])) as Record<K, Timing>
+}
+
+/**
+ * The `inspect` command's cost beyond what it must do: its wall time minus a bare `node -e 0`
+ * and minus the same inspection done in-process (the target is at most 15 ms).
+ */
+async function startUpRows(row: (what: string, ours: string, go?: string, ratioText?: string) => void, one: string, all: string[]): Promise<void> {
+  const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
+  const inProcessOne = median(await ourPasses(() => inspectSync(one)))
+  const inProcessAll = median(await ourPasses(() => inspectMany(all)))
+  const m = interleavedMedians({
+    node: [process.execPath, ['-e', '0'], nodeEnv],
+    cliOne: [process.execPath, [cli, 'inspect', one], nodeEnv],
+    goOne: ['go', ['version', '-m', one]],
+    cliAll: [process.execPath, [cli, 'inspect', ...all], nodeEnv],
+    goAll: ['go', ['version', '-m', ...all]],
+  })
+  const both = (t: Timing) => `${ms(t.wall)} / ${ms(t.cpu)}`
+  const beyond = (cli: Timing, inProcess: number) => `${ms(cli.wall - m.node.wall - inProcess)} / ${ms(cli.cpu - m.node.cpu - inProcess)}`
+  row('start-up: a bare `node -e 0` (without NODE_EXTRA_CA_CERTS, as every Node row here), wall / CPU ms', both(m.node))
+  row('start-up: `inspect` of one Go binary, wall / CPU ms (`gops-native inspect` vs `go version -m`)', both(m.cliOne), both(m.goOne), ratio(m.cliOne.wall, m.goOne.wall))
+  row('start-up: the same, in-process `inspectSync`, ms', ms(inProcessOne))
+  row('start-up: one binary, `inspect` beyond `node -e 0` + in-process, wall / CPU ms (target ≤ 15)', beyond(m.cliOne, inProcessOne))
+  row(`start-up: \`inspect\` of all ${all.length} fixtures, wall / CPU ms`, both(m.cliAll), both(m.goAll), ratio(m.cliAll.wall, m.goAll.wall))
+  row('start-up: the same, in-process `inspectMany`, ms', ms(inProcessAll))
+  row(`start-up: ${all.length} fixtures, \`inspect\` beyond \`node -e 0\` + in-process, wall / CPU ms (target ≤ 15)`, beyond(m.cliAll, inProcessAll))
+  row('start-up: `inspect` of one binary / `node -e 0`, wall', ratio(m.cliOne.wall, m.node.wall))
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(packageRoot, 'dist', 'src', 'cli', 'main.js'))) throw new Error('run `npm run build` first: the benchmark runs the built CLI')
   const fixtures = [...goFixtures.map((f) => f.file()), fatMachO(), goWasm(), halfGoBinary(), ...nonGoFixtures.map((f) => f.file())]
@@ -137,6 +206,9 @@ async function main(): Promise<void> {
   const perSecond = (seconds: number) => (n / seconds).toFixed(0)
   const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
   const us = (seconds: number) => (seconds * 1e6).toFixed(1)
+
+  await startUpRows(row, goFixtures[0].file(), fixtures)
+  if (process.env.BENCH_ONLY === 'startup') return print(rows, n)
 
   const ours = (await inspectMany(fixtures)).filter((r) => r.ok && r.result.isGo).length
   row(`fixtures recognised as Go (of ${n})`, String(ours), String(goRecognised(fixtures)))
@@ -178,9 +250,15 @@ async function main(): Promise<void> {
   const baseline = medianRuns(process.execPath, ['-e', '0'])
   row('for scale: a bare `node -e 0` process, wall ms / peak RSS MiB', `${ms(baseline.seconds)} / ${mib(baseline.maxRssKiB * 1024)}`)
 
-  const fixtureBytes = fixtures.reduce((sum, f) => sum + statSync(f).size, 0)
+  print(rows, n, fixtures)
+}
+
+function print(rows: string[][], n: number, fixtures?: string[]): void {
+  const fixtureBytes = (fixtures ?? []).reduce((sum, f) => sum + statSync(f).size, 0)
   const out = [
-    `Fixtures: ${n} files (the ava fixture matrix), ${mib(fixtureBytes)} MiB in all. ${runs} runs per measurement, medians; page cache warm.`,
+    machine(),
+    '',
+    `Fixtures: ${n} files (the ava fixture matrix)${fixtures ? `, ${mib(fixtureBytes)} MiB in all` : ''}. ${runs} runs per measurement, medians; page cache warm.`,
     '',
     '| measurement | gops-native | Go | ours / Go |',
     '|---|---|---|---|',

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { watch, type WatchEvent } from '../index'
-import { buildGo } from '../__test__/helpers/go'
+import { buildGo } from '../support/go'
 import { machine } from './machine'
 import { median } from './median'
 

@@ -38,11 +38,63 @@ export function required<T>(value: T | undefined, name: string): T {
   return value
 }
 
-/** An options object: undefined stands for `{}`. */
-export function options<T extends object>(value: T | undefined, name = 'options'): Partial<T> {
+/** A plain object of any keys (an environment): undefined stands for `{}`. */
+export function object<T extends object>(value: T | undefined, name: string): Partial<T> {
   if (value === undefined) return {}
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(name, 'an object', value)
   return value
+}
+
+/** An export's option keys, written once where the export is: tsc fails when one of T's keys is missing or extra. */
+export type OptionKeys<T> = readonly string[] & { readonly __options?: T }
+
+export function optionKeys<T extends object>(keys: { [K in keyof Required<T>]: true }): OptionKeys<T> {
+  return Object.freeze(Object.keys(keys))
+}
+
+/**
+ * An options object (undefined stands for `{}`) holding only `allowed` keys: an unknown one is
+ * refused, naming it, rather than ignored (`{ timeout: 100 }` for `timeoutMs` would otherwise run
+ * under the 30 s default).
+ */
+export function options<T extends object>(value: T | undefined, allowed: OptionKeys<T>, name = 'options'): Partial<T> {
+  const given = object(value, name)
+  for (const key of Object.keys(given)) {
+    if (allowed.includes(key)) continue
+    const label = name === 'options' ? key : `${name}.${key}`
+    const guess = closest(key, allowed)
+    throw new GopsError(
+      'INVALID_ARGUMENT',
+      `unknown option ${JSON.stringify(label)}${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}: ` +
+        (allowed.length > 0 ? `the options are ${allowed.join(', ')}` : 'this call takes no options'),
+    )
+  }
+  return given
+}
+
+/** The allowed key a misspelt one most likely meant: one it starts, or one a couple of edits away. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase()
+  const prefixed = allowed.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()))
+  if (prefixed) return prefixed
+  let best: [string, number] | undefined
+  for (const k of allowed) {
+    const d = editDistance(lower, k.toLowerCase())
+    if (d <= 2 && (!best || d < best[1])) best = [k, d]
+  }
+  return best?.[0]
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[b.length]
 }
 
 export function nonEmptyString(value: string | undefined, name: string): string | undefined {
@@ -100,7 +152,23 @@ export function oneOf<T extends string>(value: T | undefined, name: string, choi
   return value
 }
 
-export function abortSignal(value: AbortSignal | undefined, name: string): AbortSignal | undefined {
+export function abortSignal(value: AbortSignal | undefined, name = 'signal'): AbortSignal | undefined {
   if (value !== undefined && !(value instanceof AbortSignal)) fail(name, 'an AbortSignal', value)
   return value
+}
+
+/**
+ * `work` unless `signal` aborts first: then ABORTED naming `what`. The work itself runs on to its
+ * end on the addon's thread (a native read is short); what it finds is dropped.
+ */
+export async function abortable<T>(signal: AbortSignal | undefined, what: string, work: () => Promise<T>): Promise<T> {
+  if (!signal) return work()
+  const aborted = () => new GopsError('ABORTED', `${what} was aborted`, { cause: signal.reason })
+  if (signal.aborted) throw aborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([work(), new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(aborted())), { once: true }))])
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
 }

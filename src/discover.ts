@@ -12,12 +12,13 @@ import type {
   NativeScannerOptions,
   NativeScanResult,
   NativeScanStats,
+  ProcessRuntime as NativeProcessRuntime,
   Scanner as NativeScanner,
 } from './native-types'
 import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { ASYNC_DISPOSE, DISPOSE } from './dispose'
-import type { Reshaped } from './native-shape'
+import type { Reshaped, WithNulls } from './native-shape'
 import { GopsError } from './errors'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
@@ -39,23 +40,48 @@ export interface ScannerOptions {
   mode?: 'auto' | WatchMode
 }
 
+/** The keys of ScannerOptions, for the exports that take them and more (ScannerCollector). */
+export const SCANNER_OPTIONS_SET = { configDir: true, concurrency: true, includeNode: true, mode: true } as const satisfies {
+  [K in keyof Required<ScannerOptions>]: true
+}
+const SCANNER_OPTIONS = check.optionKeys<ScannerOptions>(SCANNER_OPTIONS_SET)
+
+export interface ScanOptions {
+  /** Stops waiting for the scan: it rejects with ABORTED. */
+  signal?: AbortSignal
+}
+const SCAN_OPTIONS = check.optionKeys<ScanOptions>({ signal: true })
+
+export interface DiscoverOptions extends ScannerOptions, ScanOptions {}
+const DISCOVER_OPTIONS = check.optionKeys<DiscoverOptions>({ ...SCANNER_OPTIONS_SET, signal: true })
+
 // GoProcess and ScanStats are the addon's shapes (crates/gops-napi/src/discover.rs, with its doc
 // comments), derived from the generated src/native-types.ts: see src/native-shape.ts.
 
+/** A module named by a process's build info. */
+export interface ProcessModule extends Readonly<WithNulls<NativeModule>> {}
+
 /** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
-  readonly main: Readonly<NativeModule> | null
+  readonly main: ProcessModule | null
 }
 
-/** Frozen: a Scanner hands out the same object again while the process stays the same. */
-export interface GoProcess
-  extends Readonly<Reshaped<NativeProcess, 'buildInfo' | 'nsPid' | 'container'>>,
-    Readonly<Pick<NativeProcess, 'nsPid'>> {
+/** The container (another PID or mount namespace) a process runs in. */
+export interface ProcessContainer extends Readonly<WithNulls<NativeContainer>> {}
+
+/** Which runtime a found process runs: Go, or Node with a gops-native agent. */
+export type ProcessRuntime = `${NativeProcessRuntime}`
+
+/** Frozen: a Scanner hands out the same object again while the process stays the same. Absent values are null. */
+export interface GoProcess extends Readonly<Reshaped<NativeProcess, 'runtime' | 'buildInfo' | 'container'>> {
+  readonly runtime: ProcessRuntime
   readonly buildInfo: ProcessBuildInfo | null
-  readonly container?: Readonly<NativeContainer>
+  /** Set when the process runs in another PID or mount namespace; null otherwise. */
+  readonly container: ProcessContainer | null
 }
 
-export type ScanStats = NativeScanStats
+/** What one scan looked at and found. */
+export interface ScanStats extends WithNulls<NativeScanStats> {}
 
 export interface ScanResult {
   processes: GoProcess[]
@@ -79,8 +105,9 @@ export class Scanner {
   #resyncs = 0
 
   constructor(options?: ScannerOptions) {
-    const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
-    const scanner = nativeScannerOptions(options)
+    const given = check.options(options, SCANNER_OPTIONS)
+    const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'polling'
+    const scanner = nativeScannerOptions(given)
     this.#native = openNative('SCAN_FAILED', mode, () => new (native().Scanner)(scanner, mode as NativeRequestedMode))
     this.#mode = this.#native.mode
     this.#fallbackReason = this.#native.fallback ?? null
@@ -107,8 +134,8 @@ export class Scanner {
    * scanner stays usable, and its next scan lists every process again. Rejects with CLOSED once
    * the scanner is closed.
    */
-  async scan(options?: AbortOptions): Promise<ScanResult> {
-    const signal = check.abortSignal(check.options(options).signal, 'signal')
+  async scan(options?: ScanOptions): Promise<ScanResult> {
+    const signal = check.abortSignal(check.options(options, SCAN_OPTIONS).signal, 'signal')
     this.#pending++
     try {
       return await abortable(signal, 'the scan', (own) => {
@@ -164,16 +191,17 @@ export class Scanner {
 }
 
 /** Every Go process on this host (and Node processes running our agent), ordered by PID. */
-export async function discover(options?: ScannerOptions): Promise<GoProcess[]> {
-  return (await new Scanner(options).scan()).processes
+export async function discover(options?: DiscoverOptions): Promise<GoProcess[]> {
+  const { signal, ...scanner } = check.options(options, DISCOVER_OPTIONS)
+  return (await new Scanner(scanner).scan({ signal })).processes
 }
 
 export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }
 
-export function nativeScannerOptions(options: ScannerOptions | undefined): NativeScannerOptions {
-  const { configDir, concurrency, includeNode } = check.options(options)
+/** The addon's scanner options from checked ones. */
+export function nativeScannerOptions({ configDir, concurrency, includeNode }: Partial<ScannerOptions>): NativeScannerOptions {
   return {
     configDir: check.path(configDir, 'configDir') ?? gopsConfigDir(),
     concurrency: check.concurrency(concurrency),
@@ -198,7 +226,7 @@ export function openNative<T>(failed: 'SCAN_FAILED' | 'WATCH_FAILED', mode: stri
 }
 
 export function toGoProcess(p: NativeProcess): GoProcess {
-  const process: { -readonly [K in keyof GoProcess]: GoProcess[K] } = {
+  return Object.freeze({
     pid: p.pid,
     ppid: p.ppid,
     name: p.name,
@@ -206,13 +234,14 @@ export function toGoProcess(p: NativeProcess): GoProcess {
     deleted: p.deleted,
     runtime: p.runtime,
     goVersion: p.goVersion ?? null,
-    buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
+    buildInfo: p.buildInfo
+      ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze({ path: p.buildInfo.main.path, version: p.buildInfo.main.version }) : null })
+      : null,
     agent: p.agent,
     startedMs: p.startedMs,
-  }
-  if (p.nsPid !== undefined) process.nsPid = p.nsPid
-  if (p.container) process.container = Object.freeze(p.container.id ? p.container : { cgroup: p.container.cgroup })
-  return Object.freeze(process)
+    nsPid: p.nsPid ?? null,
+    container: p.container ? Object.freeze({ cgroup: p.container.cgroup, id: p.container.id ?? null }) : null,
+  })
 }
 
 /** ABORTED and CLOSED as they are; any other failure of a scan is SCAN_FAILED. */

@@ -2,7 +2,7 @@
 // done by the Rust core (positioned reads of headers and a few sections), off the JS thread.
 import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
-import { GopsError, INSPECT_ERROR_CODES, isCodeOf, type InspectErrorCode } from './errors'
+import { GopsError, INSPECT_ERROR_CODES, isCodeOf, isGopsError, type InspectErrorCode } from './errors'
 import type * as binding from './native-types'
 import type { Reshaped, WithNulls } from './native-shape'
 import { native } from './native'
@@ -10,15 +10,24 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/inspect.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-export type GoModule = binding.GoModule
-export type GoModuleReplacement = binding.GoModuleReplacement
+/** The module that replaces another (`=>` in `go version -m`). */
+export interface GoModuleReplacement extends WithNulls<binding.GoModuleReplacement> {}
+
+/** A module line of the build info, as `go version -m` prints it. */
+export interface GoModule extends Reshaped<binding.GoModule, 'replace'> {
+  /** The module that replaces this one (`=>` line); null when none does. */
+  replace: GoModuleReplacement | null
+}
 
 /** The module information embedded by the Go toolchain. */
-export interface BuildInfo extends Reshaped<binding.BuildInfo, 'settings'> {
+export interface BuildInfo extends Reshaped<binding.BuildInfo, 'main' | 'deps' | 'settings'> {
+  main: GoModule | null
+  deps: GoModule[]
   /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
   settings: Record<string, string>
 }
 
+/** What kind of file this is, by its leading bytes. */
 export type BinaryFormat = `${binding.BinaryFormat}`
 
 /** The strongest evidence that decided a file is Go. */
@@ -27,19 +36,26 @@ export type Evidence = `${binding.Evidence}`
 /** Why an answer is incomplete (each code is described on `ReasonCode` in crates/gops-napi/src/inspect.rs). */
 export type InspectReasonCode = `${binding.ReasonCode}`
 
-export type InspectReason = WithNulls<binding.Reason>
+/** Why an answer is incomplete. */
+export interface InspectReason extends Reshaped<binding.Reason, 'code'> {
+  code: InspectReasonCode
+}
 
 /** One architecture slice of a fat (universal) Mach-O file. */
-export interface SliceInfo extends Reshaped<binding.SliceInfo, 'buildInfo' | 'reason'> {
+export interface SliceInfo extends Reshaped<binding.SliceInfo, 'source' | 'buildInfo' | 'reason'> {
+  source: Evidence | null
   buildInfo: BuildInfo | null
   reason: InspectReason | null
 }
 
-export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'buildInfo' | 'reason' | 'slices'> {
+/** What `inspect` tells about a file. Absent values are null. */
+export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'format' | 'source' | 'buildInfo' | 'reason' | 'slices'> {
+  format: BinaryFormat
+  source: Evidence | null
   buildInfo: BuildInfo | null
   reason: InspectReason | null
-  /** Every slice of a fat Mach-O file; absent for other formats. */
-  slices?: SliceInfo[]
+  /** Every slice of a fat Mach-O file; null for other formats. */
+  slices: SliceInfo[] | null
 }
 
 /** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
@@ -47,15 +63,19 @@ export type InspectResult =
   | { ok: true; path: string; result: GoBinaryInfo }
   | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
 
+export interface InspectOptions extends AbortOptions {}
+const INSPECT_OPTIONS = check.optionKeys<InspectOptions>({ signal: true })
+
 export interface InspectManyOptions extends AbortOptions {
   /** Files inspected at once (1-64), on threads of the addon's own (default: the core count, at most 8). */
   concurrency?: number
+  /** Stops waiting for the answers: the call rejects with ABORTED. */
+  signal?: AbortSignal
 }
+const INSPECT_MANY_OPTIONS = check.optionKeys<InspectManyOptions>({ concurrency: true, signal: true })
 
-function toModule(m: binding.GoModule | binding.GoModuleReplacement): GoModule {
-  const module: GoModule = { path: m.path, version: m.version, sum: m.sum }
-  if ('replace' in m && m.replace) module.replace = toModule(m.replace)
-  return module
+function toModule(m: binding.GoModule): GoModule {
+  return { path: m.path, version: m.version, sum: m.sum, replace: m.replace ? { path: m.replace.path, version: m.replace.version, sum: m.replace.sum } : null }
 }
 
 function toBuildInfo(b: binding.BuildInfo | undefined): BuildInfo | null {
@@ -84,6 +104,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
     buildInfo: toBuildInfo(info.buildInfo),
     reason: toReason(info.reason),
     bytesRead: info.bytesRead,
+    slices: null,
   }
   if (info.format === 'macho-fat') {
     result.slices = info.slices.map((s) => ({
@@ -102,6 +123,7 @@ function toInfo(info: binding.GoBinaryInfo): GoBinaryInfo {
  * this file, a bug to report, never a crash); anything else (a bug) is rethrown as is. */
 function rethrow(error: unknown): never {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  if (isGopsError(error)) throw error
   if (isCodeOf(INSPECT_ERROR_CODES, code)) {
     throw new GopsError(code, String(message), { cause: error })
   }
@@ -112,9 +134,9 @@ function rethrow(error: unknown): never {
  * Inspects one file off the JS thread; rejects with a `GopsError` when the file cannot be read,
  * or with ABORTED when `options.signal` aborts it.
  */
-export async function inspect(path: string, options?: AbortOptions): Promise<GoBinaryInfo> {
+export async function inspect(path: string, options?: InspectOptions): Promise<GoBinaryInfo> {
   check.path(check.required(path, 'path'), 'path')
-  const signal = check.abortSignal(check.options(options).signal, 'signal')
+  const signal = check.abortSignal(check.options(options, INSPECT_OPTIONS).signal, 'signal')
   try {
     return toInfo(await abortable(signal, `inspection of ${path}`, (own) => native().inspect(path, own)))
   } catch (error) {
@@ -138,7 +160,7 @@ export function inspectSync(path: string): GoBinaryInfo {
  */
 export async function inspectMany(paths: readonly string[], options?: InspectManyOptions): Promise<InspectResult[]> {
   check.list(check.required(paths, 'paths'), 'paths', check.path)
-  const given = check.options(options)
+  const given = check.options(options, INSPECT_MANY_OPTIONS)
   const concurrency = check.concurrency(given.concurrency)
   const signal = check.abortSignal(given.signal, 'signal')
   const outcomes = await abortable(signal, `inspection of ${paths.length} files`, (own) => native().inspectMany([...paths], concurrency, own)).catch(

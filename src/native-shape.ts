@@ -2,6 +2,12 @@
 // `napi build` from the binding's #[napi] items and committed), never copied: a field renamed,
 // added or removed in Rust changes the public type, and the conversions that build it then fail
 // `tsc` until they follow. These two mappings are the only reshaping the API does by type.
+//
+// They stay internal: each public shape is a named interface that extends them
+// (`export interface InspectReason extends Reshaped<binding.Reason, 'code'> { code: ... }`), so
+// an editor shows `InspectReason`, never `WithNulls<Reason>`, and every field is typed with
+// public names. One convention for absent values: null, on every field of every object the API
+// returns (never an optional field); __test__/public-types.spec.ts holds both.
 
 /** A string enum of the addon as the strings it stands for (`'elf' | 'macho' | ...`). */
 type Plain<V> = V extends string ? `${V}` : V

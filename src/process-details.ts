@@ -1,8 +1,8 @@
 // One process's details, as `gops <pid>` shows them: the TypeScript face of the Rust core's
 // reader (crates/gops-core/src/process/info). `processDetails` reads off the JS thread;
 // `processDetailsSync` on it. Fields a platform cannot tell are null (see the README).
-import type { NativeConnection, NativeEndpoint, NativeProcessDetails } from './native-types'
-import type { Reshaped } from './native-shape'
+import type { NativeConnection, NativeEndpoint, NativeProcessDetails, SocketProtocol as NativeSocketProtocol } from './native-types'
+import type { Reshaped, WithNulls } from './native-shape'
 import { abortable, taskError, type AbortOptions } from './abort'
 import * as check from './arguments'
 import { GopsError, isCodeOf, PROCESS_ERROR_CODES } from './errors'
@@ -11,27 +11,39 @@ import { native } from './native'
 // The shapes below are the addon's (crates/gops-napi/src/process.rs, with its doc comments),
 // derived from the generated src/native-types.ts: see src/native-shape.ts.
 
-export type SocketEndpoint = Readonly<NativeEndpoint>
+/** One end of a socket. */
+export interface SocketEndpoint extends Readonly<WithNulls<NativeEndpoint>> {}
 
-export interface Connection extends Readonly<Reshaped<NativeConnection, 'local' | 'remote'>> {
+/** A socket's protocol. */
+export type SocketProtocol = `${NativeSocketProtocol}`
+
+/** A socket the process holds. */
+export interface Connection extends Readonly<Reshaped<NativeConnection, 'protocol' | 'local' | 'remote'>> {
+  readonly protocol: SocketProtocol
   readonly local: SocketEndpoint
   readonly remote: SocketEndpoint
 }
 
-/** Fields this platform cannot tell are null. */
+/** One process's details; absent values (fields this platform cannot tell) are null. */
 export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
   readonly args: readonly string[] | null
   readonly connections: readonly Connection[] | null
 }
+
+export interface ProcessDetailsOptions {
+  /** Stops waiting for the answer: the call rejects with ABORTED. */
+  signal?: AbortSignal
+}
+const PROCESS_DETAILS_OPTIONS = check.optionKeys<ProcessDetailsOptions>({ signal: true })
 
 /**
  * Reads the details of process `pid` off the JS thread. Rejects with a GopsError:
  * INVALID_ARGUMENT (not a PID), PROCESS_NOT_FOUND, PERMISSION_DENIED or PROCESS_UNREADABLE, its
  * message naming the PID; ABORTED when `options.signal` aborts it.
  */
-export async function processDetails(pid: number, options?: AbortOptions): Promise<ProcessDetails> {
+export async function processDetails(pid: number, options?: ProcessDetailsOptions): Promise<ProcessDetails> {
   checkPid(pid)
-  const signal = check.abortSignal(check.options(options).signal, 'signal')
+  const signal = check.abortSignal(check.options(options, PROCESS_DETAILS_OPTIONS).signal, 'signal')
   try {
     return convert(await abortable(signal, `reading process ${pid}`, (own) => native().processDetails(pid, own)))
   } catch (error) {
@@ -78,5 +90,5 @@ function convert(n: NativeProcessDetails): ProcessDetails {
 }
 
 function connection(c: NativeConnection): Connection {
-  return { protocol: c.protocol, local: c.local, remote: c.remote, state: c.state }
+  return { protocol: c.protocol, local: { address: c.local.address, port: c.local.port }, remote: { address: c.remote.address, port: c.remote.port }, state: c.state }
 }

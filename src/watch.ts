@@ -5,7 +5,7 @@ import type { NativeProcess, NativeRequestedMode, NativeWatchBatch, Watcher as N
 import * as check from './arguments'
 import { ASYNC_DISPOSE, DISPOSE } from './dispose'
 import { native } from './native'
-import { nativeScannerOptions, openNative, scanError, toGoProcess, WATCH_MODES, type GoProcess, type ScannerOptions, type WatchMode } from './discover'
+import { nativeScannerOptions, openNative, scanError, SCANNER_OPTIONS_SET, toGoProcess, WATCH_MODES, type GoProcess, type ScannerOptions, type WatchMode } from './discover'
 
 export interface WatchOptions extends ScannerOptions {
   /**
@@ -44,18 +44,20 @@ export interface Watch extends AsyncGenerator<WatchEvent, void, undefined> {
   [ASYNC_DISPOSE](): Promise<void>
 }
 
+const WATCH_OPTIONS = check.optionKeys<WatchOptions>({ ...SCANNER_OPTIONS_SET, intervalMs: true, signal: true, ref: true })
+
 /**
  * Go processes starting and exiting. The first batch reports every process already running as
  * `start`; an `exit` carries the object its `start` did. A process is its PID and its start
  * time: a reused PID is an exit and a start. Stops on `break`, on `signal`, or when a scan fails.
  */
 export function watch(options?: WatchOptions): Watch {
-  const given = check.options(options)
+  const given = check.options(options, WATCH_OPTIONS)
   const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
   const signal = check.abortSignal(given.signal, 'signal')
   const ref = check.boolean(given.ref, 'ref') ?? true
   const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'auto'
-  const scanner = nativeScannerOptions(options)
+  const scanner = nativeScannerOptions(given)
   const watcher: NativeWatcher = openNative('WATCH_FAILED', mode, () => new (native().Watcher)({ scanner, intervalMs, mode: mode as NativeRequestedMode }))
   const state = { mode: watcher.mode, fallbackReason: watcher.fallback ?? null, resyncs: 0 }
   const close = () => watcher.close()

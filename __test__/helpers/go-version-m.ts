@@ -35,7 +35,8 @@ export function parseGoVersionM(text: string, file: string): Omit<GoVersionRepor
   for (const line of rest) {
     if (!line.startsWith('\t')) throw new Error(`unexpected go version line: ${line}`)
     const [word, ...columns] = line.slice(1).split('\t')
-    const module = (): GoModule => ({ path: columns[0], version: columns[1] ?? '', sum: columns[2] ?? '' })
+    const replacement = () => ({ path: columns[0], version: columns[1] ?? '', sum: columns[2] ?? '' })
+    const module = (): GoModule => ({ ...replacement(), replace: null })
     switch (word) {
       case 'path':
         buildInfo.path = columns.join('\t')
@@ -49,7 +50,7 @@ export function parseGoVersionM(text: string, file: string): Omit<GoVersionRepor
         break
       case '=>':
         if (!last) throw new Error('replacement with nothing to replace')
-        last.replace = module()
+        last.replace = replacement()
         last = undefined
         break
       case 'build': {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { packageRoot, packageVersion } from '../../src/package-root'
-import { buildGo, goVersion } from '../helpers/go'
+import { buildGo, goVersion } from '../../support/go'
 import { PUBLISHED_FIELDS, packDir } from '../../scripts/platforms/pack'
 import { hostPlatform, platforms } from '../../scripts/platforms/targets'
 import { requireFiles } from './helpers'

@@ -1,6 +1,11 @@
 // The platforms gops-native ships a prebuilt addon for, and how each one is built on a single
-// Linux x64 machine (here and in the release workflow alike). package.json `napi.targets` lists
-// the same triples: the generated loader and the npm/<platform> packages are named after them.
+// Linux x64 machine (here and in the release workflow alike). The triples are package.json's
+// `napi.targets`, the list the generated loader and the npm/<platform> packages follow; what
+// napi-rs derives from a triple (the package directory, OS, CPU, ABI) comes from its own
+// parseTriple, and the facts it cannot know are in BUILD below, keyed by triple.
+import { parseTriple } from '@napi-rs/cli'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 export interface Platform {
   /** The Rust target `napi.targets` names. */
@@ -20,20 +25,62 @@ export interface Platform {
 /** The oldest glibc the gnu builds need: the floor Rust itself supports, as napi-rs's own cross toolchain picks. */
 export const glibcFloor = '2.17'
 
-export const platforms: Platform[] = [
-  { triple: 'x86_64-unknown-linux-gnu', dir: 'linux-x64-gnu', linker: 'zig', format: 'elf', arch: 'amd64', libc: 'glibc' },
-  { triple: 'aarch64-unknown-linux-gnu', dir: 'linux-arm64-gnu', linker: 'zig', format: 'elf', arch: 'arm64', libc: 'glibc' },
-  { triple: 'x86_64-unknown-linux-musl', dir: 'linux-x64-musl', linker: 'zig', format: 'elf', arch: 'amd64', libc: 'musl' },
-  { triple: 'aarch64-unknown-linux-musl', dir: 'linux-arm64-musl', linker: 'zig', format: 'elf', arch: 'arm64', libc: 'musl' },
-  { triple: 'x86_64-apple-darwin', dir: 'darwin-x64', linker: 'zig', format: 'macho', arch: 'amd64' },
-  { triple: 'aarch64-apple-darwin', dir: 'darwin-arm64', linker: 'zig', format: 'macho', arch: 'arm64' },
+/** How each target is built here: one entry per triple of napi.targets, no more, no fewer. */
+const BUILD: Record<string, { linker: Platform['linker']; buildTriple?: string }> = {
+  'x86_64-unknown-linux-gnu': { linker: 'zig' },
+  'x86_64-unknown-linux-musl': { linker: 'zig' },
+  'aarch64-unknown-linux-gnu': { linker: 'zig' },
+  'aarch64-unknown-linux-musl': { linker: 'zig' },
+  'x86_64-apple-darwin': { linker: 'zig' },
+  'aarch64-apple-darwin': { linker: 'zig' },
   // The MSVC SDK cannot be fetched here; the GNU build loads into the official node.exe the same.
-  { triple: 'x86_64-pc-windows-msvc', dir: 'win32-x64-msvc', linker: 'mingw', format: 'pe', arch: 'amd64' },
-].map((p) => ({
-  ...p,
-  buildTriple:
-    p.linker === 'mingw' ? 'x86_64-pc-windows-gnu' : p.libc === 'glibc' ? `${p.triple}.${glibcFloor}` : p.triple,
-})) as Platform[]
+  'x86_64-pc-windows-msvc': { linker: 'mingw', buildTriple: 'x86_64-pc-windows-gnu' },
+}
+
+/** package.json's napi.targets. */
+export function napiTargets(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { napi: { targets: string[] } }
+  return manifest.napi.targets
+}
+
+/** Throws unless BUILD has exactly the triples of napi.targets. */
+export function checkBuildFacts(targets: readonly string[], build: Record<string, unknown> = BUILD): void {
+  const missing = targets.filter((t) => !(t in build))
+  const extra = Object.keys(build).filter((t) => !targets.includes(t))
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      `scripts/platforms/targets.ts: BUILD must describe exactly package.json's napi.targets` +
+        (missing.length > 0 ? `; missing ${missing.join(', ')}` : '') +
+        (extra.length > 0 ? `; not in napi.targets: ${extra.join(', ')}` : ''),
+    )
+  }
+}
+
+const FORMATS: Record<string, Platform['format']> = { linux: 'elf', darwin: 'macho', win32: 'pe' }
+const ARCHES: Record<string, Platform['arch']> = { x64: 'amd64', arm64: 'arm64' }
+const LIBCS: Record<string, Platform['libc']> = { gnu: 'glibc', musl: 'musl' }
+
+function platformOf(triple: string): Platform {
+  const { platformArchABI, platform, arch, abi } = parseTriple(triple)
+  const format = FORMATS[platform]
+  const goArch = ARCHES[arch]
+  if (!format || !goArch) throw new Error(`scripts/platforms/targets.ts: no build known for ${triple} (${platformArchABI})`)
+  const libc = platform === 'linux' && abi ? LIBCS[abi] : undefined
+  const { linker, buildTriple } = BUILD[triple]
+  return {
+    triple,
+    dir: platformArchABI,
+    linker,
+    format,
+    arch: goArch,
+    ...(libc ? { libc } : {}),
+    buildTriple: buildTriple ?? (libc === 'glibc' ? `${triple}.${glibcFloor}` : triple),
+  }
+}
+
+checkBuildFacts(napiTargets())
+
+export const platforms: Platform[] = napiTargets().map(platformOf)
 
 /** The platform of the machine running this, if it is one we build. */
 export function hostPlatform(): Platform | undefined {

@@ -2,7 +2,7 @@
 import { isIPv4 } from 'node:net'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
-import { Command, type CommandName } from '../protocol/constants'
+import { COMMAND_NAMES, commandOfKey, type CommandName, type GopsCommand } from '../protocol/commands'
 import { gopsConfigDir } from '../protocol/portfile'
 
 /** Options of {@link agent.listen}. Every one is optional; a wrong one is INVALID_ARGUMENT, naming it. */
@@ -17,8 +17,12 @@ export interface AgentOptions {
   configDir?: string
   /** Publish the port in `<configDir>/<pid>` so gops tools find the process by PID. Default true. */
   writePortFile?: boolean
-  /** Commands to switch off; the agent closes their connections at once, as for an unknown byte. */
-  disable?: CommandName[]
+  /**
+   * Commands to switch off, by the names the gops CLI uses (`'stack'`, `'pprof-cpu'`, `'binary-dump'`):
+   * each is answered with one `disabled:` line. gops's Go constant names (`'StackTrace'`) are
+   * deprecated: still read, with one warning.
+   */
+  disable?: Array<GopsCommand | CommandName>
   /** Length of a CPU profile (0x06). Default 10 s (Go's agent: 30 s). */
   cpuProfileSeconds?: number
   /** CPU sampling interval. Default 1000 µs. */
@@ -37,7 +41,7 @@ export interface AgentOptions {
   sameUserOnly?: boolean
 }
 
-export type ResolvedOptions = Required<AgentOptions>
+export type ResolvedOptions = Required<Omit<AgentOptions, 'disable'>> & { disable: GopsCommand[] }
 
 const loopbackNames = new Set(['localhost', '::1', '0:0:0:0:0:0:0:1'])
 
@@ -46,15 +50,32 @@ export function isLoopback(host: string): boolean {
   return loopbackNames.has(host.toLowerCase()) || (isIPv4(v4) && v4.startsWith('127.'))
 }
 
+const AGENT_OPTIONS = check.optionKeys<AgentOptions>({
+  host: true,
+  port: true,
+  allowRemote: true,
+  configDir: true,
+  writePortFile: true,
+  disable: true,
+  cpuProfileSeconds: true,
+  cpuSamplingIntervalMicros: true,
+  traceSeconds: true,
+  traceCategories: true,
+  heapSamplingIntervalBytes: true,
+  readTimeoutMs: true,
+  mainThreadTimeoutMs: true,
+  sameUserOnly: true,
+})
+
 export function resolveOptions(options?: AgentOptions): ResolvedOptions {
-  const given = check.options(options)
+  const given = check.options(options, AGENT_OPTIONS)
   const resolved: ResolvedOptions = {
     host: check.nonEmptyString(given.host, 'host') ?? '127.0.0.1',
     port: check.integer(given.port, 'port', 0, 65535) ?? 0,
     allowRemote: check.boolean(given.allowRemote, 'allowRemote') ?? false,
     configDir: check.path(given.configDir, 'configDir') ?? gopsConfigDir(),
     writePortFile: check.boolean(given.writePortFile, 'writePortFile') ?? true,
-    disable: [...(check.list(given.disable, 'disable', (name, label) => check.oneOf(name, label, COMMAND_NAMES)) ?? [])],
+    disable: disabledCommands(given.disable),
     cpuProfileSeconds: check.positive(given.cpuProfileSeconds, 'cpuProfileSeconds') ?? 10,
     cpuSamplingIntervalMicros: check.positive(given.cpuSamplingIntervalMicros, 'cpuSamplingIntervalMicros') ?? 1000,
     traceSeconds: check.positive(given.traceSeconds, 'traceSeconds') ?? 2,
@@ -76,4 +97,29 @@ export function resolveOptions(options?: AgentOptions): ResolvedOptions {
   return resolved
 }
 
-const COMMAND_NAMES = Object.keys(Command) as CommandName[]
+/** The commands' names; a deprecated Go constant name (`'StackTrace'`) is read as its name, with one warning. */
+function disabledCommands(given: readonly string[] | undefined): GopsCommand[] {
+  const names: GopsCommand[] = []
+  check.list(given, 'disable', (name: string, label) => {
+    const old = typeof name === 'string' ? commandOfKey(name) : undefined
+    if (old) {
+      warnOldName(name, old.name)
+      names.push(old.name)
+    } else {
+      names.push(check.oneOf(name as GopsCommand, label, COMMAND_NAMES)!)
+    }
+  })
+  return names
+}
+
+let warnedOldName = false
+
+function warnOldName(old: string, name: GopsCommand): void {
+  if (warnedOldName) return
+  warnedOldName = true
+  process.emitWarning(
+    `gops agent: the disable option takes the commands' gops CLI names now (${COMMAND_NAMES.join(', ')}); ` +
+      `"${old}" is read as "${name}", and the old names will stop working in a later version`,
+    { type: 'DeprecationWarning', code: 'GOPS_NATIVE_DISABLE_NAMES' },
+  )
+}

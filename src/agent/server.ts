@@ -6,7 +6,8 @@ import { once } from 'node:events'
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
-import { Command, decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
+import { commandOfName } from '../protocol/commands'
+import { decodeVarint, MAX_VARINT_LEN } from '../protocol/constants'
 import { Refusal, refusalReply } from '../protocol/refusals'
 import { Admission, MAX_IN_PROGRESS } from './admission'
 import type { CommandContext, CommandSpec, Reply } from './commands/command'
@@ -63,7 +64,7 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
       admission.rejected(socket)
       return void socket.destroy()
     }
-    if (!commands.has(Command[request.spec.name])) {
+    if (!commands.has(commandOfName(request.spec.name).byte)) {
       admission.rejected(socket)
       return refuse(socket, refusalReply(Refusal.Disabled, `${request.spec.name} is switched off in this agent (its disable option)`))
     }

@@ -1,6 +1,7 @@
 // The `gops-native` entry point. The bare list, the command run most often (and at high
-// frequency), starts without commander: loading it (and the child_process and stream modules it
-// pulls in) cost more start-up than the whole scan. Everything else goes through main.ts.
+// frequency), and a plain `inspect FILE...` start without commander: loading it (and the
+// child_process and stream modules it pulls in) cost more start-up than the whole scan.
+// Everything else (and --help, and mistakes) goes through main.ts.
 import { reportError } from './output'
 
 /** `gops-native` or `gops-native list`, with or without `--json`: nothing for commander to parse. */
@@ -13,9 +14,12 @@ function plainList(args: string[]): { json: boolean } | null {
 
 export async function run(args: string[]): Promise<void> {
   const list = plainList(args)
-  if (!list) return (require('./main.js') as typeof import('./main.js')).main(args)
+  const inspect = list || args[0] !== 'inspect' ? null : (require('./commands/inspect.js') as typeof import('./commands/inspect.js'))
+  const plainInspect = inspect?.plainInspect(args)
+  if (!list && !plainInspect) return (require('./main.js') as typeof import('./main.js')).main(args)
   try {
-    await (require('./list-views.js') as typeof import('./list-views.js')).list(list)
+    if (list) await (require('./actions/processes.js') as typeof import('./actions/processes.js')).list(list)
+    else if (plainInspect) await inspect!.runInspect(plainInspect.files, plainInspect.options)
   } catch (error) {
     process.exitCode = reportError(error)
   }

@@ -12,26 +12,37 @@ export function printJson(value: unknown): void {
  * the text for them), and so does a non-blocking pipe that is full: the rest goes through it.
  */
 export function writeStdout(text: string): void {
+  writeDirect(1, text)
+}
+
+/** `writeStdout` for standard error. */
+export function writeStderr(text: string): void {
+  writeDirect(2, text)
+}
+
+function writeDirect(fd: 1 | 2, text: string): void {
   const data = Buffer.from(text)
   let written = 0
   while (written < data.length && process.platform !== 'win32') {
     try {
-      written += writeSync(1, data, written)
+      written += writeSync(fd, data, written)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break
+      if (fd === 2) return // nowhere left to say it
       return onStdoutError(error as NodeJS.ErrnoException)
     }
   }
   if (written < data.length) {
-    process.stdout.on('error', onStdoutError)
-    process.stdout.write(data.subarray(written))
+    const stream = fd === 1 ? process.stdout : process.stderr
+    if (fd === 1) stream.on('error', onStdoutError)
+    stream.write(data.subarray(written))
   }
 }
 
 /** A user's mistake or an expected failure prints one plain line; only a bug prints a stack. */
 export function reportError(error: unknown): number {
   if (isGopsError(error)) {
-    process.stderr.write(`gops-native: ${error.message}\n`)
+    writeStderr(`gops-native: ${error.message}\n`)
     return 1
   }
   process.stderr.write(`gops-native: internal error, please report it: ${(error as Error)?.stack ?? String(error)}\n`)

@@ -3,6 +3,7 @@
 // agent's `key: value` lines, told apart by `runtime`); profiles, traces and the binary come
 // back as the agent's raw bytes.
 import * as check from '../arguments'
+import { commandOfByte } from '../protocol/commands'
 import { Command, CPU_PROFILE_SECONDS, encodeVarint, TRACE_SECONDS } from '../protocol/constants'
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS, exchange, type ExchangeOptions } from './connection'
 import { parseMemStats, type MemStats } from './memstats'
@@ -18,19 +19,7 @@ export type { AgentAddress, Target } from './target'
 /** Where to find the agent and how long to wait for it. Unset deadlines default per command. */
 export interface ClientOptions extends ResolveOptions, ExchangeOptions {}
 
-/** Names as the gops CLI spells the commands, for messages. */
-const COMMAND_NAMES: Record<number, string> = {
-  [Command.StackTrace]: 'stack',
-  [Command.GC]: 'gc',
-  [Command.MemStats]: 'memstats',
-  [Command.Version]: 'version',
-  [Command.HeapProfile]: 'pprof-heap',
-  [Command.CPUProfile]: 'pprof-cpu',
-  [Command.Stats]: 'stats',
-  [Command.Trace]: 'trace',
-  [Command.BinaryDump]: 'binary dump',
-  [Command.SetGCPercent]: 'setgc',
-}
+const CLIENT_OPTIONS = check.optionKeys<ClientOptions>({ configDir: true, connectTimeoutMs: true, timeoutMs: true, maxReplyBytes: true, signal: true })
 
 /** The Go agent profiles and traces for a fixed time before replying: deadlines start after it. */
 function defaultTimeoutMs(command: number): number {
@@ -45,14 +34,14 @@ const BINARY_DUMP_MAX_BYTES = 1024 * 1024 * 1024
 async function ask(target: Target, command: number, options: ClientOptions | undefined, params?: Buffer) {
   check.integer(command, 'command', 0, 0xff)
   if (params !== undefined && !Buffer.isBuffer(params)) throw check.wrong('params', 'a Buffer', params)
-  const given = check.options(options)
+  const given = check.options(options, CLIENT_OPTIONS)
   check.positive(given.connectTimeoutMs, 'connectTimeoutMs')
   check.positive(given.timeoutMs, 'timeoutMs')
   check.integer(given.maxReplyBytes, 'maxReplyBytes', 1, Number.MAX_SAFE_INTEGER)
   check.abortSignal(given.signal, 'signal')
-  const address = await resolveTarget(target, given)
+  const address = await resolveTarget(target, { configDir: given.configDir })
   const where = describeAddress(address)
-  const name = COMMAND_NAMES[command] ?? `command 0x${command.toString(16).padStart(2, '0')}`
+  const name = commandOfByte(command)?.name ?? `command 0x${command.toString(16).padStart(2, '0')}`
   const reply = await exchange(address, params ? Buffer.concat([Buffer.of(command), params]) : Buffer.of(command), name, {
     connectTimeoutMs: given.connectTimeoutMs,
     signal: given.signal,

@@ -55,6 +55,16 @@ export function rootDir(pid: number): string {
   return `/proc/${pid}/root`
 }
 
+/** The capability (linux/capability.h) that permits looking inside any process. */
+export const CAP_SYS_PTRACE = 19
+
+/** Whether this process holds capability `bit` (its effective set); null where /proc cannot tell. */
+export async function hasCapability(bit: number): Promise<boolean | null> {
+  const status = await readProcText('self', 'status')
+  const hex = status?.match(/^CapEff:\s*([0-9a-f]+)$/m)?.[1]
+  return hex === undefined ? null : ((BigInt(`0x${hex}`) >> BigInt(bit)) & 1n) === 1n
+}
+
 interface Stat {
   state: string
   startTicks: number
@@ -81,7 +91,7 @@ function bootTimeMs(): Promise<number | null> {
   return bootTimeMemo
 }
 
-async function readProcText(pid: number, file: string): Promise<string | null> {
+async function readProcText(pid: number | 'self', file: string): Promise<string | null> {
   if (process.platform !== 'linux') return null
   try {
     return await readFile(`/proc/${pid}/${file}`, 'utf8')

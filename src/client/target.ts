@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { gopsConfigDir, isFreshPortFile, parsePort, portFilePath, readPortFile, type PortFile } from '../protocol/portfile'
-import { environment, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
+import { CAP_SYS_PTRACE, environment, hasCapability, isRunning, namespacePid, rootDir, startTimeMs } from './procfs'
 
 /** A PID (number or decimal string), `host:port` (`[v6]:port` too), or an address. */
 export type Target =
@@ -35,6 +35,8 @@ export interface ResolveOptions {
   configDir?: string
 }
 
+const RESOLVE_OPTIONS = check.optionKeys<ResolveOptions>({ configDir: true })
+
 /**
  * Where the agent of `target` listens: a PID is looked up through its port file (where gops
  * looks, then where the process itself wrote it); `host:port` and `{ host, port }` are checked
@@ -47,7 +49,7 @@ export interface ResolveOptions {
  * ```
  */
 export async function resolveTarget(target: Target, options?: ResolveOptions): Promise<AgentAddress> {
-  const configDir = check.path(check.options(options).configDir, 'configDir')
+  const configDir = check.path(check.options(options, RESOLVE_OPTIONS).configDir, 'configDir')
   checkTarget(target)
   if (typeof target === 'object') return { host: target.host, port: checkedPort(target.port, `${target.host}:${target.port}`) }
   const text = String(target).trim()
@@ -98,14 +100,32 @@ async function resolvePid(pid: number, options: ResolveOptions): Promise<AgentAd
     }
   }
   if (!(await isRunning(pid))) throw new GopsError('PROCESS_NOT_FOUND', `no process with PID ${pid}`)
-  const missing = paths.filter((path) => !denied.includes(path))
+  const missing = paths.filter((path) => !denied.includes(path)).map((path) => shown(pid, path))
   if (denied.length === 0) throw new GopsError('NO_AGENT', `process ${pid} runs no gops agent: no port file at ${missing.join(' or ')}`)
-  // Typically another user's process: its root (and so its port file) is closed to us.
-  throw new GopsError(
-    'NO_AGENT',
-    `no gops agent found for process ${pid}: ${missing.length > 0 ? `no port file at ${missing.join(' or ')}, and ` : ''}` +
-      `no permission to read ${denied.join(' or ')} (run as the process's user or root)`,
-  )
+  const none = missing.length > 0 ? `no port file at ${missing.join(' or ')}, and ` : ''
+  const inside = denied.filter((path) => path.startsWith(rootDir(pid) + '/'))
+  const elsewhere = denied.filter((path) => !inside.includes(path)).map((path) => `no permission to read ${path}`)
+  if (inside.length > 0) elsewhere.push(`the one it would write itself (${shown(pid, inside[0])}) is closed to this process: ${await whyNoPtrace()}`)
+  throw new GopsError('NO_AGENT', `no gops agent found for process ${pid}: ${none}${elsewhere.join('; ')}; or give the agent's address as host:port`)
+}
+
+/** A path inside the process's root as the process sees it (`/root/.config/gops/1 inside its root /proc/1/root`), not run together. */
+function shown(pid: number, path: string): string {
+  const root = rootDir(pid)
+  return path.startsWith(root + '/') ? `${path.slice(root.length)} inside its root ${root}` : path
+}
+
+/**
+ * Why the kernel refused us the process's root. Looking inside another process's /proc/<pid>/root
+ * needs ptrace access to it: the same user (and no capabilities we lack), or CAP_SYS_PTRACE.
+ * Root is refused too where it runs without CAP_SYS_PTRACE or a sandbox or security module forbids it.
+ */
+async function whyNoPtrace(): Promise<string> {
+  const needs = 'looking inside another process needs ptrace access to it'
+  if (process.getuid?.() !== 0) return `${needs}: run as the process's user or root`
+  return (await hasCapability(CAP_SYS_PTRACE)) === false
+    ? `${needs}, and this process runs as root without CAP_SYS_PTRACE`
+    : `${needs}, which a sandbox or security module refuses here even to root`
 }
 
 function isPermissionDenied(cause: unknown): boolean {

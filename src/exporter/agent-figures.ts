@@ -70,7 +70,7 @@ async function readAgent({ pid, startedMs }: GoProcess, options: AgentReadOption
   const cached = options.addresses.get(pid)
   let address = cached?.startedMs === startedMs ? cached.address : undefined
   if (!address) {
-    address = await resolveTarget(pid, client())
+    address = await resolveTarget(pid, { configDir: client().configDir })
     options.addresses.set(pid, { startedMs, address })
   }
   const target = { host: address.host, port: address.port }

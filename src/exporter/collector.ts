@@ -2,7 +2,7 @@
 // any registry (the exporter's, or one a tool already has). prom-client is loaded when a
 // collector is first registered, so importing gops-native does not pay for it.
 import type { Counter, Gauge, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
-import { Scanner, type GoProcess, type ScannerOptions } from '../discover'
+import { Scanner, SCANNER_OPTIONS_SET, type GoProcess, type ScannerOptions } from '../discover'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type AgentFigures } from './agent-figures'
@@ -30,6 +30,16 @@ export interface ScannerCollectorOptions extends ScannerOptions {
         concurrency?: number
       }
 }
+
+type AgentStatsOption = Exclude<ScannerCollectorOptions['agentStats'], boolean | undefined>
+
+const COLLECTOR_OPTIONS = check.optionKeys<ScannerCollectorOptions>({
+  ...SCANNER_OPTIONS_SET,
+  scanner: true,
+  intervalMs: true,
+  agentStats: true,
+})
+const AGENT_STATS_OPTIONS = check.optionKeys<AgentStatsOption>({ timeoutMs: true, concurrency: true })
 
 /** What {@link ScannerCollector.status} tells: how fresh the data is and why the last scan failed. */
 export interface CollectorStatus {
@@ -83,11 +93,12 @@ export class ScannerCollector {
 
   /** Checks the options (INVALID_ARGUMENT naming a wrong one); scans nothing until a registry is read. */
   constructor(options?: ScannerCollectorOptions) {
-    const given = check.options(options)
+    const given = check.options(options, COLLECTOR_OPTIONS)
     if (given.scanner !== undefined && !(given.scanner instanceof Scanner)) throw check.wrong('scanner', 'a Scanner', given.scanner)
-    const scanner = given.scanner ?? new Scanner(given)
+    const { configDir, concurrency, includeNode, mode } = given
+    const scanner = given.scanner ?? new Scanner({ configDir, concurrency, includeNode, mode })
     const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
-    const configDir = check.path(given.configDir, 'configDir')
+    check.path(configDir, 'configDir')
     const agentStats = given.agentStats ?? false
     this.#sampler = new Sampler({ scanner, intervalMs, configDir, agentStats: agentStatsOptions(agentStats) })
   }
@@ -123,7 +134,7 @@ export class ScannerCollector {
 
 function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): AgentStatsOptions | null {
   if (option === false) return null
-  const given = option === true ? {} : check.options(option, 'agentStats')
+  const given = option === true ? {} : check.options(option, AGENT_STATS_OPTIONS, 'agentStats')
   return {
     timeoutMs: check.positive(given.timeoutMs, 'agentStats.timeoutMs') ?? 1000,
     concurrency: check.integer(given.concurrency, 'agentStats.concurrency', 1, 256) ?? 16,

@@ -10,7 +10,7 @@ import * as check from '../arguments'
  * process's environment with the same rules (crates/gops-core/src/portfile.rs).
  */
 export function gopsConfigDir(environment?: NodeJS.ProcessEnv): string {
-  const env = environment === undefined ? process.env : check.options(environment, 'env')
+  const env = environment === undefined ? process.env : check.object(environment, 'env')
   if (env.GOPS_CONFIG_DIR) return env.GOPS_CONFIG_DIR
   const home = env.HOME || homedir()
   switch (process.platform) {

@@ -1,36 +1,6 @@
-// The gops wire protocol, shared by the client and the agent: one byte per command,
-// then the agent writes its reply and closes the connection.
-/**
- * The gops protocol's command bytes, by name: what the agent does for each first byte.
- * The client sends one; the Node agent's `disable` option takes the names.
- */
-export const Command = {
-  /** Every goroutine's stack (`gops stack`). */
-  StackTrace: 0x01,
-  /** Run a garbage collection (`gops gc`). */
-  GC: 0x02,
-  /** Memory statistics (`gops memstats`). */
-  MemStats: 0x03,
-  /** The runtime's version (`gops version`). */
-  Version: 0x04,
-  /** A pprof heap profile (`gops pprof-heap`). */
-  HeapProfile: 0x05,
-  /** A pprof CPU profile (`gops pprof-cpu`). */
-  CPUProfile: 0x06,
-  /** Runtime statistics (`gops stats`). */
-  Stats: 0x07,
-  /** An execution trace (`gops trace`). */
-  Trace: 0x08,
-  /** The process's executable (fetched by `gops pprof-*` to symbolise). */
-  BinaryDump: 0x09,
-  /** Set the GC percent; followed by a zigzag varint (`gops setgc`). */
-  SetGCPercent: 0x10,
-} as const
-
-/** A command's name: a key of {@link Command}. */
-export type CommandName = keyof typeof Command
-/** A command's byte: a value of {@link Command}. */
-export type CommandByte = (typeof Command)[CommandName]
+// The gops wire protocol, shared by the client and the agent: one byte per command (the table
+// is commands.ts), then the agent writes its reply and closes the connection.
+export { Command, type CommandName, type CommandByte } from './commands'
 
 /** SetGCPercent carries a zigzag varint (Go's binary.PutVarint) zero-padded to this many bytes. */
 export const MAX_VARINT_LEN = 10

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import type { CommandSpec } from './command'
 
 export const binaryDump: CommandSpec = {
-  name: 'BinaryDump',
+  name: 'binary-dump',
   async run() {
     return createReadStream(process.execPath)
   },

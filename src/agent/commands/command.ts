@@ -1,6 +1,6 @@
 // What every command module provides, and what the agent hands it.
 import type { Readable } from 'node:stream'
-import type { CommandName } from '../../protocol/constants'
+import type { GopsCommand } from '../../protocol/commands'
 import { Refusal, refusalReply } from '../../protocol/refusals'
 import type { InspectorClient } from '../inspector-client'
 import type { AskMain } from '../main-probe'
@@ -23,7 +23,7 @@ export interface CommandContext {
 export type Reply = string | Uint8Array | Readable
 
 export interface CommandSpec {
-  name: CommandName
+  name: GopsCommand
   /** setgc: a zigzag varint follows the command byte. */
   takesVarint?: boolean
   /** Profiles and traces: one at a time, a second gets a busy reply. */

@@ -4,7 +4,7 @@ import { type CpuProfile, cpuProfileToPprof } from '../pprof'
 import { type CommandSpec, requireInspector } from './command'
 
 export const cpuProfile: CommandSpec = {
-  name: 'CPUProfile',
+  name: 'pprof-cpu',
   exclusive: true,
   async run(ctx) {
     const inspector = requireInspector(ctx, 'the CPU profile')

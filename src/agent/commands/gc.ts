@@ -5,7 +5,7 @@ import { Refusal, refusalReply } from '../../protocol/refusals'
 import { type CommandSpec, requireInspector } from './command'
 
 export const gc: CommandSpec = {
-  name: 'GC',
+  name: 'gc',
   async run(ctx) {
     const inspector = requireInspector(ctx, 'gc')
     if (typeof inspector === 'string') return inspector

@@ -4,7 +4,7 @@ import { heapProfileToPprof, type SamplingHeapProfile } from '../pprof'
 import { type CommandSpec, requireInspector } from './command'
 
 export const heapProfile: CommandSpec = {
-  name: 'HeapProfile',
+  name: 'pprof-heap',
   exclusive: true,
   async start(ctx) {
     await ctx.inspector?.post('HeapProfiler.startSampling', { samplingInterval: ctx.options.heapSamplingIntervalBytes })

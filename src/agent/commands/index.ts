@@ -1,5 +1,5 @@
 // Every command the agent answers, by protocol byte.
-import { Command, type CommandName } from '../../protocol/constants'
+import { commandOfName, type GopsCommand } from '../../protocol/commands'
 import { binaryDump } from './binary-dump'
 import type { CommandSpec } from './command'
 import { cpuProfile } from './cpu-profile'
@@ -15,6 +15,6 @@ import { version } from './version'
 const all: CommandSpec[] = [stack, gc, memstats, version, heapProfile, cpuProfile, stats, trace, binaryDump, setgc]
 
 /** The enabled commands keyed by their byte; a disabled one is as unknown as any other byte. */
-export function commandTable(disabled: CommandName[]): Map<number, CommandSpec> {
-  return new Map(all.filter((spec) => !disabled.includes(spec.name)).map((spec) => [Command[spec.name], spec]))
+export function commandTable(disabled: readonly GopsCommand[]): Map<number, CommandSpec> {
+  return new Map(all.filter((spec) => !disabled.includes(spec.name)).map((spec) => [commandOfName(spec.name).byte, spec]))
 }

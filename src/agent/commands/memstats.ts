@@ -7,7 +7,7 @@ import type { MainSnapshot } from '../main-probe'
 import type { CommandSpec } from './command'
 
 export const memstats: CommandSpec = {
-  name: 'MemStats',
+  name: 'memstats',
   async run(ctx) {
     const answer = await ctx.askMain()
     if (answer) return keyValueLines(snapshotLines(answer.snapshot))

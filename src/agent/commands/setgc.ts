@@ -3,7 +3,7 @@ import { Refusal, refusalReply } from '../../protocol/refusals'
 import type { CommandSpec } from './command'
 
 export const setgc: CommandSpec = {
-  name: 'SetGCPercent',
+  name: 'setgc',
   takesVarint: true,
   async run(_ctx, percent) {
     return refusalReply(Refusal.NotSupported, `Node has no setgc: V8 has no GC percent (asked for ${percent}); size the heap at start-up with --max-old-space-size instead.`)

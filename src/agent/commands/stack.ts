@@ -15,7 +15,7 @@ interface PausedFrame {
 let queue: Promise<unknown> = Promise.resolve()
 
 export const stack: CommandSpec = {
-  name: 'StackTrace',
+  name: 'stack',
   run(ctx) {
     const result = queue.then(() => stackText(ctx))
     queue = result.catch(() => undefined)

@@ -7,7 +7,7 @@ import { countByName, keyValueLines } from '../format'
 import type { CommandSpec } from './command'
 
 export const stats: CommandSpec = {
-  name: 'Stats',
+  name: 'stats',
   async run(ctx) {
     const lines: Array<[string, string | number]> = []
     const threads = await osThreadCount()

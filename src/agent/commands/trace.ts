@@ -10,7 +10,7 @@ const QUIET_MS = 200
 const MAX_SETTLE_MS = 2000
 
 export const trace: CommandSpec = {
-  name: 'Trace',
+  name: 'trace',
   exclusive: true,
   async run(ctx) {
     const inspector = requireInspector(ctx, 'the trace')

@@ -3,7 +3,7 @@ import { keyValueLines } from '../format'
 import type { CommandSpec } from './command'
 
 export const version: CommandSpec = {
-  name: 'Version',
+  name: 'version',
   async run() {
     const { v8, uv, openssl } = process.versions
     return `node ${process.version}\n${keyValueLines([['v8', v8], ['uv', uv], ['openssl', openssl]])}`

@@ -1,9 +1,10 @@
 // `gops-native exporter`: this host's Go processes for Prometheus. Only registration lives here;
 // the server (and prom-client) load when the command runs.
 import type { Command } from 'commander'
+import { DURATION_HELP } from '../duration'
 
 // A lazy `require`, not `import()`, which would start Node's ESM loader (see processes.ts).
-const exporterRun = () => require('../exporter-run.js') as typeof import('../exporter-run.js')
+const exporterAction = () => require('../actions/exporter.js') as typeof import('../actions/exporter.js')
 
 const DEFAULT_LISTEN = '127.0.0.1:9792'
 
@@ -16,8 +17,8 @@ export function registerExporter(program: Command): void {
     )
     .option('--listen <address>', 'HOST:PORT, [IPv6]:PORT, :PORT (every interface) or PORT (loopback); port 0 picks a free one', DEFAULT_LISTEN)
     .option('--allow-remote', 'permit a non-loopback --listen address: anyone who can reach it sees every PID, name, path and Go version')
-    .option('--interval <duration>', 'rescan at most this often however often it is scraped: a Go duration (500ms, 15s) or seconds', '1s')
+    .option('--interval <duration>', `rescan at most this often however often it is scraped, ${DURATION_HELP}`, '1s')
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
-    .option('--agent-timeout <duration>', 'with --agent-stats: all agent reads of a refresh end within this', '1s')
-    .action((options: import('../exporter-run.js').ExporterCliOptions) => exporterRun().runExporter(options))
+    .option('--agent-timeout <duration>', `with --agent-stats: all agent reads of a refresh end within this, ${DURATION_HELP}`, '1s')
+    .action((options: import('../actions/exporter.js').ExporterCliOptions) => exporterAction().runExporter(options))
 }

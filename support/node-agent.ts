@@ -1,4 +1,4 @@
-// Starts Node processes running the gops-native agent (the fixture under __test__/fixtures) and
+// Starts Node processes running the gops-native agent (the program __test__/node/agent-target.ts) and
 // talks to them over raw sockets, for the agent tests.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,10 +10,10 @@ import type { ExecutionContext } from 'ava'
 
 /** What these helpers need of a test: somewhere to register clean-up (bench/abuse.ts passes its own). */
 export type Teardown = Pick<ExecutionContext, 'teardown'>
-import type { AgentOptions } from '../../index'
-import { packageRoot } from '../../src/package-root'
+import type { AgentOptions } from '../index'
+import { packageRoot } from '../src/package-root'
 
-const fixture = join(packageRoot, '__test__', 'fixtures', 'agent-target.ts')
+const fixture = join(packageRoot, '__test__', 'node', 'agent-target.ts')
 
 // Teardowns do not run when a test process dies of an uncaught error; its 'exit' event does.
 const running = new Set<ChildProcess>()

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
-import { Command } from '../../src/protocol/constants'
+import { Command } from '../src/protocol/constants'
 
 const commandBytes = new Set<number>(Object.values(Command))
 

@@ -2,8 +2,8 @@
 // through one scratch file, as the fuzz target does, for the hostile-file test and bench/abuse.ts.
 // Every one must get an answer: no throw, no hang, and isGo exactly when some evidence decided it.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { inspect } from '../../index'
-import { goFixtures } from './fixtures'
+import { inspect } from '../index'
+import { goFixtures } from './go-binaries'
 
 const sourceTitles = ['linux/amd64', 'darwin/arm64', 'windows/amd64', 'aix/ppc64']
 

@@ -3,7 +3,7 @@
 // vanishing mid-read (as on a busy host) without the scanning process spending its own time on it.
 import { spawn } from 'node:child_process'
 import { setTimeout as delay } from 'node:timers/promises'
-import { discover, Scanner } from '../../index'
+import { discover, Scanner } from '../index'
 
 const CHURNER = `
 const { spawn } = require('node:child_process')

@@ -1,6 +1,6 @@
 // gops's list and tree output, byte for byte, plus --json.
-import { Scanner, type GoProcess } from '../discover'
-import { printJson, writeStdout } from './output'
+import { Scanner, type GoProcess } from '../../discover'
+import { printJson, writeStdout } from '../output'
 
 /** Scans once; processes we failed to read (not denied, not gone) make the exit code 1. */
 async function scanProcesses(): Promise<GoProcess[]> {

@@ -1,8 +1,8 @@
 // What `gops-native exporter` does: check its flags, serve until SIGTERM or SIGINT, then stop cleanly.
-import { isLoopback } from '../agent/options'
-import { GopsError } from '../errors'
-import { startExporter } from '../exporter/server'
-import { parseCliDuration } from './duration'
+import { isLoopback } from '../../agent/options'
+import { GopsError } from '../../errors'
+import { startExporter } from '../../exporter/server'
+import { parseCliDuration } from '../duration'
 
 export interface ExporterCliOptions {
   listen: string
@@ -14,8 +14,8 @@ export interface ExporterCliOptions {
 
 export async function runExporter(options: ExporterCliOptions): Promise<void> {
   const { host, port } = parseListen(options.listen)
-  const intervalMs = duration(options.interval, '--interval', 0)
-  const agentTimeoutMs = duration(options.agentTimeout, '--agent-timeout', 1)
+  const intervalMs = parseCliDuration(options.interval, '--interval').ms
+  const agentTimeoutMs = parseCliDuration(options.agentTimeout, '--agent-timeout', true).ms
   const shown = host === undefined ? 'every interface' : host
   const remote = host === undefined || !isLoopback(host)
   if (remote && !options.allowRemote) {
@@ -56,12 +56,4 @@ export function parseListen(text: string): { host: string | undefined; port: num
   if (match[1] === undefined && match[2] === undefined) return { host: '127.0.0.1', port }
   const host = match[1] ?? match[2]
   return { host: host === '' ? undefined : host, port }
-}
-
-function duration(text: string, flag: string, minimumMs: number): number {
-  const ms = parseCliDuration(text)
-  if (ms === null || ms < minimumMs) {
-    throw new GopsError('INVALID_ARGUMENT', `${flag} wants a ${minimumMs > 0 ? 'positive ' : ''}duration such as 1s or 500ms, not "${text}"`)
-  }
-  return ms
 }

@@ -5,15 +5,17 @@ import { randomInt } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { binaryDump, cpuProfile, gc, heapProfile, memStats, request, setGC, stats, trace, versionInfo, type ClientOptions, type Target } from '../client/commands'
-import { formatSetGC } from '../client/replies'
-import { GopsError } from '../errors'
-import { Command, CPU_PROFILE_SECONDS, TRACE_SECONDS } from '../protocol/constants'
-import { parseCliDuration } from './duration'
-import { printJson } from './output'
+import { binaryDump, cpuProfile, gc, heapProfile, memStats, request, setGC, stats, trace, versionInfo, type ClientOptions, type Target } from '../../client/commands'
+import { formatSetGC } from '../../client/replies'
+import { GopsError, isGopsError } from '../../errors'
+import type { GopsCommand } from '../../protocol/commands'
+import { Command, CPU_PROFILE_SECONDS, TRACE_SECONDS } from '../../protocol/constants'
+import { formatGoDuration } from '../../client/go-values'
+import { parseCliDuration, type CliDuration } from '../duration'
+import { printJson } from '../output'
 
-export type AgentCommandName =
-  | 'stack' | 'gc' | 'setgc' | 'memstats' | 'stats' | 'version' | 'trace' | 'pprof-heap' | 'pprof-cpu'
+/** The commands the CLI sends (the binary dump goes with pprof-* --binary). */
+export type AgentCommandName = Exclude<GopsCommand, 'binary-dump'>
 
 export interface AgentCliOptions {
   json?: boolean
@@ -29,10 +31,29 @@ export async function runAgentCommand(
   percentText: string | undefined,
   options: AgentCliOptions,
 ): Promise<void> {
-  const client: ClientOptions = {
-    timeoutMs: options.timeout === undefined ? undefined : durationMs(options.timeout, '--timeout'),
-    connectTimeoutMs: options.connectTimeout === undefined ? undefined : durationMs(options.connectTimeout, '--connect-timeout'),
+  const timeout = options.timeout === undefined ? undefined : parseCliDuration(options.timeout, '--timeout', true)
+  const connectTimeout = options.connectTimeout === undefined ? undefined : parseCliDuration(options.connectTimeout, '--connect-timeout', true)
+  const client: ClientOptions = { timeoutMs: timeout && Math.ceil(timeout.ms), connectTimeoutMs: connectTimeout && Math.ceil(connectTimeout.ms) }
+  try {
+    await run(name, target, percentText, options, client)
+  } catch (error) {
+    throw isGopsError(error) && error.code === 'TIMEOUT' ? inTypedUnits(error, [timeout, connectTimeout]) : error
   }
+}
+
+/**
+ * The client words its deadlines in ms, the unit its options take; a CLI user reads them as typed
+ * (`--timeout 2s` fails "within 2s"), and the defaults as Go durations.
+ */
+function inTypedUnits(error: GopsError, typed: (CliDuration | undefined)[]): GopsError {
+  const message = error.message.replace(/\b(\d+) ms\b/g, (_, ms: string) => {
+    const given = typed.find((d) => d !== undefined && Math.ceil(d.ms) === Number(ms))
+    return given ? given.text : formatGoDuration(Number(ms))
+  })
+  return new GopsError('TIMEOUT', message, { cause: error })
+}
+
+async function run(name: AgentCommandName, target: string, percentText: string | undefined, options: AgentCliOptions, client: ClientOptions): Promise<void> {
   switch (name) {
     case 'stack':
       return print(await request(target, Command.StackTrace, client))
@@ -102,12 +123,6 @@ function parsePercent(text: string): number | 'off' {
   if (text.toLowerCase() === 'off') return 'off'
   if (!/^[-+]?\d+$/.test(text)) throw new GopsError('INVALID_ARGUMENT', `the GC percent must be an integer or "off", not "${text}"`)
   return Number(text)
-}
-
-function durationMs(text: string, flag: string): number {
-  const ms = parseCliDuration(text)
-  if (ms === null || !(ms > 0)) throw new GopsError('INVALID_ARGUMENT', `${flag} wants a duration such as 45s or 500ms, not "${text}"`)
-  return Math.ceil(ms)
 }
 
 /** Writes to `path`, or to a new file in the temp dir named like gops's (`heap_profile123456`). */

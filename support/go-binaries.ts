@@ -5,7 +5,7 @@ import { type ExecFileSyncOptions, execFileSync } from 'node:child_process'
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildGo, derivedFile, type GoBuild, goVersion, withCacheLock } from './go'
-import type { BinaryFormat, Evidence } from '../../src/inspect'
+import type { BinaryFormat, Evidence } from '../src/inspect'
 import { elfSection, zeroSectionHeaderFields } from './elf'
 
 

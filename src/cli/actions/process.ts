@@ -1,14 +1,14 @@
-// gops's process view (`gops <pid> [period]`), byte for byte, plus --json: processDetails() printed.
+// `gops-native process <pid> [period]` (also a bare PID): gops's process view, byte for byte, plus --json.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GopsError } from '../errors'
-import { processDetails, type ProcessDetails } from '../process-details'
-import { formatGoDuration } from '../client/go-values'
-import { parseCliDuration } from './duration'
-import { printJson } from './output'
+import { GopsError } from '../../errors'
+import { processDetails, type ProcessDetails } from '../../process-details'
+import { formatGoDuration } from '../../client/go-values'
+import { parseCliDuration } from '../duration'
+import { printJson } from '../output'
 
 export async function processView(pidText: string, period: string | undefined, options: { json?: boolean }): Promise<void> {
   if (!/^\d+$/.test(pidText)) throw new GopsError('INVALID_TARGET', `not a process ID: ${pidText}`)
-  const periodMs = period === undefined ? undefined : parsePeriod(period)
+  const periodMs = period === undefined ? undefined : parseCliDuration(period, 'period').ms
   const pid = Number(pidText)
   const info = await processDetails(pid)
   const cpuPercentOverPeriod = periodMs === undefined || periodMs <= 0 ? undefined : await sampleCpu(info, periodMs)
@@ -40,12 +40,6 @@ async function sampleCpu(first: ProcessDetails, periodMs: number): Promise<numbe
   })
   if (first.cpuSeconds === null || second.cpuSeconds === null) return undefined
   return (100 * (second.cpuSeconds - first.cpuSeconds)) / (periodMs / 1000)
-}
-
-function parsePeriod(text: string): number {
-  const ms = parseCliDuration(text)
-  if (ms === null) throw new GopsError('INVALID_ARGUMENT', `not a duration: ${text} (use e.g. 5s, 500ms or 5)`)
-  return ms
 }
 
 /** ps's etime format, as gops prints it: [[DD-]hh:]mm:ss. */

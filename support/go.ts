@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { packageRoot } from '../../src/package-root'
+import { packageRoot } from '../src/package-root'
 
 export const cacheDir = join(packageRoot, '.cache')
 export const goSourceDir = join(packageRoot, '__test__', 'go')
