@@ -75,6 +75,7 @@ export class Scanner {
   #mode: WatchMode
   #fallbackReason: string | null
   #resyncs = 0
+  #closed = false
 
   constructor(options?: ScannerOptions) {
     const mode = check.oneOf(check.options(options).mode, 'mode', WATCH_MODES) ?? 'polling'
@@ -99,8 +100,20 @@ export class Scanner {
     return this.#resyncs
   }
 
+  /**
+   * Releases what it holds (the process-events socket, its caches); later scans fail with
+   * SCAN_FAILED. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#last = new Map()
+    void this.#queue.then(() => this.#native.close())
+  }
+
   /** Scans without blocking the JS thread. */
   async scan(): Promise<ScanResult> {
+    if (this.#closed) throw new GopsError('SCAN_FAILED', 'the Scanner was closed')
     const turn = this.#queue.then(() => this.#native.scan())
     this.#queue = turn.catch(() => undefined)
     this.#pending++
@@ -115,6 +128,7 @@ export class Scanner {
 
   /** Scans on the JS thread. Throws SCAN_IN_PROGRESS while an async scan of this Scanner runs. */
   scanSync(): ScanResult {
+    if (this.#closed) throw new GopsError('SCAN_FAILED', 'the Scanner was closed')
     if (this.#pending > 0) {
       throw new GopsError('SCAN_IN_PROGRESS', 'scanSync() called while scan() of the same Scanner is running')
     }
@@ -277,6 +291,8 @@ function toGoProcess(p: NativeProcess): GoProcess {
     goVersion: p.goVersion ?? null,
     buildInfo: p.buildInfo ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze(p.buildInfo.main) : null }) : null,
     agent: p.agent,
+    agentPort: p.agentPort ?? null,
+    portFile: p.portFile ?? null,
     startedMs: p.startedMs,
   }
   if (p.nsPid !== undefined) process.nsPid = p.nsPid

@@ -16,7 +16,13 @@ export function registerExporter(program: Command): void {
     )
     .option('--listen <address>', 'HOST:PORT, [IPv6]:PORT, :PORT (every interface) or PORT (loopback); port 0 picks a free one', DEFAULT_LISTEN)
     .option('--allow-remote', 'permit a non-loopback --listen address: anyone who can reach it sees every PID, name, path and Go version')
-    .option('--interval <duration>', 'rescan at most this often however often it is scraped: a Go duration (500ms, 15s) or seconds', '1s')
+    .option(
+      '--interval <duration>',
+      'when polling, rescan at most this often however often it is scraped (following process events, every scrape rescans what changed); agents are read at most this often: a Go duration (500ms, 15s) or seconds',
+      '1s',
+    )
+    .option('--mode <mode>', "how scans learn of processes: auto (the kernel's process events where permitted, else polling), events or polling", 'auto')
+    .option('--max-processes <count>', 'serve at most this many processes (the lowest PIDs), so the page stays bounded; gops_scan_omitted_processes counts the rest', '10000')
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
     .option('--agent-timeout <duration>', 'with --agent-stats: all agent reads of a refresh end within this', '1s')
     .action((options: import('../exporter-run.js').ExporterCliOptions) => exporterRun().runExporter(options))
