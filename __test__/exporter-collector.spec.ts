@@ -40,9 +40,9 @@ test("plugs into a tool's registry next to its own metrics, and comes out again"
   t.is(samples(after, 'tool_requests_total').get(''), 3)
 })
 
-test('rescans at most once per interval however often the registry is read', async (t) => {
+test('polling, it rescans at most once per interval however often the registry is read', async (t) => {
   const registry = new Registry()
-  new ScannerCollector({ intervalMs: 60_000 }).register(registry)
+  new ScannerCollector({ intervalMs: 60_000, mode: 'polling' }).register(registry)
   const first = await registry.metrics()
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   const pages = await Promise.all([registry.metrics(), registry.metrics(), registry.metrics()])
@@ -52,7 +52,7 @@ test('rescans at most once per interval however often the registry is read', asy
   }
   // With no interval, each read scans.
   const eager = new Registry()
-  new ScannerCollector({ intervalMs: 0 }).register(eager)
+  new ScannerCollector({ intervalMs: 0, mode: 'polling' }).register(eager)
   await eager.metrics()
   const page = await eager.metrics()
   t.is(samples(page, 'gops_scan_duration_seconds_count').get(''), 2)
