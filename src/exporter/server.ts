@@ -15,6 +15,11 @@ import { ScannerCollector } from './collector'
  */
 const EVENT_LOOP_SAMPLE_MS = 100
 
+/** A connection that makes no progress (reads nothing, drains nothing) this long is closed. */
+const SOCKET_IDLE_MS = 10_000
+/** Connections open at once; more are refused. */
+const MAX_CONNECTIONS = 256
+
 /**
  * prom-client's default gauges that `promtool check metrics` refuses ("non-counter metrics
  * should not have "_total" suffix"); each has a twin without the suffix, by type, that stays.
@@ -70,6 +75,11 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     handle(request, response).catch((error: Error) => reply(response, 500, `cannot collect the metrics: ${error.message}\n`))
   })
   server.requestTimeout = 30_000
+  // A client that stops reading holds its reply in our memory: a connection that makes no
+  // progress for this long is closed, and connections beyond the bound are refused, so slow
+  // or stuck clients cost at most MAX_CONNECTIONS pages for SOCKET_IDLE_MS each.
+  server.timeout = SOCKET_IDLE_MS
+  server.maxConnections = MAX_CONNECTIONS
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
