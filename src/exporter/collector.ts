@@ -111,6 +111,11 @@ export class ScannerCollector {
     perProcess.setContentType(registry.contentType as OpenMetricsContentType)
     const metrics = defineMetrics(this.#sampler, registry, perProcess)
     this.#sampler.onRefresh(metrics.record)
+    const rebuilds = new (promClient().Counter)({
+      name: 'gops_page_rebuilds_total',
+      help: 'Times the per-process families were written again because a refresh changed a process or read the agents.',
+      registers: [registry],
+    })
     let kept: { processes: unknown; agents: unknown; text: string } | null = null
     return async () => {
       const rest = registry.metrics() // its gauges ask the sampler in this same turn: one snapshot
@@ -119,6 +124,7 @@ export class ScannerCollector {
       if (snapshot) {
         if (kept?.processes !== snapshot.processes || kept.agents !== snapshot.agents) {
           metrics.fill(snapshot)
+          rebuilds.inc()
           const text = perProcess.metrics() // values taken now, in this turn
           kept = { processes: snapshot.processes, agents: snapshot.agents, text: withoutEof(await text) }
         }
