@@ -131,7 +131,8 @@ test("the exporter's page(): one snapshot per call, per-process families kept un
   const registry = new Registry()
   const collector = new ScannerCollector({ intervalMs: 0, mode: 'polling' })
   t.teardown(() => collector.close())
-  const write = collector.page(registry)
+  const page = collector.page(registry)
+  const write = async () => Buffer.concat(await page()).toString('utf8')
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   const pages = await Promise.all([write(), write(), write()])
   for (const page of pages) {

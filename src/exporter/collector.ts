@@ -100,12 +100,13 @@ export class ScannerCollector {
 
   /**
    * For a server: adds the host-wide metrics to `registry` (beside whatever else it holds) and
-   * returns a function that writes the whole page, `registry`'s metrics after the per-process
-   * families. Those (most of the page: two lines per process) are kept as text and written
-   * again only when a refresh changed a process or read the agents, so a scrape of an
-   * unchanged host costs the small families only. One call of the function: one snapshot.
+   * returns a function that makes the whole page, as chunks to send in order: the per-process
+   * families, then `registry`'s metrics. The per-process families (most of the page: two lines
+   * per process) are kept, encoded, and written again only when a refresh changed a process or
+   * read the agents, so a scrape of an unchanged host writes and encodes the small families
+   * only. One call of the function: one snapshot.
    */
-  page(registry: MetricsRegistry): () => Promise<string> {
+  page(registry: MetricsRegistry): () => Promise<Buffer[]> {
     const { Registry } = promClient()
     const perProcess = new Registry<OpenMetricsContentType>()
     perProcess.setContentType(registry.contentType as OpenMetricsContentType)
@@ -116,21 +117,22 @@ export class ScannerCollector {
       help: 'Times the per-process families were written again because a refresh changed a process or read the agents.',
       registers: [registry],
     })
-    let kept: { processes: unknown; agents: unknown; text: string } | null = null
+    let kept: { processes: unknown; agents: unknown; chunk: Buffer } | null = null
     return async () => {
       const rest = registry.metrics() // its gauges ask the sampler in this same turn: one snapshot
       const snapshot = await this.#sampler.current()
-      let families = ''
+      const chunks: Buffer[] = []
       if (snapshot) {
         if (kept?.processes !== snapshot.processes || kept.agents !== snapshot.agents) {
           metrics.fill(snapshot)
           rebuilds.inc()
           const text = perProcess.metrics() // values taken now, in this turn
-          kept = { processes: snapshot.processes, agents: snapshot.agents, text: withoutEof(await text) }
+          kept = { processes: snapshot.processes, agents: snapshot.agents, chunk: Buffer.from(withoutEof(await text)) }
         }
-        families = kept.text
+        chunks.push(kept.chunk)
       }
-      return families + (await rest)
+      chunks.push(Buffer.from(await rest))
+      return chunks
     }
   }
 

@@ -57,7 +57,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   })
   // Made on the first scrape asking for its format: a Prometheus server only ever asks for
   // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
-  const pages = new Map<string, { contentType: string; write: () => Promise<string> }>()
+  const pages = new Map<string, { contentType: string; write: () => Promise<Buffer[]> }>()
   const pageFor = (type: string) => {
     let page = pages.get(type)
     if (!page) {
@@ -125,10 +125,14 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   }
 }
 
-function reply(response: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+/** `body` as chunks: the kept part of a page is sent as it is, never copied or encoded again. */
+function reply(response: ServerResponse, status: number, body: string | Buffer[], contentType = 'text/plain; charset=utf-8'): void {
   if (response.headersSent) return void response.destroy()
-  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) })
-  response.end(response.req.method === 'HEAD' ? undefined : body)
+  const chunks = typeof body === 'string' ? [Buffer.from(body)] : body
+  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': chunks.reduce((sum, chunk) => sum + chunk.length, 0) })
+  if (response.req.method === 'HEAD') return void response.end()
+  for (const chunk of chunks) response.write(chunk)
+  response.end()
 }
 
 function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptions): GopsError {
