@@ -30,6 +30,9 @@ const badFlags: Array<[string, string[], RegExp]> = [
   ['a host that does not resolve', ['--listen', 'no-such-host.invalid:9792', '--allow-remote'], /cannot listen on no-such-host\.invalid:9792: cannot resolve host/],
   ['a non-loopback address without --allow-remote', ['--listen', '0.0.0.0:9792'], /refusing to listen on 0\.0\.0\.0: .*pass --allow-remote/],
   ['every interface without --allow-remote', ['--listen', ':9792'], /refusing to listen on every interface/],
+  ['an unknown --mode', ['--mode', 'sometimes'], /--mode wants auto, events or polling, not "sometimes"/],
+  ['a zero --max-processes', ['--max-processes', '0'], /--max-processes wants a whole number of processes \(at least 1\), not "0"/],
+  ['a fractional --max-processes', ['--max-processes', '1.5'], /--max-processes wants a whole number/],
 ]
 for (const [title, args, pattern] of badFlags) {
   test(`${title} is one plain line and exit 1`, async (t) => {
