@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
-import { Scanner, discover, discoverSync, watch, type GoProcess } from '../index'
+import { Scanner, client, discover, discoverSync, watch, type GoProcess } from '../index'
 import { startTarget } from '../support/node-agent'
 import { buildGo, goVersion, gopsCli } from '../support/go'
 import { scanUnderChurn } from '../support/churn'
@@ -95,9 +95,13 @@ test('marks the real gops agent, found through its port file', async (t) => {
   const binary = buildGo({ program: 'withagent', name: 'withagent' })
   const child = await startProcess(t, binary, [], { env: { ...process.env, GOPS_CONFIG_DIR: configDir }, ready: 'ready' })
   const found = find(await discover({ configDir }), child.pid)
-  t.like(found, { runtime: 'go', agent: true, name: 'withagent' })
+  const portFile = join(configDir, String(child.pid))
+  const port = Number(readFileSync(portFile, 'utf8'))
+  t.like(found, { runtime: 'go', agent: true, name: 'withagent', agentPort: port, portFile })
   // Scanning with another directory, the file is found where the process's own environment says.
-  t.true(find(await discover({ configDir: join(configDir, 'elsewhere') }), child.pid)!.agent)
+  t.like(find(await discover({ configDir: join(configDir, 'elsewhere') }), child.pid), { agent: true, agentPort: port, portFile })
+  // The port is the agent's: dialled as the scan says, it answers.
+  t.is(await client.version({ host: '127.0.0.1', port }), goVersion())
 })
 
 // Needs root (as the tests run here) to make namespaces; elsewhere it is skipped, saying why.
@@ -109,6 +113,9 @@ testUnless(unlessRoot('creating namespaces'))('a process in its own PID and moun
   const found = (await discover({ configDir })).find((p) => p.ppid === unshare.pid)
   t.like(found, { name: 'withagent', runtime: 'go', nsPid: 1, agent: true, goVersion: goVersion() })
   t.is(typeof found?.container?.cgroup, 'string')
+  // Written inside its namespace as "1", read through its root.
+  t.is(found?.portFile, join(`/proc/${found?.pid}/root`, configDir, '1'))
+  t.is(found?.agentPort, Number(readFileSync(found!.portFile!, 'utf8')))
 })
 
 testUnless(unlessRoot('switching users'))('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
@@ -136,12 +143,17 @@ test('a port file older than the process is stale, a newer one marks an agent', 
   utimesSync(portFile, hourAgo, hourAgo) // left behind by a dead process that had this PID
   const scanner = new Scanner({ configDir })
   const stale = find((await scanner.scan()).processes, child.pid)!
-  t.false(stale.agent)
+  t.like(stale, { agent: false, agentPort: null, portFile: null })
   const now = new Date()
   utimesSync(portFile, now, now)
   const fresh = find((await scanner.scan()).processes, child.pid)!
   t.true(fresh.agent, 'the same scanner sees the agent appear')
-  t.like(fresh, { ...stale, agent: true, startedMs: stale.startedMs })
+  t.like(fresh, { ...stale, agent: true, agentPort: 40000, portFile, startedMs: stale.startedMs })
+  // A new port in the same file is a change; junk is an agent with no port to dial.
+  writeFileSync(portFile, ' 40001\n')
+  t.like(find((await scanner.scan()).processes, child.pid), { agent: true, agentPort: 40001, portFile })
+  writeFileSync(portFile, 'not a port')
+  t.like(find((await scanner.scan()).processes, child.pid), { agent: true, agentPort: null, portFile })
 })
 
 test('lists a Node process running the real agent as runtime node; after close() or SIGTERM it is gone', async (t) => {

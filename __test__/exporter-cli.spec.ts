@@ -2,12 +2,13 @@
 // scans, a scan that fails for real (an unlistable /proc), and a clean stop on SIGTERM/SIGINT.
 import test from 'ava'
 import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { createServer, connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { packageRoot } from '../src/package-root'
 import { runCli } from './helpers/cli'
 import { get, startExporter } from './helpers/exporter'
-import { buildGo } from '../support/go'
+import { buildGo, goVersion } from '../support/go'
 import { startProcess } from './helpers/processes'
 import { testUnless } from './helpers/skip'
 
@@ -30,6 +31,9 @@ const badFlags: Array<[string, string[], RegExp]> = [
   ['a host that does not resolve', ['--listen', 'no-such-host.invalid:9792', '--allow-remote'], /cannot listen on no-such-host\.invalid:9792: cannot resolve host/],
   ['a non-loopback address without --allow-remote', ['--listen', '0.0.0.0:9792'], /refusing to listen on 0\.0\.0\.0: .*pass --allow-remote/],
   ['every interface without --allow-remote', ['--listen', ':9792'], /refusing to listen on every interface/],
+  ['an unknown --mode', ['--mode', 'sometimes'], /--mode wants auto, events or polling, not "sometimes"/],
+  ['a zero --max-processes', ['--max-processes', '0'], /--max-processes wants a whole number of processes \(at least 1\), not "0"/],
+  ['a fractional --max-processes', ['--max-processes', '1.5'], /--max-processes wants a whole number/],
 ]
 for (const [title, args, pattern] of badFlags) {
   test(`${title} is one plain line and exit 1`, async (t) => {
@@ -53,10 +57,10 @@ test('--allow-remote serves on every interface with a warning', async (t) => {
 
 test('--listen takes [IPv6]:PORT and a bare PORT (loopback) without --allow-remote', async (t) => {
   const v6 = await startExporter(t, ['--listen', '[::1]:0'])
-  t.regex(v6.stderr(), /^gops-native exporter: serving http:\/\/\[::1\]:\d+\/metrics\n$/)
+  t.regex(v6.stderr(), /^gops-native exporter: serving http:\/\/\[::1\]:\d+\/metrics \((following the kernel's process events|polling every 1s at most)\)\n$/)
   t.is((await get(`http://[::1]:${v6.port}/healthz`)).status, 200)
   const bare = await startExporter(t, ['--listen', '0'])
-  t.regex(bare.stderr(), /^gops-native exporter: serving http:\/\/127\.0\.0\.1:\d+\/metrics\n$/)
+  t.regex(bare.stderr(), /^gops-native exporter: serving http:\/\/127\.0\.0\.1:\d+\/metrics \(/)
 })
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -98,8 +102,8 @@ function value(page: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
-test('scrapes within the interval are served from one scan', async (t) => {
-  const { base } = await startExporter(t, ['--interval', '1h'])
+test('polling, scrapes within the interval are served from one scan', async (t) => {
+  const { base } = await startExporter(t, ['--interval', '1h', '--mode', 'polling'])
   const first = (await get(`${base}/metrics`)).body
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   const pages = await Promise.all(Array.from({ length: 5 }, () => get(`${base}/metrics`)))
@@ -110,6 +114,25 @@ test('scrapes within the interval are served from one scan', async (t) => {
   t.is(value(first, 'gops_scan_duration_seconds_count'), 1)
 })
 
+const followsEvents = testUnless(process.platform === 'linux' && process.getuid?.() === 0 ? null : 'process events need Linux and root here')
+
+followsEvents('following process events, every scrape sees what started and exited since the last, with no interval to wait for', async (t) => {
+  const exporter = await startExporter(t, ['--interval', '1h', '--mode', 'events'])
+  t.regex(exporter.stderr(), /following the kernel's process events/)
+  const first = (await get(`${exporter.base}/metrics`)).body
+  t.is(value(first, 'gops_scan_following_events'), 1)
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  // The next scrape after its exec has it: no interval to wait for.
+  const seen = (await get(`${exporter.base}/metrics`)).body
+  t.regex(seen, new RegExp(`^gops_process_info\\{pid="${child.pid}",.*go_version="${goVersion()}"`, 'm'))
+  t.is(value(seen, 'gops_scan_duration_seconds_count'), 2)
+  child.kill('SIGKILL')
+  await once(child, 'exit')
+  const gone = (await get(`${exporter.base}/metrics`)).body
+  t.false(gone.includes(`pid="${child.pid}"`))
+  t.is(value(gone, 'gops_scan_duration_seconds_count'), 3)
+})
+
 // A scan fails for real when /proc cannot be listed: the exporter runs as nobody in its own
 // mount namespace, and a mode-000 tmpfs is mounted over its /proc, then taken away again.
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0
@@ -117,7 +140,8 @@ const asRoot = testUnless(canUnshare ? null : 'it needs root and unshare -m')
 
 asRoot('a failed scan is counted, the last good data is served with its age, /healthz says so', async (t) => {
   const nobody = ['unshare', '-m', '--propagation', 'private', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
-  const exporter = await startExporter(t, ['--interval', '100ms'], { wrapper: nobody })
+  // Polling: a scan that follows events lists /proc only when events were lost.
+  const exporter = await startExporter(t, ['--interval', '100ms', '--mode', 'polling'], { wrapper: nobody })
   // Root's processes are closed to nobody: give it a Go process of its own to report.
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'], { uid: 65534, gid: 65534 })
   const nsenter = (...args: string[]) => {

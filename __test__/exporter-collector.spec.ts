@@ -1,6 +1,10 @@
 // ScannerCollector as a library: plugged into a registry a tool already has, with real
 // processes (a Go program, a Node process running our agent) behind it.
 import test from 'ava'
+import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { Counter, Registry } from 'prom-client'
 import { GopsError, Scanner, ScannerCollector } from '../index'
 import { startTarget } from '../support/node-agent'
@@ -40,9 +44,9 @@ test("plugs into a tool's registry next to its own metrics, and comes out again"
   t.is(samples(after, 'tool_requests_total').get(''), 3)
 })
 
-test('rescans at most once per interval however often the registry is read', async (t) => {
+test('polling, it rescans at most once per interval however often the registry is read', async (t) => {
   const registry = new Registry()
-  new ScannerCollector({ intervalMs: 60_000 }).register(registry)
+  new ScannerCollector({ intervalMs: 60_000, mode: 'polling' }).register(registry)
   const first = await registry.metrics()
   const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
   const pages = await Promise.all([registry.metrics(), registry.metrics(), registry.metrics()])
@@ -52,7 +56,7 @@ test('rescans at most once per interval however often the registry is read', asy
   }
   // With no interval, each read scans.
   const eager = new Registry()
-  new ScannerCollector({ intervalMs: 0 }).register(eager)
+  new ScannerCollector({ intervalMs: 0, mode: 'polling' }).register(eager)
   await eager.metrics()
   const page = await eager.metrics()
   t.is(samples(page, 'gops_scan_duration_seconds_count').get(''), 2)
@@ -79,8 +83,66 @@ test("agentStats reads a Node agent's figures (no goroutines: Node has none)", a
 })
 
 test('bad options are INVALID_ARGUMENT errors', (t) => {
-  for (const options of [{ intervalMs: -1 }, { intervalMs: NaN }, { agentStats: { timeoutMs: 0 } }, { agentStats: { concurrency: 0 } }, { agentStats: { concurrency: 1.5 } }]) {
+  for (const options of [{ intervalMs: -1 }, { intervalMs: NaN }, { agentStats: { timeoutMs: 0 } }, { agentStats: { concurrency: 0 } }, { agentStats: { concurrency: 1.5 } }, { maxProcesses: 0 }, { maxProcesses: 2.5 }]) {
     const error = t.throws(() => new ScannerCollector(options), { instanceOf: GopsError }, JSON.stringify(options))
     t.is(error?.code, 'INVALID_ARGUMENT')
   }
+})
+
+test("a caller's Scanner is the one that counts: its configDir finds the agent the collector then dials", async (t) => {
+  // The agent publishes its port in a directory that neither its environment nor ours names:
+  // only the Scanner's configDir leads there.
+  const hidden = join(mkdtempSync(join(tmpdir(), 'gops-collector-')), 'ports')
+  t.teardown(() => rmSync(dirname(hidden), { recursive: true, force: true }))
+  const target = await startTarget(t, { behaviour: 'idle', options: { configDir: hidden } })
+  t.is(target.portFile, join(hidden, String(target.pid)))
+  const scanner = new Scanner({ configDir: hidden })
+  const registry = new Registry()
+  const collector = new ScannerCollector({ scanner, intervalMs: 0, agentStats: { timeoutMs: 5000, concurrency: 4 } })
+  collector.register(registry)
+  const page = await registry.metrics()
+  t.is(samples(page, 'gops_agent_up').get(`{pid="${target.pid}"}`), 1)
+  t.true(samples(page, 'gops_agent_heap_alloc_bytes').get(`{pid="${target.pid}"}`)! > 0)
+  // Closing the collector leaves the caller's scanner open.
+  collector.close()
+  t.true((await scanner.scan()).processes.some((p) => p.pid === target.pid && p.agentPort === target.port))
+  scanner.close()
+  await t.throwsAsync(scanner.scan(), { instanceOf: GopsError, message: /closed/ })
+})
+
+test('maxProcesses bounds the page: the lowest PIDs are served, the rest counted as omitted', async (t) => {
+  const hello = buildGo({ program: 'hello', name: 'hello' })
+  for (let i = 0; i < 3; i++) await startProcess(t, hello, ['600'])
+  const all = (await new Scanner().scan()).processes
+  const registry = new Registry()
+  const collector = new ScannerCollector({ intervalMs: 0, maxProcesses: 2, mode: 'polling' })
+  t.teardown(() => collector.close())
+  collector.register(registry)
+  const page = await registry.metrics()
+  const served = [...samples(page, 'gops_process_start_time_seconds').keys()]
+  t.is(served.length, 2)
+  t.true(served[0].includes(`pid="${all[0].pid}"`) || served[1].includes(`pid="${all[0].pid}"`), 'the lowest PID is served')
+  const omitted = samples(page, 'gops_scan_omitted_processes').get('')!
+  t.true(omitted >= 1, page)
+  t.is(omitted + 2, samples(page, 'gops_scan_go_processes').get('')! + samples(page, 'gops_scan_node_processes').get('')!)
+})
+
+test("the exporter's page(): one snapshot per call, per-process families kept until a scan changes them", async (t) => {
+  const registry = new Registry()
+  const collector = new ScannerCollector({ intervalMs: 0, mode: 'polling' })
+  t.teardown(() => collector.close())
+  const page = collector.page(registry)
+  const write = async () => Buffer.concat(await page()).toString('utf8')
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  const pages = await Promise.all([write(), write(), write()])
+  for (const page of pages) {
+    t.true(page.includes(`pid="${child.pid}"`))
+    t.is(page.match(/^# HELP gops_process_info /gm)?.length, 1)
+    // Each page's count of Go processes is the number of its own info lines.
+    const info = samples(page, 'gops_process_info').size
+    t.is(info, samples(page, 'gops_scan_go_processes').get('')! + samples(page, 'gops_scan_node_processes').get('')!)
+  }
+  child.kill('SIGKILL')
+  await once(child, 'exit')
+  t.false((await write()).includes(`pid="${child.pid}"`))
 })

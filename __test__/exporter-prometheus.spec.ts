@@ -2,6 +2,7 @@
 // lands in Prometheus is read back through the query API. Nothing here is checked against our
 // own parser of the page.
 import test from 'ava'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,7 @@ import { join } from 'node:path'
 import { startTarget } from '../support/node-agent'
 import { startExporter, get, type RunningExporter } from './helpers/exporter'
 import { buildGo, goVersion } from '../support/go'
-import { INSTALL_HINT, Prometheus, prometheusBinary } from './helpers/prometheus'
+import { INSTALL_HINT, Prometheus, prometheusBinary, promtoolBinary } from './helpers/prometheus'
 import { startProcess, stopProcess } from './helpers/processes'
 import { startGoAgent, type GoAgent } from '../support/go-agent'
 
@@ -161,6 +162,21 @@ check('a stuck agent is counted as a failed read and never fails or stalls the s
   t.true(slowest.value < 0.9, `slowest scrape took ${slowest.value} s`)
   const [failedScrapes] = await prometheus.query(`count_over_time(up{instance="${instance()}"}[10s]) - sum_over_time(up{instance="${instance()}"}[10s])`)
   t.is(failedScrapes.value, 0)
+})
+
+// promtool lints the Prometheus text format (it has no OpenMetrics parser), with its default
+// flags: the page with Go processes, a Go agent's figures and a failed agent read on it.
+check('promtool check metrics finds nothing to say about the page', async (t) => {
+  const agent = await startGoAgent()
+  agents.push(agent)
+  await prometheus.waitFor(`gops_agent_up{pid="${agent.pid}"}`, (s) => s.length === 1)
+  const page = await get(`${exporter.base}/metrics`)
+  t.regex(page.type, /^text\/plain; version=0\.0\.4/)
+  t.regex(page.body, /^gops_agent_goroutines\{/m)
+  t.regex(page.body, /^nodejs_active_handles\{/m)
+  const lint = spawnSync(promtoolBinary()!, ['check', 'metrics'], { input: page.body, encoding: 'utf8' })
+  t.is(lint.stdout + lint.stderr, '')
+  t.is(lint.status, 0)
 })
 
 check('a killed process disappears', async (t) => {

@@ -10,7 +10,7 @@ import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { client, discover, isGopsError, processDetailsSync, resolveTarget, type GoProcess } from '../index'
 import { startTimeMs } from '../src/client/procfs'
-import { PORT_FILE_SLACK_MS } from '../src/protocol/portfile'
+import { PORT_FILE_SLACK_MS, parsePort } from '../src/protocol/portfile'
 import { startTarget, tempDir } from '../support/node-agent'
 import { runCli } from './helpers/cli'
 import { buildGo } from '../support/go'
@@ -67,5 +67,20 @@ testUnless(unlessLinux('process start times from /proc'))('a port file is fresh 
       (error: unknown) => (isGopsError(error) && error.code === 'AGENT_GONE' ? false : Promise.reject(error)),
     )
     t.is(resolved, fresh, `the client, file written ${written}`)
+  }
+})
+
+// What a port file holds, read by both sides: the scan's agentPort and the client's parsePort
+// agree on every content (digits trimmed of whitespace, 1-65535; anything else holds no port).
+test('the scan reads the same port from a port file as the client does', async (t) => {
+  const dir = tempDir(t)
+  const child = await startProcess(t, buildGo({ program: 'hello', name: 'hello' }), ['600'])
+  const path = join(dir, String(child.pid))
+  for (const content of ['40123', ' 40123\n', '\t8080 ', '1', '65535', '0', '65536', '123456', '00080', '+80', '4e3', 'abc', '', '80 81', '\u0663']) {
+    writeFileSync(path, content)
+    const found = (await discover({ configDir: dir })).find((p) => p.pid === child.pid)
+    t.is(found?.agent, true, JSON.stringify(content))
+    t.is(found?.agentPort, parsePort(content), JSON.stringify(content))
+    t.is(found?.portFile, path)
   }
 })

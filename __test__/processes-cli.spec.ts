@@ -23,7 +23,7 @@ const env = { ...process.env, GOPS_CONFIG_DIR: configDir }
 const cli = (...args: string[]) => runCli(args, { GOPS_CONFIG_DIR: configDir })
 
 function goProcess(pid: number, ppid: number, name: string, goVersion: string | null, agent = false): GoProcess {
-  return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, startedMs: 0, nsPid: null, container: null }
+  return { pid, ppid, name, path: `/bin/${name}`, deleted: false, runtime: 'go', goVersion, buildInfo: null, agent, agentPort: agent ? 40123 : null, portFile: agent ? `/tmp/${pid}` : null, startedMs: 0, nsPid: null, container: null }
 }
 
 test('list pads every column to its widest value and stars agents, as gops does', (t) => {

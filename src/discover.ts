@@ -103,6 +103,7 @@ export class Scanner {
   #mode: WatchMode
   #fallbackReason: string | null
   #resyncs = 0
+  #closed = false
 
   constructor(options?: ScannerOptions) {
     const given = check.options(options, SCANNER_OPTIONS)
@@ -152,6 +153,7 @@ export class Scanner {
 
   /** Scans on the JS thread. Throws SCAN_IN_PROGRESS while an async scan of this Scanner runs. */
   scanSync(): ScanResult {
+    if (this.#closed) throw new GopsError('SCAN_FAILED', 'the Scanner was closed')
     if (this.#pending > 0) {
       throw new GopsError('SCAN_IN_PROGRESS', 'scanSync() called while scan() of the same Scanner is running')
     }
@@ -238,6 +240,8 @@ export function toGoProcess(p: NativeProcess): GoProcess {
       ? Object.freeze({ path: p.buildInfo.path, main: p.buildInfo.main ? Object.freeze({ path: p.buildInfo.main.path, version: p.buildInfo.main.version }) : null })
       : null,
     agent: p.agent,
+    agentPort: p.agentPort ?? null,
+    portFile: p.portFile ?? null,
     startedMs: p.startedMs,
     nsPid: p.nsPid ?? null,
     container: p.container ? Object.freeze({ cgroup: p.container.cgroup, id: p.container.id ?? null }) : null,

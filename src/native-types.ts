@@ -251,6 +251,16 @@ export interface NativeProcess {
   buildInfo?: NativeBuildInfo
   /** A gops port file written since the process started exists for it. */
   agent: boolean
+  /**
+   * The TCP port its agent listens on, from that port file (on the process's loopback);
+   * absent without an agent, or when the file holds no port (being written).
+   */
+  agentPort?: number
+  /**
+   * The agent's port file, as this process sees the file system (under `/proc/<pid>/root`
+   * for a process in another mount namespace); absent without an agent.
+   */
+  portFile?: string
   /** Milliseconds since the Unix epoch. */
   startedMs: number
   /** The PID inside the process's own PID namespace, when that differs from ours. */

@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export const INSTALL_HINT = 'prometheus is not installed: apt-get install prometheus (Debian/Ubuntu), which .ci/run does'
@@ -15,6 +15,12 @@ export const INSTALL_HINT = 'prometheus is not installed: apt-get install promet
 export function prometheusBinary(): string | null {
   const found = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' })
   return found.status === 0 ? found.stdout.trim() : null
+}
+
+/** promtool, which Debian ships beside prometheus; null without prometheus. */
+export function promtoolBinary(): string | null {
+  const prometheus = prometheusBinary()
+  return prometheus && join(dirname(prometheus), 'promtool')
 }
 
 export function freePort(): Promise<number> {

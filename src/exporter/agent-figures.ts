@@ -1,9 +1,9 @@
 // The runtime figures the exporter reports for each process running a gops agent, read through
-// the client: Go's stats and memstats replies, or the Node agent's `key: value` equivalents.
+// the client: Go's stats and memstats replies, or the Node agent's `key: value` equivalents. The
+// agent is dialled at the port the scan read from its port file: nothing is resolved again.
 import { memStats, stats, type ClientOptions, type MemStats, type RuntimeStats } from '../client/commands'
 import { parseGoBytes, parseGoDuration } from '../client/go-values'
 import type { NodeReply } from '../client/node-agent'
-import { resolveTarget, type AgentAddress } from '../client/target'
 import type { GoProcess } from '../discover'
 import { GopsError, isGopsError } from '../errors'
 
@@ -17,19 +17,13 @@ export interface AgentFigures {
   gcPauseSeconds?: number
 }
 
-/** Agents' addresses by PID, kept while the process is the same one (same start time). */
-export type AddressCache = Map<number, { startedMs: number; address: AgentAddress }>
-
 export interface AgentReadOptions {
   /** Every read must end by this time (ms since the epoch); reads not started by then are not started. */
   deadline: number
   /** How many agents are asked at once. */
   concurrency: number
-  configDir?: string
   /** Abandons every read (the exporter is stopping). */
   signal?: AbortSignal
-  /** Resolved port files, reused from refresh to refresh; an entry is dropped when its read fails. */
-  addresses: AddressCache
 }
 
 export interface AgentReadResults {
@@ -41,16 +35,12 @@ export interface AgentReadResults {
 /** Asks each process's agent, at most `concurrency` at a time, all within one deadline. */
 export async function readAgents(processes: GoProcess[], options: AgentReadOptions): Promise<AgentReadResults> {
   const results: AgentReadResults = { figures: new Map(), failures: new Map() }
-  const { addresses } = options
-  const current = new Set(processes.map((p) => p.pid))
-  for (const pid of addresses.keys()) if (!current.has(pid)) addresses.delete(pid)
   const queue = [...processes]
   const worker = async (): Promise<void> => {
     for (let process = queue.shift(); process !== undefined; process = queue.shift()) {
       try {
         results.figures.set(process.pid, await readAgent(process, options))
       } catch (error) {
-        addresses.delete(process.pid)
         const code = isGopsError(error) ? error.code : 'INTERNAL_ERROR'
         results.failures.set(code, (results.failures.get(code) ?? 0) + 1)
       }
@@ -61,19 +51,15 @@ export async function readAgents(processes: GoProcess[], options: AgentReadOptio
 }
 
 /** A Go agent serves one connection at a time, so its two replies are asked for one after the other. */
-async function readAgent({ pid, startedMs }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
+async function readAgent({ pid, agentPort, portFile }: GoProcess, options: AgentReadOptions): Promise<AgentFigures> {
   const client = (): ClientOptions => {
     const left = Math.floor(options.deadline - Date.now())
     if (left <= 0) throw new GopsError('TIMEOUT', `no time left before the deadline to ask the agent of process ${pid}`)
-    return { configDir: options.configDir, signal: options.signal, timeoutMs: left, connectTimeoutMs: left }
+    return { signal: options.signal, timeoutMs: left, connectTimeoutMs: left }
   }
-  const cached = options.addresses.get(pid)
-  let address = cached?.startedMs === startedMs ? cached.address : undefined
-  if (!address) {
-    address = await resolveTarget(pid, { configDir: client().configDir })
-    options.addresses.set(pid, { startedMs, address })
-  }
-  const target = { host: address.host, port: address.port }
+  if (agentPort === null) throw new GopsError('BAD_PORT_FILE', `port file ${portFile ?? '?'} of process ${pid} does not hold a TCP port`)
+  // gops agents listen on loopback; a port file names no host.
+  const target = { host: '127.0.0.1', port: agentPort }
   const runtime = await stats(target, client())
   const memory = await memStats(target, client())
   return { ...runtimeFigures(runtime), ...memoryFigures(memory) }

@@ -2,7 +2,7 @@
 // any registry (the exporter's, or one a tool already has). prom-client is loaded when a
 // collector is first registered, so importing gops-native does not pay for it.
 import type { Counter, Gauge, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
-import { Scanner, SCANNER_OPTIONS_SET, type GoProcess, type ScannerOptions } from '../discover'
+import { Scanner, SCANNER_OPTIONS_SET, type GoProcess, type ScannerOptions, type WatchMode } from '../discover'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type AgentFigures } from './agent-figures'
@@ -13,9 +13,17 @@ export type MetricsRegistry = Registry<PrometheusContentType> | Registry<OpenMet
 
 /** Options of a {@link ScannerCollector}: the {@link ScannerOptions} of the Scanner it makes, and how often to rescan. */
 export interface ScannerCollectorOptions extends ScannerOptions {
-  /** A Scanner to use (its cache stays warm); default a new one made with these options. */
+  /**
+   * A Scanner to use (its cache stays warm; its own options, configDir and mode included, are
+   * the ones that count); default a new one made with these options, in mode `'auto'`: it
+   * follows the kernel's process events where they are available, else polls.
+   */
   scanner?: Scanner
-  /** Rescan at most this often, however often the registry is read. Default 1000 ms. */
+  /**
+   * A polling scanner rescans at most this often, however often the registry is read (one that
+   * follows events rescans at every read: it looks only at what changed). Agent figures are
+   * read at most this often. Default 1000 ms.
+   */
   intervalMs?: number
   /**
    * Also read each agent's runtime figures (gops_agent_*). `timeoutMs` (default 1000) bounds all
@@ -29,6 +37,12 @@ export interface ScannerCollectorOptions extends ScannerOptions {
         /** Agents asked at once (default 16). */
         concurrency?: number
       }
+  /**
+   * At most this many processes (the lowest PIDs) are exported, so the page and its series stay
+   * bounded whatever runs on the host; `gops_scan_omitted_processes` counts the rest. Each
+   * process is 2 series (9 with agentStats). Default 10,000.
+   */
+  maxProcesses?: number
 }
 
 type AgentStatsOption = Exclude<ScannerCollectorOptions['agentStats'], boolean | undefined>
@@ -38,6 +52,7 @@ const COLLECTOR_OPTIONS = check.optionKeys<ScannerCollectorOptions>({
   scanner: true,
   intervalMs: true,
   agentStats: true,
+  maxProcesses: true,
 })
 const AGENT_STATS_OPTIONS = check.optionKeys<AgentStatsOption>({ timeoutMs: true, concurrency: true })
 
@@ -48,6 +63,8 @@ export interface CollectorStatus {
   /** Why the latest scan failed (the data served is then older), or null. */
   lastError: GopsError | null
 }
+
+export const DEFAULT_MAX_PROCESSES = 10_000
 
 const promClient = () => require('prom-client') as typeof import('prom-client')
 
@@ -90,17 +107,19 @@ const SCAN_GAUGES: Array<[name: string, help: string, read: (s: Snapshot) => num
  */
 export class ScannerCollector {
   readonly #sampler: Sampler
+  /** The scanner this collector made (and closes), or null when the caller gave theirs. */
+  readonly #own: Scanner | null
 
   /** Checks the options (INVALID_ARGUMENT naming a wrong one); scans nothing until a registry is read. */
   constructor(options?: ScannerCollectorOptions) {
     const given = check.options(options, COLLECTOR_OPTIONS)
     if (given.scanner !== undefined && !(given.scanner instanceof Scanner)) throw check.wrong('scanner', 'a Scanner', given.scanner)
-    const { configDir, concurrency, includeNode, mode } = given
-    const scanner = given.scanner ?? new Scanner({ configDir, concurrency, includeNode, mode })
+    this.#own = given.scanner ? null : new Scanner({ ...given, mode: given.mode ?? 'auto' })
+    const scanner = given.scanner ?? this.#own!
     const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
-    check.path(configDir, 'configDir')
+    const maxProcesses = check.integer(given.maxProcesses, 'maxProcesses', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_PROCESSES
     const agentStats = given.agentStats ?? false
-    this.#sampler = new Sampler({ scanner, intervalMs, configDir, agentStats: agentStatsOptions(agentStats) })
+    this.#sampler = new Sampler({ scanner, intervalMs, maxProcesses, agentStats: agentStatsOptions(agentStats) })
   }
 
   /**
@@ -109,7 +128,7 @@ export class ScannerCollector {
    * renames counters in place when it writes OpenMetrics.
    */
   register(registry: MetricsRegistry): () => void {
-    const metrics = defineMetrics(this.#sampler, registry, this.#sampler.agentStats)
+    const metrics = defineMetrics(this.#sampler, registry, null)
     const unsubscribe = this.#sampler.onRefresh(metrics.record)
     return () => {
       unsubscribe()
@@ -117,19 +136,68 @@ export class ScannerCollector {
     }
   }
 
+  /**
+   * For a server: adds the host-wide metrics to `registry` (beside whatever else it holds) and
+   * returns a function that makes the whole page, as chunks to send in order: the per-process
+   * families, then `registry`'s metrics. The per-process families (most of the page: two lines
+   * per process) are kept, encoded, and written again only when a refresh changed a process or
+   * read the agents, so a scrape of an unchanged host writes and encodes the small families
+   * only. One call of the function: one snapshot.
+   */
+  page(registry: MetricsRegistry): () => Promise<Buffer[]> {
+    const { Registry } = promClient()
+    const perProcess = new Registry<OpenMetricsContentType>()
+    perProcess.setContentType(registry.contentType as OpenMetricsContentType)
+    const metrics = defineMetrics(this.#sampler, registry, perProcess)
+    this.#sampler.onRefresh(metrics.record)
+    const rebuilds = new (promClient().Counter)({
+      name: 'gops_page_rebuilds_total',
+      help: 'Times the per-process families were written again because a refresh changed a process or read the agents.',
+      registers: [registry],
+    })
+    let kept: { processes: unknown; agents: unknown; chunk: Buffer } | null = null
+    return async () => {
+      const rest = registry.metrics() // its gauges ask the sampler in this same turn: one snapshot
+      const snapshot = await this.#sampler.current()
+      const chunks: Buffer[] = []
+      if (snapshot) {
+        if (kept?.processes !== snapshot.processes || kept.agents !== snapshot.agents) {
+          metrics.fill(snapshot)
+          rebuilds.inc()
+          const text = perProcess.metrics() // values taken now, in this turn
+          kept = { processes: snapshot.processes, agents: snapshot.agents, chunk: Buffer.from(withoutEof(await text)) }
+        }
+        chunks.push(kept.chunk)
+      }
+      chunks.push(Buffer.from(await rest))
+      return chunks
+    }
+  }
+
   /** When the data served was scanned and why the latest scan failed, if it did. */
   status(): CollectorStatus {
-    const { snapshot, lastError } = this.#sampler
+    const { lastScanAt, lastError } = this.#sampler
     return {
-      scannedAt: snapshot ? new Date(snapshot.scannedAt) : null,
+      scannedAt: lastScanAt === null ? null : new Date(lastScanAt),
       lastError,
     }
   }
 
-  /** Abandons agent reads in flight (for a clean stop). */
+  /** Where its scanner learns of processes: `'events'` or `'polling'`. */
+  get mode(): WatchMode {
+    return this.#sampler.scanner.mode
+  }
+
+  /** Abandons agent reads in flight, and closes the scanner it made (a caller's stays open). */
   close(): void {
     this.#sampler.close()
+    this.#own?.close()
   }
+}
+
+/** OpenMetrics ends a page with `# EOF`: only the last part of a page joined from two keeps it. */
+function withoutEof(text: string): string {
+  return text.endsWith('# EOF\n') ? text.slice(0, -'# EOF\n'.length) : text
 }
 
 function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): AgentStatsOptions | null {
@@ -142,36 +210,53 @@ function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): Agent
 }
 
 /**
- * Every metric waits for the sampler's current snapshot, so all of one scrape come from the same
- * refresh; gauges drawn from a snapshot are refilled only when it changes.
+ * Every metric waits for the sampler's current snapshot, so all of one registry read come from
+ * the same refresh; per-process gauges are refilled only when the snapshot's processes (or agent
+ * figures) changed. With `perProcess`, those gauges live there and are filled by `fill`.
  */
-function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: boolean) {
+function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: MetricsRegistry | null) {
   const { Counter, Gauge, Histogram } = promClient()
+  const withAgents = sampler.agentStats
   const registers = [registry]
   const names: string[] = []
+  const fillers: Array<(s: Snapshot) => void> = []
   const waitForRefresh = async () => void (await sampler.current())
 
-  /** `same` tells when a new snapshot holds nothing new for this gauge, so it is not refilled. */
-  function snapshotGauge<L extends string>(
+  /** A gauge with a series per process, refilled when `key` of the snapshot changes. */
+  function processGauge<L extends string>(
     name: string,
     help: string,
     labelNames: readonly L[],
+    key: (s: Snapshot) => unknown,
     fill: (gauge: Gauge<L>, s: Snapshot) => void,
-    same: (a: Snapshot, b: Snapshot) => boolean = (a, b) => a === b,
   ) {
-    let filled: Snapshot | null = null
-    names.push(name)
-    return new Gauge<L>({
+    let filled: unknown = null
+    if (!perProcess) names.push(name)
+    const refill = (gauge: Gauge<L>, snapshot: Snapshot | null) => {
+      if (!snapshot || filled === key(snapshot)) return
+      gauge.reset()
+      fill(gauge, snapshot)
+      filled = key(snapshot)
+    }
+    const gauge: Gauge<L> = new Gauge<L>({
       name,
       help,
       labelNames,
+      registers: [perProcess ?? registry],
+      ...(perProcess ? {} : { async collect() { refill(this, await sampler.current()) } }),
+    })
+    fillers.push((s) => refill(gauge, s))
+  }
+  function gauge(name: string, help: string, read: (s: Snapshot) => number | null) {
+    names.push(name)
+    new Gauge({
+      name,
+      help,
       registers,
       async collect() {
         const snapshot = await sampler.current()
-        if (!snapshot || (filled && same(filled, snapshot))) return
-        this.reset()
-        fill(this, snapshot)
-        filled = snapshot
+        const value = snapshot && read(snapshot)
+        if (value !== null) this.set(value)
       },
     })
   }
@@ -180,28 +265,26 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
     return new Counter<L>({ name, help, labelNames, registers, collect: waitForRefresh })
   }
 
-  snapshotGauge('gops_process_info', 'A Go process (or Node process running a gops-native agent) on this host; always 1.', INFO_LABELS, (gauge, s) => {
+  const processes = (s: Snapshot) => s.processes
+  processGauge('gops_process_info', 'A Go process (or Node process running a gops-native agent) on this host; always 1.', INFO_LABELS, processes, (gauge, s) => {
     for (const p of s.processes) gauge.set(infoLabels(p), 1)
-  }, sameProcesses)
-  snapshotGauge('gops_process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', ['pid'], (gauge, s) => {
-    for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedMs / 1000)
-  }, sameProcesses)
-  for (const [name, help, read] of SCAN_GAUGES) snapshotGauge(name, help, [], (gauge, s) => gauge.set(read(s)))
-  names.push('gops_scan_age_seconds')
-  new Gauge({
-    name: 'gops_scan_age_seconds',
-    help: 'Age of the data served: seconds since the last good scan finished (it grows while scans fail).',
-    registers,
-    async collect() {
-      const snapshot = await sampler.current()
-      if (snapshot) this.set((Date.now() - snapshot.scannedAt) / 1000)
-    },
   })
+  processGauge('gops_process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', ['pid'], processes, (gauge, s) => {
+    for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedMs / 1000)
+  })
+  for (const [name, help, read] of SCAN_GAUGES) gauge(name, help, read)
+  gauge('gops_scan_omitted_processes', 'Processes found but left out of the page by the bound on processes (--max-processes).', (s) => s.omitted)
+  gauge('gops_scan_following_events', "1 when scans follow the kernel's process events, 0 when each lists /proc (polling).", () =>
+    sampler.scanner.mode === 'events' ? 1 : 0,
+  )
+  gauge('gops_scan_age_seconds', 'Age of the data served: seconds since the last good scan finished (it grows while scans fail).', () =>
+    sampler.lastScanAt === null ? null : (Date.now() - sampler.lastScanAt) / 1000,
+  )
   names.push('gops_scan_duration_seconds')
   const scanDuration: Histogram = new Histogram({
     name: 'gops_scan_duration_seconds',
     help: 'How long each scan of the host took.',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
     collect: waitForRefresh,
   })
@@ -213,11 +296,12 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
     : null
 
   if (withAgents) {
-    snapshotGauge('gops_agent_up', '1 when the process\'s gops agent answered in time at the last refresh, else 0.', ['pid'], (gauge, s) => {
+    const agents = (s: Snapshot) => s.agents
+    processGauge('gops_agent_up', "1 when the process's gops agent answered in time at the last refresh, else 0.", ['pid'], agents, (gauge, s) => {
       for (const pid of s.agentPids) gauge.set({ pid: String(pid) }, s.agents.has(pid) ? 1 : 0)
     })
     for (const [name, help, figure] of AGENT_GAUGES) {
-      snapshotGauge(name, help, ['pid'], (gauge, s) => {
+      processGauge(name, help, ['pid'], agents, (gauge, s) => {
         for (const [pid, figures] of s.agents) if (figures[figure] !== undefined) gauge.set({ pid: String(pid) }, figures[figure])
       })
     }
@@ -233,14 +317,11 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, withAgents: 
     inspected.inc(report.stats.inspected)
     for (const [code, count] of report.agentFailures) agentFailures?.inc({ code }, count)
   }
-  return { names, record }
+  const fill = (snapshot: Snapshot) => {
+    for (const refill of fillers) refill(snapshot)
+  }
+  return { names, record, fill }
 }
-
-/** A Scanner hands out the same frozen object while a process stays the same. */
-function sameProcesses(a: Snapshot, b: Snapshot): boolean {
-  return a.processes.length === b.processes.length && a.processes.every((p, i) => p === b.processes[i])
-}
-
 function infoLabels(p: GoProcess): Record<(typeof INFO_LABELS)[number], string> {
   return {
     pid: String(p.pid),

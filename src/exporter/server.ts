@@ -7,13 +7,24 @@ import type { AddressInfo } from 'node:net'
 import Negotiator from 'negotiator'
 import type { OpenMetricsContentType, Registry } from 'prom-client'
 import { GopsError } from '../errors'
-import { ScannerCollector, type MetricsRegistry } from './collector'
+import { ScannerCollector } from './collector'
 
 /**
  * How often prom-client's event-loop monitor samples (its default, 10 ms, is most of an idle
  * exporter's CPU); each sample still measures the lag exactly.
  */
 const EVENT_LOOP_SAMPLE_MS = 100
+
+/** A connection that makes no progress (reads nothing, drains nothing) this long is closed. */
+const SOCKET_IDLE_MS = 10_000
+/** Connections open at once; more are refused. */
+const MAX_CONNECTIONS = 256
+
+/**
+ * prom-client's default gauges that `promtool check metrics` refuses ("non-counter metrics
+ * should not have "_total" suffix"); each has a twin without the suffix, by type, that stays.
+ */
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
 export interface ExporterOptions {
   /** undefined: every interface. */
@@ -22,11 +33,17 @@ export interface ExporterOptions {
   intervalMs: number
   agentStats: boolean
   agentTimeoutMs: number
+  /** At most this many processes on the page (the lowest PIDs). */
+  maxProcesses?: number
+  /** How the scanner learns of processes (default `'auto'`: events where available). */
+  mode?: 'auto' | 'events' | 'polling'
 }
 
 export interface RunningExporter {
   /** Where /metrics is served, e.g. http://127.0.0.1:9792/metrics. */
   url: string
+  /** Where its scanner learns of processes: `'events'` or `'polling'`. */
+  readonly mode: 'events' | 'polling'
   close(): Promise<void>
 }
 
@@ -35,20 +52,22 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const collector = new ScannerCollector({
     intervalMs: options.intervalMs,
     agentStats: options.agentStats && { timeoutMs: options.agentTimeoutMs },
+    maxProcesses: options.maxProcesses,
+    mode: options.mode ?? 'auto',
   })
   // Made on the first scrape asking for its format: a Prometheus server only ever asks for
   // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
-  const registries = new Map<string, MetricsRegistry>()
-  const registryFor = (type: string): MetricsRegistry => {
-    let registry = registries.get(type)
-    if (!registry) {
+  const pages = new Map<string, { contentType: string; write: () => Promise<Buffer[]> }>()
+  const pageFor = (type: string) => {
+    let page = pages.get(type)
+    if (!page) {
       const register = new Registry<OpenMetricsContentType>()
       register.setContentType(type as OpenMetricsContentType)
-      collector.register(register)
       collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
-      registries.set(type, (registry = register))
+      for (const name of MISNAMED_DEFAULT_METRICS) register.removeSingleMetric(name)
+      pages.set(type, (page = { contentType: register.contentType, write: collector.page(register) }))
     }
-    return registry
+    return page
   }
   const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
 
@@ -56,6 +75,11 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     handle(request, response).catch((error: Error) => reply(response, 500, `cannot collect the metrics: ${error.message}\n`))
   })
   server.requestTimeout = 30_000
+  // A client that stops reading holds its reply in our memory: a connection that makes no
+  // progress for this long is closed, and connections beyond the bound are refused, so slow
+  // or stuck clients cost at most MAX_CONNECTIONS pages for SOCKET_IDLE_MS each.
+  server.timeout = SOCKET_IDLE_MS
+  server.maxConnections = MAX_CONNECTIONS
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -64,9 +88,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     const path = (request.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      const registry = registryFor(new Negotiator(request).mediaType(offered) ?? offered[0])
+      const page = pageFor(new Negotiator(request).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
-      return reply(response, 200, await (registry as Registry).metrics(), registry.contentType)
+      return reply(response, 200, await page.write(), page.contentType)
     }
     if (path === '/healthz') {
       const { scannedAt, lastError } = collector.status()
@@ -87,6 +111,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   let closing: Promise<void> | null = null
   return {
     url: `http://${host}:${address.port}/metrics`,
+    get mode() {
+      return collector.mode
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         collector.close()
@@ -98,10 +125,14 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   }
 }
 
-function reply(response: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+/** `body` as chunks: the kept part of a page is sent as it is, never copied or encoded again. */
+function reply(response: ServerResponse, status: number, body: string | Buffer[], contentType = 'text/plain; charset=utf-8'): void {
   if (response.headersSent) return void response.destroy()
-  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) })
-  response.end(response.req.method === 'HEAD' ? undefined : body)
+  const chunks = typeof body === 'string' ? [Buffer.from(body)] : body
+  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': chunks.reduce((sum, chunk) => sum + chunk.length, 0) })
+  if (response.req.method === 'HEAD') return void response.end()
+  for (const chunk of chunks) response.write(chunk)
+  response.end()
 }
 
 function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptions): GopsError {

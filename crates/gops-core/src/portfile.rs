@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -37,6 +38,15 @@ pub fn config_dir_from_env<'a>(var: impl Fn(&str) -> Option<&'a OsStr>) -> Optio
         .map(Path::to_path_buf)
         .or_else(|| set("XDG_CONFIG_HOME").map(|dir| dir.join("gops")))
         .or_else(|| set("HOME").map(|home| home.join(".config/gops")))
+}
+
+/// A fresh port file: where it is (as this process sees the file system) and the port it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentFile {
+    pub path: PathBuf,
+    /// None when the file holds no port (being written, or not a port file): the process still
+    /// counts as running an agent, as gops counts it, but there is nothing to dial.
+    pub port: Option<u16>,
 }
 
 /// The port files of one scan: each directory is listed once, so processes without a file
@@ -68,8 +78,22 @@ impl<'a> PortFiles<'a> {
         own_dir: Option<&Path>,
         started: SystemTime,
     ) -> bool {
-        if self.ours.contains(&pid) && is_fresh_file(&self.dir.join(pid.to_string()), started) {
-            return true;
+        self.find(pid, isolation, own_dir, started).is_some()
+    }
+
+    /// The process's port file written since it started, with the port it holds: in our
+    /// directory, or in `own_dir` (the one its environment names, as it sees the file system).
+    pub fn find(
+        &mut self,
+        pid: u32,
+        isolation: &Isolation,
+        own_dir: Option<&Path>,
+        started: SystemTime,
+    ) -> Option<AgentFile> {
+        if self.ours.contains(&pid) {
+            if let Some(found) = read_fresh(self.dir.join(pid.to_string()), started) {
+                return Some(found);
+            }
         }
         let own_dir = own_dir.unwrap_or(self.dir);
         let name = isolation.ns_pid.unwrap_or(pid);
@@ -77,11 +101,14 @@ impl<'a> PortFiles<'a> {
             Some(root) => Cow::Owned(root.join(own_dir.strip_prefix("/").unwrap_or(own_dir))),
             // Spelled as ours: looked at above. (Spelled otherwise, it is listed once more.)
             None if own_dir.as_os_str() == self.dir.as_os_str() && isolation.ns_pid.is_none() => {
-                return false
+                return None
             }
             None => Cow::Borrowed(own_dir),
         };
-        self.listing(&dir).contains(&name) && is_fresh_file(&dir.join(name.to_string()), started)
+        if !self.listing(&dir).contains(&name) {
+            return None;
+        }
+        read_fresh(dir.join(name.to_string()), started)
     }
 
     /// The PIDs with a file in `dir`, read once per scan.
@@ -105,10 +132,49 @@ fn list_pids(dir: &Path) -> HashSet<u32> {
         .unwrap_or_default()
 }
 
-fn is_fresh_file(path: &Path, started: SystemTime) -> bool {
-    fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .is_ok_and(|modified| is_fresh(modified, started))
+/// A port file holds a few digits: anything longer is not one, so no more is read.
+const PORT_FILE_MAX_BYTES: usize = 64;
+
+/// The file at `path` when it is a regular file written since the process started, with its
+/// port (None when it holds none: half-written, or not a port file). Opened without blocking,
+/// so a FIFO planted there cannot hang a scan; one open, one `fstat`, one read.
+fn read_fresh(path: PathBuf, started: SystemTime) -> Option<AgentFile> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(&path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || !is_fresh(meta.modified().ok()?, started) {
+        return None;
+    }
+    let mut buffer = [0u8; PORT_FILE_MAX_BYTES];
+    let mut read = 0;
+    while read < buffer.len() {
+        match file.read(&mut buffer[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        }
+    }
+    let port = (read < buffer.len())
+        .then(|| parse_port(&buffer[..read]))
+        .flatten();
+    Some(AgentFile { path, port })
+}
+
+/// The decimal port a port file holds, whitespace trimmed: the TypeScript client's `parsePort`
+/// (`src/protocol/portfile.ts`), which `__test__/portfile-rules.spec.ts` runs beside this.
+pub fn parse_port(bytes: &[u8]) -> Option<u16> {
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    if text.is_empty() || text.len() > 5 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<u32>()
+        .ok()
+        .filter(|&port| (1..65536).contains(&port))
+        .map(|port| port as u16)
 }
 
 /// The rule itself: written no more than `FRESHNESS_SLACK` before the process started.

@@ -73,6 +73,12 @@ pub struct NativeProcess {
     pub build_info: Option<NativeBuildInfo>,
     /// A gops port file written since the process started exists for it.
     pub agent: bool,
+    /// The TCP port its agent listens on, from that port file (on the process's loopback);
+    /// absent without an agent, or when the file holds no port (being written).
+    pub agent_port: Option<u32>,
+    /// The agent's port file, as this process sees the file system (under `/proc/<pid>/root`
+    /// for a process in another mount namespace); absent without an agent.
+    pub port_file: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub started_ms: f64,
     /// The PID inside the process's own PID namespace, when that differs from ours.
@@ -394,6 +400,14 @@ pub(crate) fn convert_process(process: FoundProcess) -> NativeProcess {
             })
         }),
         agent: process.agent,
+        agent_port: process
+            .agent_file
+            .as_ref()
+            .and_then(|file| file.port)
+            .map(u32::from),
+        port_file: process
+            .agent_file
+            .map(|file| file.path.to_string_lossy().into_owned()),
         started_ms: epoch_ms(process.started),
         ns_pid: process.isolation.ns_pid,
         container: process.isolation.container.map(|c| NativeContainer {

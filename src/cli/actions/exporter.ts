@@ -10,12 +10,20 @@ export interface ExporterCliOptions {
   interval: string
   agentStats?: boolean
   agentTimeout: string
+  mode: string
+  maxProcesses: string
 }
+
+const MODES = ['auto', 'events', 'polling'] as const
 
 export async function runExporter(options: ExporterCliOptions): Promise<void> {
   const { host, port } = parseListen(options.listen)
   const intervalMs = parseCliDuration(options.interval, '--interval').ms
   const agentTimeoutMs = parseCliDuration(options.agentTimeout, '--agent-timeout', true).ms
+  const mode = MODES.find((m) => m === options.mode)
+  if (!mode) throw new GopsError('INVALID_ARGUMENT', `--mode wants auto, events or polling, not "${options.mode}"`)
+  const maxProcesses = /^\d{1,9}$/.test(options.maxProcesses) ? Number(options.maxProcesses) : 0
+  if (maxProcesses < 1) throw new GopsError('INVALID_ARGUMENT', `--max-processes wants a whole number of processes (at least 1), not "${options.maxProcesses}"`)
   const shown = host === undefined ? 'every interface' : host
   const remote = host === undefined || !isLoopback(host)
   if (remote && !options.allowRemote) {
@@ -25,11 +33,11 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
         'pass --allow-remote to expose them, or listen on 127.0.0.1',
     )
   }
-  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs })
+  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, mode, maxProcesses })
   if (remote) {
     warn(`listening on ${shown}: anyone who can reach ${exporter.url} sees every process, path and Go version on this host`)
   }
-  warn(`serving ${exporter.url}`)
+  warn(`serving ${exporter.url} (${exporter.mode === 'events' ? "following the kernel's process events" : `polling every ${options.interval} at most`})`)
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       warn(`${signal}: stopping`)

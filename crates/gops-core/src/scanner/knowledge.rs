@@ -1,6 +1,7 @@
 //! What a scanner keeps between scans, and only that: memory follows the live process count.
 
 use super::{Facts, GatheredFacts, Scanner, Scope, Verdict};
+use crate::portfile::AgentFile;
 use crate::process::{ExeIdentity, Executable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -10,8 +11,9 @@ pub(super) struct Known {
     pub exe: Executable,
     /// Set for Go and Node processes.
     pub facts: Option<Arc<Facts>>,
-    /// The agent flag it was last reported with; None: not reported since its facts were read.
-    pub reported_agent: Option<bool>,
+    /// The agent's port file it was last reported with (`Some(None)`: reported without one);
+    /// None: not reported since its facts were read.
+    pub reported_agent: Option<Option<AgentFile>>,
 }
 
 impl Scanner {
@@ -32,7 +34,10 @@ impl Scanner {
             };
             // Facts read afresh describe a process not reported yet.
             let reported_agent = match facts {
-                Some((_, true)) => self.processes.get(&pid).and_then(|k| k.reported_agent),
+                Some((_, true)) => self
+                    .processes
+                    .get_mut(&pid)
+                    .and_then(|k| k.reported_agent.take()),
                 _ => None,
             };
             known.insert(

@@ -11,7 +11,7 @@ use crate::cancel::{is_cancel, Cancel, Cancelled};
 use crate::follow::{Follower, Mode, Requested, SOCKET_BUFFER};
 use crate::inspect::{inspect_file, GoBinaryInfo, InspectError};
 use crate::pool::{default_parallelism, parallel_map_until};
-use crate::portfile::PortFiles;
+use crate::portfile::{AgentFile, PortFiles};
 use crate::process::{ExeIdentity, Isolation, Snapshot};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
@@ -78,6 +78,8 @@ pub struct FoundProcess {
     pub go: Option<Arc<GoExecutable>>,
     /// A port file written since the process started exists for it.
     pub agent: bool,
+    /// That port file and the port it holds: callers dial the agent without reading it again.
+    pub agent_file: Option<AgentFile>,
     pub started: SystemTime,
     pub isolation: Isolation,
     /// This scanner's previous scan reported exactly the same: callers can keep what they built
@@ -163,6 +165,16 @@ impl Scanner {
     /// Why it polls though events were not refused.
     pub fn fallback(&self) -> Option<&str> {
         self.follower.fallback()
+    }
+
+    /// Releases the process-events socket and what it knows; later scans poll, cold.
+    pub fn close(&mut self) {
+        self.follower = Follower::polling();
+        self.processes = HashMap::default();
+        self.executables = HashMap::default();
+        self.without_executable = HashSet::default();
+        self.retries = HashMap::default();
+        self.listed = false;
     }
 
     /// Full scans made because events were lost.
@@ -269,13 +281,17 @@ impl Scanner {
             let Some(facts) = known.facts.as_ref().filter(|_| self.runs_node(known)) else {
                 continue;
             };
-            let agent = port_files.is_fresh(
+            let agent = port_files.find(
                 pid,
                 &facts.isolation,
                 facts.config_dir.as_deref(),
                 facts.details.started,
             );
-            if agent != known.reported_agent.unwrap_or(false) {
+            if known
+                .reported_agent
+                .as_ref()
+                .map_or(agent.is_some(), |reported| *reported != agent)
+            {
                 changed.push(pid);
             }
         }

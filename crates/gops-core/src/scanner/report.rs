@@ -2,7 +2,7 @@
 //! with their agent flag checked against the port files, counted.
 
 use super::{FoundProcess, GoExecutable, Known, Runtime, ScanStats, Scanner, Verdict};
-use crate::portfile::PortFiles;
+use crate::portfile::{AgentFile, PortFiles};
 use std::sync::Arc;
 
 impl Scanner {
@@ -18,20 +18,21 @@ impl Scanner {
             let Some(facts) = &known.facts else {
                 continue;
             };
-            let agent = port_files.is_fresh(
+            let agent_file = port_files.find(
                 *pid,
                 &facts.isolation,
                 facts.config_dir.as_deref(),
                 facts.details.started,
             );
             let verdict = &self.executables[&known.exe.identity];
+            let agent = agent_file.is_some();
             let Some((runtime, go)) = classify(verdict, agent, self.options.include_node) else {
                 known.reported_agent = None;
                 continue;
             };
             stats.tally(runtime);
-            processes.push(found(*pid, known, runtime, go, agent));
-            known.reported_agent = Some(agent);
+            processes.push(found(*pid, known, runtime, go, agent_file.clone()));
+            known.reported_agent = Some(agent_file);
         }
         processes
     }
@@ -57,7 +58,7 @@ fn found(
     known: &Known,
     runtime: Runtime,
     go: Option<Arc<GoExecutable>>,
-    agent: bool,
+    agent_file: Option<AgentFile>,
 ) -> FoundProcess {
     let facts = known.facts.as_ref().expect("reported processes have facts");
     FoundProcess {
@@ -68,10 +69,11 @@ fn found(
         deleted: known.exe.deleted,
         runtime,
         go,
-        agent,
+        agent: agent_file.is_some(),
+        unchanged: known.reported_agent.as_ref() == Some(&agent_file),
+        agent_file,
         started: facts.details.started,
         isolation: facts.isolation.clone(),
-        unchanged: known.reported_agent == Some(agent),
     }
 }
 
