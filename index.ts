@@ -40,3 +40,14 @@ export {
 export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
+export {
+  vulns,
+  VulnScanner,
+  type VulnReport,
+  type VulnFinding,
+  type FindingLevel,
+  type UnknownVersion,
+  type VulnsOptions,
+  type VulnScannerOptions,
+} from './src/inventory/vulns'
+export { VulnDb, type VulnDbKind, type VulnDbOptions, type OsvEntry } from './src/inventory/vulndb'

@@ -56,6 +56,9 @@ export const ERROR_CODES = [
   'LISTEN_FAILED',
   'WRITE_FAILED',
   'OUTPUT_FAILED',
+  // Vulnerability databases
+  'VULN_DB_UNAVAILABLE',
+  'VULN_DB_INVALID',
 ] as const
 
 export type InspectErrorCode = (typeof INSPECT_ERROR_CODES)[number]

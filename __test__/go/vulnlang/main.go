@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"os"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -15,4 +16,7 @@ func main() {
 	fmt.Println(tags, err)
 	t := template.Must(template.New("x").Parse("<p>{{.}}</p>\n"))
 	_ = t.Execute(os.Stdout, "hello")
+	if len(os.Args) > 1 && os.Args[1] == "wait" {
+		time.Sleep(time.Hour) // a process for the PID tests
+	}
 }
