@@ -176,7 +176,8 @@ export class VulnScanner {
         try {
           reports[i] = { target: t.target, pid: t.pid, path, ...(await promise) }
         } catch (error) {
-          if (signal?.aborted) throw error
+          // A database that cannot be read fails the call, not one target.
+          if (signal?.aborted || (isGopsError(error) && error.code.startsWith('VULN_DB_'))) throw error
           reports[i] = this.#failed(t.target, t.pid, path, errorOf(error, t))
         }
       })
