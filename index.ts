@@ -39,6 +39,7 @@ export {
 } from './src/discover'
 export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
+export { VulnCollector, type VulnCollectorOptions } from './src/inventory/vuln-metrics'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
 export {
   vulns,

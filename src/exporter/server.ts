@@ -22,6 +22,8 @@ export interface ExporterOptions {
   intervalMs: number
   agentStats: boolean
   agentTimeoutMs: number
+  /** Also check every Go process against this vulnerability database (gops_process_vulnerability). */
+  vulnDb?: string
 }
 
 export interface RunningExporter {
@@ -36,6 +38,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     intervalMs: options.intervalMs,
     agentStats: options.agentStats && { timeoutMs: options.agentTimeoutMs },
   })
+  const vulns = await startVulnCollector(options.vulnDb)
   // Made on the first scrape asking for its format: a Prometheus server only ever asks for
   // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
   const registries = new Map<string, MetricsRegistry>()
@@ -45,6 +48,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       const register = new Registry<OpenMetricsContentType>()
       register.setContentType(type as OpenMetricsContentType)
       collector.register(register)
+      vulns?.register(register)
       collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
       registries.set(type, (registry = register))
     }
@@ -90,6 +94,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     close() {
       closing ??= new Promise<void>((resolve) => {
         collector.close()
+        vulns?.close()
         server.close(() => resolve())
         server.closeIdleConnections()
       })
@@ -114,4 +119,14 @@ function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptio
     EAI_AGAIN: `cannot resolve host "${host}"`,
   }
   return new GopsError('LISTEN_FAILED', `cannot listen on ${where}: ${why[error.code ?? ''] ?? error.message}`, { cause: error })
+}
+
+/** The vulnerability metrics (src/inventory/vuln-metrics.ts), loaded only with --vuln-db; a database that cannot be read stops the start. */
+async function startVulnCollector(db: string | undefined) {
+  if (db === undefined) return null
+  const { VulnCollector } = require('../inventory/vuln-metrics') as typeof import('../inventory/vuln-metrics')
+  const vulns = new VulnCollector({ db })
+  await vulns.refresh()
+  if (vulns.lastError?.code.startsWith('VULN_DB_')) throw vulns.lastError
+  return vulns
 }
