@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -11,4 +13,7 @@ import (
 func main() {
 	tag, err := language.Parse("en-US")
 	fmt.Println(tag, err)
+	if len(os.Args) > 1 && os.Args[1] == "wait" {
+		time.Sleep(time.Hour) // a process for the PID tests and the benchmark
+	}
 }

@@ -4,10 +4,15 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"golang.org/x/text/width"
 )
 
 func main() {
 	fmt.Println(width.Widen.String("abc"))
+	if len(os.Args) > 1 && os.Args[1] == "wait" {
+		time.Sleep(time.Hour) // a process for the PID tests and the benchmark
+	}
 }
