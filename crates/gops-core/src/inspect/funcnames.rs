@@ -243,7 +243,15 @@ impl Matcher {
         let Ok(name) = std::str::from_utf8(raw) else {
             return;
         };
-        // Cheap rejection before splitting: the package must be one asked about.
+        // Cheap rejection, without allocating, of the many names of packages nobody asked
+        // about (names with instantiations or escapes take the full path below).
+        if !name.contains(['[', '%']) {
+            let pathend = name.rfind('/').unwrap_or(0);
+            match name[pathend..].find('.') {
+                Some(dot) if self.packages.contains_key(&name[..pathend + dot]) => {}
+                _ => return,
+            }
+        }
         let Some((package, symbol)) = parse_name(name) else {
             return;
         };
