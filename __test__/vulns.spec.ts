@@ -17,7 +17,8 @@ import { GO_2021_0113, GO_2022_1059, type OsvEntry, realAdvisories, writeAllZip,
 import { runCli } from './helpers/cli'
 import { nativeBuild } from './helpers/fixtures'
 import { buildGo, withCacheLock } from './helpers/go'
-import { runGovulncheck } from './helpers/govulncheck'
+import { type PeerFinding, runGovulncheck } from './helpers/govulncheck'
+import { semverToGoTag } from '../src/inventory/osv-version'
 
 const scratch = mkdtempSync(join(tmpdir(), 'gops-native-vulns-'))
 test.after.always(() => rmSync(scratch, { recursive: true, force: true }))
@@ -43,6 +44,11 @@ type Summary = Record<string, { level: string; symbols: string[] }>
 const summary = (r: VulnReport): Summary => Object.fromEntries(r.findings.map((f) => [f.id, { level: f.level, symbols: f.symbols }]))
 const levels = (r: VulnReport) => Object.fromEntries(r.findings.map((f) => [f.id, f.level]))
 
+const fixes = (r: VulnReport) => Object.fromEntries(r.findings.map((f) => [f.id, f.fixed]))
+// govulncheck's JSON spells every fix as semver (v1.21.1); ours is Go's spelling for the standard library.
+const peerFixes = (peer: Map<string, PeerFinding>) =>
+  Object.fromEntries([...peer.values()].map((f) => [f.id, f.fixed === '' ? null : f.module === 'stdlib' ? semverToGoTag(f.fixed) : f.fixed]))
+
 async function one(db: string, file: string): Promise<VulnReport> {
   const [report] = await vulns({ db, targets: [file] })
   return report
@@ -57,6 +63,7 @@ for (const program of [...programs, 'withdeps']) {
     // govulncheck's package level (the package is linked, no vulnerable function) is our module level.
     const peerLevels = Object.fromEntries([...peer.values()].map((f) => [f.id, f.level === 'symbol' ? 'symbol' : 'module']))
     t.deepEqual(levels(ours), peerLevels)
+    t.deepEqual(fixes(ours), peerFixes(peer))
     t.true(ours.findings.length > 0)
     // Every function govulncheck names is among ours.
     for (const f of ours.findings) {
@@ -64,6 +71,15 @@ for (const program of [...programs, 'withdeps']) {
     }
   })
 }
+
+test('a Windows build: the Windows-only advisory applies, at the same level as govulncheck says', async (t) => {
+  const file = withCacheLock(() => buildGo({ program: 'vulnlang', name: 'vulnlang.exe', env: { ...oldGo, GOOS: 'windows', GOARCH: 'amd64' } }))
+  const [ours, peer] = await Promise.all([one(v1, file), runGovulncheck(file, v1)])
+  const peerLevels = Object.fromEntries([...peer.values()].map((f) => [f.id, f.level === 'symbol' ? 'symbol' : 'module']))
+  t.deepEqual(levels(ours), peerLevels)
+  t.truthy(levels(ours)['GO-2023-2185'])
+  t.deepEqual(fixes(ours), peerFixes(peer))
+})
 
 for (const program of programs) {
   test(`${program}: stripped, our answer equals the unstripped twin's`, async (t) => {
@@ -179,6 +195,12 @@ test('a bad or truncated database is an error naming the file, never a crash', a
   error = await t.throwsAsync(vulns({ db: badEntry, targets: [file] }), { instanceOf: GopsError })
   t.is(error.code, 'VULN_DB_INVALID')
   t.true(error.message.includes(entry), error.message)
+
+  const huge = writeOsvDir(join(scratch, 'huge-osv'), realAdvisories)
+  truncateSync(join(huge, 'GO-2021-0113.json'), 300 << 20) // sparse: no disk used
+  error = await t.throwsAsync(vulns({ db: huge, targets: [file] }), { instanceOf: GopsError })
+  t.is(error.code, 'VULN_DB_INVALID')
+  t.regex(error.message, /GO-2021-0113\.json is larger than/)
 
   const zip = writeAllZip(join(scratch, 'bad-zip', 'all.zip'), realAdvisories)
   truncateSync(zip, 300)

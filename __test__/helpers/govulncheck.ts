@@ -11,6 +11,9 @@ export interface PeerFinding {
   level: 'symbol' | 'package' | 'module'
   /** `pkg.Receiver.Function` of each symbol-level trace. */
   symbols: string[]
+  /** The finding's `fixed_version` (semver with `v`, the standard library's too). */
+  fixed: string
+  module: string
 }
 
 /** govulncheck prints a stream of JSON objects, not one document. */
@@ -40,11 +43,11 @@ export function runGovulncheck(file: string, dbDir: string): Promise<Map<string,
       if (error && !stdout) return reject(new Error(`govulncheck failed: ${stderr}`))
       const byId = new Map<string, PeerFinding>()
       const rank = { module: 0, package: 1, symbol: 2 }
-      for (const item of parseJsonStream(stdout) as { finding?: { osv: string; trace: { package?: string; function?: string; receiver?: string }[] } }[]) {
+      for (const item of parseJsonStream(stdout) as { finding?: { osv: string; fixed_version?: string; trace: { module: string; package?: string; function?: string; receiver?: string }[] } }[]) {
         if (!item.finding) continue
-        const frame = item.finding.trace[0] ?? {}
+        const frame = item.finding.trace[0] ?? { module: '' }
         const level = frame.function ? 'symbol' : frame.package ? 'package' : 'module'
-        const seen = byId.get(item.finding.osv) ?? { id: item.finding.osv, level, symbols: [] }
+        const seen = byId.get(item.finding.osv) ?? { id: item.finding.osv, level, symbols: [], fixed: item.finding.fixed_version ?? '', module: frame.module }
         if (rank[level] > rank[seen.level]) seen.level = level
         if (frame.function) seen.symbols.push(`${frame.package}.${frame.receiver ? `${frame.receiver}.` : ''}${frame.function}`)
         byId.set(seen.id, seen)

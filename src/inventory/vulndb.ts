@@ -154,10 +154,15 @@ async function statKey(file: string): Promise<string> {
   }
 }
 
+/** No database file is near this (Go's whole database zipped is a few MiB): larger is damage or hostility. */
+const MAX_FILE_BYTES = 256 << 20
+
 async function readLocal(file: string): Promise<Buffer> {
   try {
+    if ((await stat(file)).size > MAX_FILE_BYTES) throw invalid(file, `is larger than ${MAX_FILE_BYTES >> 20} MiB`)
     return await readFile(file)
   } catch (error) {
+    if (error instanceof GopsError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw unavailable(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message, error)
   }
@@ -202,7 +207,15 @@ function osvZip(file: string): Backend {
       const bytes = await readLocal(file)
       let files: Record<string, Uint8Array>
       try {
-        files = unzipSync(bytes, { filter: (f) => f.name.endsWith('.json') })
+        // Sizes as the archive declares them, checked before anything is inflated (a zip bomb).
+        let total = 0
+        files = unzipSync(bytes, {
+          filter: (f) => {
+            total += f.originalSize
+            if (f.originalSize > MAX_FILE_BYTES || total > MAX_FILE_BYTES * 4) throw new Error(`it unpacks to more than ${MAX_FILE_BYTES >> 18} MiB`)
+            return f.name.endsWith('.json')
+          },
+        })
       } catch (error) {
         throw invalid(file, `is not a readable zip archive (truncated or damaged?): ${(error as Error).message}`)
       }
@@ -243,10 +256,12 @@ function v1Http(base: string, options: VulnDbOptions): Backend {
       throw unavailable(url, (error as Error).message, error)
     }
     if (!response.ok) throw unavailable(url, `the server answered ${response.status} ${response.statusText}`)
+    const length = Number(response.headers.get('content-length') ?? 0)
+    if (length > MAX_FILE_BYTES) throw invalid(response.url, `is larger than ${MAX_FILE_BYTES >> 20} MiB`)
     let bytes: Buffer = Buffer.from(await response.arrayBuffer())
     if (response.url.endsWith('.gz')) {
       try {
-        bytes = gunzipSync(bytes)
+        bytes = gunzipSync(bytes, { maxOutputLength: MAX_FILE_BYTES })
       } catch (error) {
         throw invalid(`${url}.json.gz`, `is not gzip data (truncated or damaged?): ${(error as Error).message}`)
       }
