@@ -1,10 +1,14 @@
 // Prints vulns() reports as text or JSON and picks the exit code, as govulncheck does: 3 when
 // something was found (text only), 1 when a target could not be checked, else 0.
 import { type VulnReport, vulns } from '../inventory/vulns'
+import { GopsError } from '../errors'
 import { printJson } from './output'
 
-export async function runVulns(targets: string[], options: { db: string; json?: boolean }): Promise<number> {
-  const reports = await vulns({ db: options.db, targets })
+export async function runVulns(targets: string[], options: { db?: string; json?: boolean }): Promise<number> {
+  // GOVULNDB is what govulncheck's users already set.
+  const db = options.db ?? process.env.GOVULNDB
+  if (!db) throw new GopsError('INVALID_ARGUMENT', 'no vulnerability database: pass --db DIR|URL|all.zip (or set GOVULNDB)')
+  const reports = await vulns({ db, targets })
   if (options.json) printJson(reports)
   else printText(reports, targets.length === 0)
   if (reports.some((r) => r.error)) return 1

@@ -34,7 +34,8 @@ export async function resolveTargets(
   args: readonly (string | number)[] | undefined,
   scanner: () => Scanner,
 ): Promise<(Target | { target: string; pid: number; error: GopsError })[]> {
-  if (!args || args.length === 0) return (await scanner().scan()).processes.map(fromProcess)
+  // Node processes running our agent are listed by scans too: only Go ones have Go code to check.
+  if (!args || args.length === 0) return (await scanner().scan()).processes.filter((p) => p.runtime === 'go').map(fromProcess)
   return Promise.all(
     args.map(async (arg) => {
       if (!isPid(arg)) {

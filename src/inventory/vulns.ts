@@ -184,6 +184,8 @@ export class VulnScanner {
     }
     await runLimited(pending, this.#concurrency)
     this.#forgetOld(generation)
+    // Checking the whole host: a process that exited since the scan is no longer part of it.
+    if (!targets || targets.length === 0) return reports.filter((r) => r.error?.code !== 'PROCESS_NOT_FOUND')
     return reports
   }
 

@@ -15,9 +15,9 @@ export function registerVulnsCommand(program: Command): void {
         'found (0 with --json), 1 a target or the database could not be read.',
     )
     .argument('[target...]', 'executables and PIDs')
-    .requiredOption('--db <db>', 'the database: a directory or http(s):// URL in the Go vulnerability database layout (govulncheck -db), a directory of OSV JSON files, or osv.dev\'s Go all.zip')
+    .option('--db <db>', 'the database: a directory or http(s):// URL in the Go vulnerability database layout (govulncheck -db), a directory of OSV JSON files, or osv.dev\'s Go all.zip (default: $GOVULNDB)')
     .option('--json', 'print a JSON array, one object per target, in order')
-    .action(async (targets: string[], options: { db: string; json?: boolean }) => {
+    .action(async (targets: string[], options: { db?: string; json?: boolean }) => {
       process.exitCode = await vulnsReport().runVulns(targets, options)
     })
 }
