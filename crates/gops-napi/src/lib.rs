@@ -12,7 +12,7 @@ use napi_derive::napi;
 mod coded_error;
 mod discover;
 mod epoch;
-mod functions;
+pub mod functions;
 pub mod inspect;
 mod panics;
 pub mod process;
