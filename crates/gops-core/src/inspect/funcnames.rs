@@ -398,6 +398,53 @@ mod tests {
         );
     }
 
+    /// A Go 1.2-1.15 pclntab (no Go that can still be downloaded writes one): header, nfunc,
+    /// the (pc, funcoff) table, each `_func` as entry then nameoff, and the names.
+    #[test]
+    fn names_of_the_go_1_2_layout_are_read_through_the_function_table() {
+        use super::super::source::tests::TempFile;
+        let names = ["main.main", "html/template.(*Template).Execute"];
+        let mut t = vec![0xfb, 0xff, 0xff, 0xff, 0, 0, 1, 8];
+        t.extend_from_slice(&2u64.to_le_bytes());
+        let funcs_at = 8 + 8 + 2 * 16 + 8; // after nfunc, two pairs and the end pc
+        let names_at = funcs_at + 2 * 16;
+        let mut name_offsets = Vec::new();
+        let mut at = names_at;
+        for n in names {
+            name_offsets.push(at);
+            at += n.len() + 1;
+        }
+        for i in 0..2 {
+            t.extend_from_slice(&(0x1000u64 + i as u64 * 0x10).to_le_bytes());
+            t.extend_from_slice(&((funcs_at + i * 16) as u64).to_le_bytes());
+        }
+        t.extend_from_slice(&0x2000u64.to_le_bytes());
+        for off in &name_offsets {
+            t.extend_from_slice(&0x1000u64.to_le_bytes());
+            t.extend_from_slice(&(*off as i32).to_le_bytes());
+            t.extend_from_slice(&[0; 4]);
+        }
+        for n in names {
+            t.extend_from_slice(n.as_bytes());
+            t.push(0);
+        }
+        let tmp = TempFile::new("pclntab-go12", &t);
+        let file = File::open(&tmp.0).unwrap();
+        let meter = Meter::new(NAMES_BUDGET);
+        let src = Source::new(&file, &meter, t.len() as u64);
+        let mut image = Image::new(Some("amd64"), scroll::Endian::Little, 8);
+        image.pclntab.push(Region {
+            vaddr: 0,
+            offset: 0,
+            size: t.len() as u64,
+        });
+        let mut seen = Vec::new();
+        assert!(names_of_image(src, &image, &mut |n| seen
+            .push(String::from_utf8(n.to_vec()).unwrap()))
+        .unwrap());
+        assert_eq!(seen, names);
+    }
+
     #[test]
     fn matcher_answers_symbol_and_whole_package_queries() {
         let queries = vec![
