@@ -212,18 +212,19 @@ fn names_of_image(
     }
 }
 
+/// A package's queries: symbol -> query indexes, and the whole-package query indexes.
+type PackageQueries = (HashMap<String, Vec<usize>>, Vec<usize>);
+
 /// The queries, grouped by package, and what was found for them.
 struct Matcher {
-    /// Package -> (symbol -> query indexes, whole-package query indexes).
-    packages: HashMap<String, (HashMap<String, Vec<usize>>, Vec<usize>)>,
+    packages: HashMap<String, PackageQueries>,
     found: Vec<Vec<String>>,
     count: u64,
 }
 
 impl Matcher {
     fn new(queries: &[FunctionQuery]) -> Self {
-        let mut packages: HashMap<String, (HashMap<String, Vec<usize>>, Vec<usize>)> =
-            HashMap::new();
+        let mut packages: HashMap<String, PackageQueries> = HashMap::new();
         for (i, q) in queries.iter().enumerate() {
             let entry = packages.entry(q.package.clone()).or_default();
             match &q.symbol {
