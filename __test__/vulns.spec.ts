@@ -249,8 +249,14 @@ test('a running process by PID, and among every Go process of the host', async (
 test('an aborted call rejects with ABORTED', async (t) => {
   const controller = new AbortController()
   controller.abort()
-  const error = await t.throwsAsync(vulns({ db: v1, targets: [build('vulnlang')], signal: controller.signal }))
-  t.is((error as GopsError).code, 'ABORTED')
+  const error = await t.throwsAsync(vulns({ db: v1, targets: [build('vulnlang')], signal: controller.signal }), { instanceOf: GopsError })
+  t.is(error.code, 'ABORTED')
+  const scanner = new VulnScanner({ db: v1 })
+  t.teardown(() => scanner.close())
+  const late = new AbortController()
+  const pending = scanner.scan([build('vulnwidth'), build('vulnold')], { signal: late.signal })
+  late.abort()
+  t.is((await t.throwsAsync(pending, { instanceOf: GopsError })).code, 'ABORTED')
 })
 
 test('CLI: gops-native vulns --json, text, and exit codes', async (t) => {

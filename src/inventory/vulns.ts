@@ -123,10 +123,22 @@ export class VulnScanner {
     this.#scannerOptions = scanner
   }
 
-  /** Checks `targets` (files and PIDs; none: every Go process on the host), in order. */
+  /**
+   * Checks `targets` (files and PIDs; none: every Go process on the host), in order. Rejects only
+   * when the database cannot be read (VULN_DB_UNAVAILABLE, VULN_DB_INVALID) or on `signal` (ABORTED).
+   */
   async scan(targets?: readonly (string | number)[], options: { signal?: AbortSignal } = {}): Promise<VulnReport[]> {
     if (this.#closed) throw new GopsError('INVALID_ARGUMENT', 'this VulnScanner is closed')
-    const { signal } = options
+    const signal = check.abortSignal(check.options(options).signal, 'signal')
+    try {
+      return await this.#scan(targets, signal)
+    } catch (error) {
+      if (signal?.aborted && !(isGopsError(error) && error.code === 'ABORTED')) throw new GopsError('ABORTED', 'the vulnerability check was aborted', { cause: error })
+      throw error
+    }
+  }
+
+  async #scan(targets: readonly (string | number)[] | undefined, signal: AbortSignal | undefined): Promise<VulnReport[]> {
     signal?.throwIfAborted()
     await this.db.refresh(signal)
     const generation = this.db.generation
@@ -326,10 +338,5 @@ export async function vulns(options: VulnsOptions): Promise<VulnReport[]> {
   } else {
     scanner = new VulnScanner(rest)
   }
-  try {
-    return await scanner.scan(targets, { signal })
-  } catch (error) {
-    if (signal?.aborted && !(isGopsError(error) && error.code === 'ABORTED')) throw new GopsError('ABORTED', 'vulns() was aborted', { cause: error })
-    throw error
-  }
+  return scanner.scan(targets, { signal })
 }
