@@ -56,4 +56,16 @@ export {
 export { watch, type Watch, type WatchEvent, type WatchOptions } from './src/watch'
 export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint, type SocketProtocol } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
+export { VulnCollector, type VulnCollectorOptions } from './src/inventory/vuln-metrics'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
+export {
+  vulns,
+  VulnScanner,
+  type VulnReport,
+  type VulnFinding,
+  type FindingLevel,
+  type UnknownVersion,
+  type VulnsOptions,
+  type VulnScannerOptions,
+} from './src/inventory/vulns'
+export { VulnDb, type VulnDbKind, type VulnDbOptions, type OsvEntry } from './src/inventory/vulndb'

@@ -67,6 +67,9 @@ const TS_ERROR_CODES = [
   'LISTEN_FAILED',
   'WRITE_FAILED',
   'OUTPUT_FAILED',
+  // Vulnerability databases
+  'VULN_DB_UNAVAILABLE',
+  'VULN_DB_INVALID',
 ] as const
 
 /** Every code a GopsError can carry: the addon's, then the TypeScript's own. */

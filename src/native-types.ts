@@ -101,6 +101,35 @@ export declare const enum Evidence {
   Strings = 'strings',
 }
 
+/**
+ * One question: is `symbol` (OSV's spelling: `Parse`, `Type.Method`) of the package at import
+ * path `package` in the binary? Without `symbol`: which of the package's functions are.
+ */
+export interface FunctionQuery {
+  package: string
+  symbol?: string
+}
+
+/** Answers `queries` for one executable off the JS thread. */
+export declare function functionsPresent(path: string, queries: Array<FunctionQuery>): Promise<FunctionsPresent>
+
+export interface FunctionsPresent {
+  /**
+   * Whether the binary's function names could be read (its pclntab was found). When false,
+   * `found` says nothing.
+   */
+  namesReadable: boolean
+  /** Per query, in order: the symbols present (the one asked for, or up to 64 of the package's). */
+  found: Array<Array<string>>
+  /** How many function names the binary holds. */
+  functionCount: number
+  /** Bytes read from the file. */
+  bytesRead: number
+}
+
+/** Answers `queries` for one executable on the calling thread. */
+export declare function functionsPresentSync(path: string, queries: Array<FunctionQuery>): FunctionsPresent
+
 export interface GoBinaryInfo {
   /** The path as given. */
   path: string

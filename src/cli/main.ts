@@ -10,10 +10,11 @@ import { registerExporter } from './commands/exporter'
 import { registerInspectCommand } from './commands/inspect'
 import { registerProcess } from './commands/process'
 import { registerProcesses } from './commands/processes'
+import { registerVulnsCommand } from './commands/vulns'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = [registerProcesses, registerProcess, registerAgentRequests, registerInspectCommand, registerExporter]
+const registrations: Register[] = [registerProcesses, registerProcess, registerAgentRequests, registerInspectCommand, registerVulnsCommand, registerExporter]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

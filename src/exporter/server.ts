@@ -37,6 +37,8 @@ export interface ExporterOptions {
   maxProcesses?: number
   /** How the scanner learns of processes (default `'auto'`: events where available). */
   mode?: 'auto' | 'events' | 'polling'
+  /** Also check every Go process against this vulnerability database (gops_process_vulnerability). */
+  vulnDb?: string
 }
 
 export interface RunningExporter {
@@ -55,6 +57,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     maxProcesses: options.maxProcesses,
     mode: options.mode ?? 'auto',
   })
+  const vulns = await startVulnCollector(options.vulnDb)
   // Made on the first scrape asking for its format: a Prometheus server only ever asks for
   // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
   const pages = new Map<string, { contentType: string; write: () => Promise<Buffer[]> }>()
@@ -63,6 +66,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     if (!page) {
       const register = new Registry<OpenMetricsContentType>()
       register.setContentType(type as OpenMetricsContentType)
+      vulns?.register(register)
       collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
       for (const name of MISNAMED_DEFAULT_METRICS) register.removeSingleMetric(name)
       pages.set(type, (page = { contentType: register.contentType, write: collector.page(register) }))
@@ -117,6 +121,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     close() {
       closing ??= new Promise<void>((resolve) => {
         collector.close()
+        vulns?.close()
         server.close(() => resolve())
         server.closeIdleConnections()
       })
@@ -145,4 +150,14 @@ function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptio
     EAI_AGAIN: `cannot resolve host "${host}"`,
   }
   return new GopsError('LISTEN_FAILED', `cannot listen on ${where}: ${why[error.code ?? ''] ?? error.message}`, { cause: error })
+}
+
+/** The vulnerability metrics (src/inventory/vuln-metrics.ts), loaded only with --vuln-db; a database that cannot be read stops the start. */
+async function startVulnCollector(db: string | undefined) {
+  if (db === undefined) return null
+  const { VulnCollector } = require('../inventory/vuln-metrics') as typeof import('../inventory/vuln-metrics')
+  const vulns = new VulnCollector({ db })
+  await vulns.refresh()
+  if (vulns.lastError?.code.startsWith('VULN_DB_')) throw vulns.lastError
+  return vulns
 }

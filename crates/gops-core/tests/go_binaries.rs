@@ -27,14 +27,17 @@ impl Drop for TempDir {
 fn write_program(dir: &Path) -> PathBuf {
     let files = [
         ("lib/go.mod", "module example.com/lib\n\ngo 1.22\n"),
-        ("lib/lib.go", "package lib\n\nfunc Hello() string { return \"hi\" }\n"),
+        (
+            "lib/lib.go",
+            "package lib\n\nimport \"strings\"\n\n//go:noinline\nfunc Hello() string { return \"hi\" }\n\n// Shout is inlined into its caller.\nfunc Shout(s string) string { return strings.ToUpper(s) + \"!\" }\n",
+        ),
         (
             "app/go.mod",
             "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v1.2.3\n\nreplace example.com/lib v1.2.3 => ../lib\n",
         ),
         (
             "app/main.go",
-            "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/lib\"\n)\n\nfunc main() { fmt.Println(lib.Hello()) }\n",
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/lib\"\n)\n\nfunc main() { fmt.Println(lib.Shout(lib.Hello())) }\n",
         ),
     ];
     for (name, text) in files {
@@ -181,4 +184,68 @@ fn the_version_and_modules_survive_a_removed_blob() {
         assert_eq!(info.go_version.as_ref(), Some(&version));
         assert_eq!(info.build_info.as_ref(), Some(&build_info));
     }
+}
+
+#[test]
+fn function_names_are_read_from_the_pclntab_of_plain_stripped_and_pie_builds() {
+    use gops_core::inspect::{functions_present, FunctionQuery};
+    let dir = TempDir::new("funcnames");
+    let app = write_program(&dir.0);
+    let q = |package: &str, symbol: Option<&str>| FunctionQuery {
+        package: package.into(),
+        symbol: symbol.map(Into::into),
+    };
+    let queries = [
+        q("fmt", Some("Println")),
+        q("example.com/lib", Some("Hello")),
+        // Inlined into main.main: listed through the inline tree's names.
+        q("example.com/lib", Some("Shout")),
+        q("fmt", Some("Sscanf")),
+        q("html/template", Some("Template.Execute")),
+        q("os", Some("File.Write")),
+        q("example.com/lib", None),
+    ];
+    let targets = [
+        ("linux", "amd64", &[][..]),
+        ("linux", "arm64", &["-ldflags=-s -w"][..]),
+        ("linux", "amd64", &["-buildmode=pie", "-ldflags=-s -w"][..]),
+        ("windows", "amd64", &["-ldflags=-s -w"][..]),
+        ("darwin", "arm64", &["-ldflags=-s -w"][..]),
+        ("aix", "ppc64", &[][..]),
+    ];
+    for (i, (goos, goarch, flags)) in targets.iter().enumerate() {
+        let out = dir.0.join(format!("app-{i}-{goos}-{goarch}"));
+        assert!(go_build(&app, &out, goos, goarch, flags)
+            .wait()
+            .unwrap()
+            .success());
+        let answer = functions_present(&out, &queries).unwrap();
+        assert!(answer.names_readable, "{}", out.display());
+        assert!(answer.function_count > 1000, "{}", out.display());
+        let found: Vec<Vec<&str>> = answer
+            .found
+            .iter()
+            .map(|f| f.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                vec!["Println"],
+                vec!["Hello"],
+                vec!["Shout"],
+                vec![],
+                vec![],
+                vec!["File.Write"],
+                vec!["Hello", "Shout"],
+            ],
+            "{}",
+            out.display()
+        );
+    }
+    // Not an executable: no names, no error.
+    let text = dir.0.join("text");
+    fs::write(&text, "hello").unwrap();
+    let answer = functions_present(&text, &queries).unwrap();
+    assert!(!answer.names_readable);
+    assert!(answer.found.iter().all(Vec::is_empty));
 }

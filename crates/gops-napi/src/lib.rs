@@ -12,6 +12,7 @@ use napi_derive::napi;
 pub mod coded_error;
 mod discover;
 mod epoch;
+pub mod functions;
 pub mod inspect;
 mod panics;
 pub mod process;

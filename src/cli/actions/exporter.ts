@@ -12,6 +12,7 @@ export interface ExporterCliOptions {
   agentTimeout: string
   mode: string
   maxProcesses: string
+  vulnDb?: string
 }
 
 const MODES = ['auto', 'events', 'polling'] as const
@@ -33,7 +34,7 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
         'pass --allow-remote to expose them, or listen on 127.0.0.1',
     )
   }
-  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, mode, maxProcesses })
+  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, mode, maxProcesses, vulnDb: options.vulnDb })
   if (remote) {
     warn(`listening on ${shown}: anyone who can reach ${exporter.url} sees every process, path and Go version on this host`)
   }

@@ -22,5 +22,6 @@ export function registerExporter(program: Command): void {
     .option('--max-processes <count>', 'serve at most this many processes (the lowest PIDs), so the page stays bounded; gops_scan_omitted_processes counts the rest', '10000')
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
     .option('--agent-timeout <duration>', `with --agent-stats: all agent reads of a refresh end within this, ${DURATION_HELP}`, '1s')
+    .option('--vuln-db <db>', 'also check every Go process against this Go vulnerability database (as for `vulns --db`): gops_process_vulnerability and per-host counts')
     .action((options: import('../actions/exporter.js').ExporterCliOptions) => exporterAction().runExporter(options))
 }

@@ -12,6 +12,7 @@ mod buildinfo;
 mod buildversion;
 mod elf;
 mod evidence;
+mod funcnames;
 mod image;
 mod macho;
 mod modinfo;
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 use evidence::Findings;
 use source::{Meter, Source, FILE_BUDGET};
 
+pub use funcnames::{functions_present, FunctionQuery, FunctionsPresent};
 pub use modinfo::{parse as parse_module_info, ParseError as ModuleInfoError};
 
 /// What kind of file this is, by its leading bytes.
