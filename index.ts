@@ -40,3 +40,13 @@ export {
 export { processDetails, processDetailsSync, type ProcessDetails, type Connection, type SocketEndpoint } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
+export {
+  sbom,
+  type SbomExecutable,
+  type SbomFormat,
+  type SbomOptions,
+  type SbomProcess,
+  type SbomResult,
+  type Target as SbomTarget,
+  type TargetFailure as SbomTargetFailure,
+} from './src/inventory/sbom'
