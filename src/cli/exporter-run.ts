@@ -10,6 +10,7 @@ export interface ExporterCliOptions {
   interval: string
   agentStats?: boolean
   agentTimeout: string
+  sbom?: boolean
 }
 
 export async function runExporter(options: ExporterCliOptions): Promise<void> {
@@ -25,7 +26,7 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
         'pass --allow-remote to expose them, or listen on 127.0.0.1',
     )
   }
-  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs })
+  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, sbom: options.sbom ?? false })
   if (remote) {
     warn(`listening on ${shown}: anyone who can reach ${exporter.url} sees every process, path and Go version on this host`)
   }

@@ -8,10 +8,11 @@ import { registerAgentCommands } from './commands/agent'
 import { registerExporter } from './commands/exporter'
 import { registerInspectCommand } from './commands/inspect'
 import { registerProcesses } from './commands/processes'
+import { registerSbom } from './commands/sbom'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand, registerExporter]
+const registrations: Register[] = [registerProcesses, registerAgentCommands, registerInspectCommand, registerSbom, registerExporter]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

@@ -22,6 +22,8 @@ export interface ExporterOptions {
   intervalMs: number
   agentStats: boolean
   agentTimeoutMs: number
+  /** Also serve /sbom: this host's Go executables as CycloneDX (src/inventory/sbom-endpoint.ts). */
+  sbom?: boolean
 }
 
 export interface RunningExporter {
@@ -50,6 +52,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     return registry
   }
+  // Loaded only when asked for: the CycloneDX library is a large module.
+  const hostSbom = options.sbom ? new (require('../inventory/sbom-endpoint') as typeof import('../inventory/sbom-endpoint')).HostSbom(options.intervalMs) : null
   const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
 
   const server = createServer((request, response) => {
@@ -67,6 +71,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       const registry = registryFor(new Negotiator(request).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await (registry as Registry).metrics(), registry.contentType)
+    }
+    if (path === '/sbom' && hostSbom) {
+      return reply(response, 200, await hostSbom.get(), hostSbom.mediaType)
     }
     if (path === '/healthz') {
       const { scannedAt, lastError } = collector.status()

@@ -19,5 +19,6 @@ export function registerExporter(program: Command): void {
     .option('--interval <duration>', 'rescan at most this often however often it is scraped: a Go duration (500ms, 15s) or seconds', '1s')
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
     .option('--agent-timeout <duration>', 'with --agent-stats: all agent reads of a refresh end within this', '1s')
+    .option('--sbom', "also serve /sbom: this host's Go executables as a CycloneDX 1.6 document, remade at most once per --interval")
     .action((options: import('../exporter-run.js').ExporterCliOptions) => exporterRun().runExporter(options))
 }
