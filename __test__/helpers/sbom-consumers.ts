@@ -1,0 +1,40 @@
+// Real consumers of our SBOMs, built from the Go module proxy and cached under .cache/bin:
+// osv-scanner (which needs Go 1.27: GOTOOLCHAIN fetches that toolchain through the proxy) and
+// syft (built by the benchmarks; the comparison with it runs when it is in the cache).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { cacheDir } from './go'
+
+export const OSV_SCANNER_VERSION = 'v2.6.0'
+export const SYFT_VERSION = 'v1.57.2'
+
+/**
+ * `go install`s `modulePath@version` into .cache/bin/NAME@VERSION (about 4 minutes for
+ * osv-scanner on 2 cores). Built in a scratch folder and renamed, so a run that dies halfway
+ * leaves nothing that looks finished; not under the fixtures' lock, which it would hold for minutes.
+ */
+function installTool(modulePath: string, version: string, env: Record<string, string> = {}): string {
+  const name = modulePath.split('/').pop()!
+  const bin = join(cacheDir, 'bin', `${name}@${version}`)
+  const exe = join(bin, name)
+  if (existsSync(exe)) return exe
+  const partial = `${bin}.${process.pid}.partial`
+  mkdirSync(partial, { recursive: true })
+  try {
+    execFileSync('go', ['install', `${modulePath}@${version}`], { env: { ...process.env, ...env, GOBIN: partial }, stdio: ['ignore', 'ignore', 'pipe'] })
+    rmSync(bin, { recursive: true, force: true })
+    renameSync(partial, bin)
+  } finally {
+    rmSync(partial, { recursive: true, force: true })
+  }
+  return exe
+}
+
+export const osvScanner = (): string => installTool('github.com/google/osv-scanner/v2/cmd/osv-scanner', OSV_SCANNER_VERSION, { GOTOOLCHAIN: 'go1.27.3' })
+
+/** syft's path when the cache has it (the benchmarks build it with `go install`), else null. */
+export function cachedSyft(): string | null {
+  const exe = join(cacheDir, 'bin', `syft@${SYFT_VERSION}`, 'syft')
+  return existsSync(exe) ? exe : null
+}
