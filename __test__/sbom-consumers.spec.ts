@@ -1,8 +1,8 @@
 // Real consumers read our SBOMs. osv-scanner, offline, with real Go advisories in osv.dev's
-// all.zip layout, must find from our CycloneDX alone exactly the advisories whose version ranges
+// all.zip layout, must find from our CycloneDX (and our SPDX) alone exactly the advisories whose version ranges
 // the Go toolchain's own report of each fixture falls in (modules and standard library, plain
 // and stripped binaries). syft, when the cache has it, must see the same modules.
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,9 +12,8 @@ import { type OsvEntry, realAdvisories, writeAllZip } from './helpers/advisories
 import { derivedFile, buildGo, withCacheLock } from './helpers/go'
 import { goVersionM } from './helpers/go-version-m'
 import { cachedSyft, osvScanner } from './helpers/sbom-consumers'
-import { cyclonedxErrors } from './helpers/sbom-schemas'
+import { cyclonedxErrors, spdxErrors } from './helpers/sbom-schemas'
 import { testUnless } from './helpers/skip'
-import { execFileSync } from 'node:child_process'
 
 type Json = Record<string, any>
 
@@ -94,23 +93,27 @@ test('osv-scanner (offline, real Go advisories) finds from our CycloneDX alone e
   let matchedSomething = false
   for (const [title, file] of fixtures) {
     const path = file()
-    const result = await sbom([path])
-    t.is(await cyclonedxErrors(result.json), null)
-    const bom = join(scratch, `${title.replace(/\W+/g, '-')}.cdx.json`)
-    writeFileSync(bom, result.json)
-    const scan = await run(scanner, ['scan', 'source', '--offline-vulnerabilities', '--format', 'json', '-L', bom], { OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY: dbDir })
-    // 0: nothing found, 1: vulnerabilities found; anything else is a failure to scan.
-    t.true(scan.code === 0 || scan.code === 1, `${title}: osv-scanner exited ${scan.code}: ${scan.stderr}`)
-    const report = JSON.parse(scan.stdout) as Json
-    const packages: Json[] = (report.results ?? []).flatMap((r: Json) => r.packages ?? [])
-    const found = [...new Set(packages.flatMap((p) => (p.vulnerabilities ?? []).map((v: Json) => v.id as string)))].sort()
     const expected = applicable(path, realAdvisories)
-    t.deepEqual(found, expected, title)
-    t.log(`${title}: ${found.join(', ') || 'none'}`)
-    if (found.length > 0) matchedSomething = true
-    // It read every module of the document, the standard library included.
-    const read = packages.map((p) => `${p.package.name}@${p.package.version}`)
-    t.true(read.some((r) => r.startsWith('stdlib@')), `${title}: osv-scanner read the standard library (${read.join(' ')})`)
+    // Both formats: osv-scanner reads CycloneDX by the `.cdx.json` name and SPDX by `.spdx.json`.
+    for (const [format, extension] of [['cyclonedx', 'cdx.json'], ['spdx', 'spdx.json']] as const) {
+      const result = await sbom([path], { format })
+      if (format === 'cyclonedx') t.is(await cyclonedxErrors(result.json), null)
+      else t.is(spdxErrors(result.document), null)
+      const bom = join(scratch, `${title.replace(/\W+/g, '-')}.${extension}`)
+      writeFileSync(bom, result.json)
+      const scan = await run(scanner, ['scan', 'source', '--offline-vulnerabilities', '--format', 'json', '-L', bom], { OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY: dbDir })
+      // 0: nothing found, 1: vulnerabilities found; anything else is a failure to scan.
+      t.true(scan.code === 0 || scan.code === 1, `${title} (${format}): osv-scanner exited ${scan.code}: ${scan.stderr}`)
+      const report = JSON.parse(scan.stdout) as Json
+      const packages: Json[] = (report.results ?? []).flatMap((r: Json) => r.packages ?? [])
+      const found = [...new Set(packages.flatMap((p) => (p.vulnerabilities ?? []).map((v: Json) => v.id as string)))].sort()
+      t.deepEqual(found, expected, `${title} (${format})`)
+      t.log(`${title} (${format}): ${found.join(', ') || 'none'}`)
+      if (found.length > 0) matchedSomething = true
+      // It read the modules of the document, the standard library included.
+      const read = packages.map((p) => `${p.package.name}@${p.package.version}`)
+      t.true(read.some((r) => r.startsWith('stdlib@')), `${title} (${format}): osv-scanner read the standard library (${read.join(' ')})`)
+    }
   }
   t.true(matchedSomething, 'at least one fixture is affected, so a scanner that reads nothing cannot pass')
 })

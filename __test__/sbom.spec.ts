@@ -103,6 +103,16 @@ test('stripped binaries (strip --strip-all, -ldflags=-s -w) list the same module
   t.deepEqual(await purlsOf(sw()), [swWant.main, ...swWant.deps, swWant.stdlib].sort())
 })
 
+test('binaries whose build-info blob was removed: the modules inspect recovers, and how it recovered them', async (t) => {
+  const plain = (await valid(t, await sbom([nativeBuild()]))).components.map((c: Json) => c.purl).sort()
+  for (const title of ['objcopy --remove-section .go.buildinfo', "-ldflags='-s -w -buildid=', blob and pclntab magic wiped"]) {
+    const fixture = goFixtures.find((f) => f.title === title)!
+    const bom = await valid(t, await sbom([fixture.file()]))
+    t.deepEqual(bom.components.map((c: Json) => c.purl).sort(), plain, title)
+    t.deepEqual(prop(applications(bom)[0], 'gops-native:go:recovered-from'), [fixture.recoveredFrom], title)
+  }
+})
+
 test('one component per distinct executable: the same bytes at two paths are one, with both paths; different builds are two', async (t) => {
   const copy = join(scratch, 'withdeps-copy')
   copyFileSync(nativeBuild(), copy)
