@@ -8,7 +8,11 @@ export interface GoPackage {
   kind: 'main' | 'module' | 'stdlib'
   /** Module path (`stdlib` for the standard library). */
   name: string
-  /** As Go writes it (`v0.3.7`, `go1.26.8`); null when there is none (a `(devel)` main module, a directory `replace`). */
+  /**
+   * As Go writes it (`v0.3.7`), but the standard library's as a semantic version (`1.26.8` for
+   * go1.26.8); null when there is none (a `(devel)` main module, a directory `replace`, a
+   * development toolchain).
+   */
   version: string | null
   purl: string
   /** The go.sum hash (`h1:...`): a hash of the module's file tree, not of any file. */
@@ -72,12 +76,13 @@ export function packagesOf(executable: SbomExecutable): GoPackage[] {
     }
   }
   if (executable.goVersion) {
+    // The version is the semver, as in the purl, not Go's `go1.26.8` (syft's choice): osv-scanner
+    // matches a CycloneDX component's `version`, and reads `go1.26.8` as inside every range.
     const semver = goToolchainSemver(executable.goVersion)
-    const version = executable.goVersion.split(/\s/)[0]
     packages.push({
       kind: 'stdlib',
       name: 'stdlib',
-      version,
+      version: semver,
       purl: golangPurl('stdlib', semver),
       sum: null,
       replaces: null,
