@@ -116,8 +116,12 @@ export async function collectExecutables(
     for (const [i, outcome] of read.entries()) {
       const item = resolved[i]
       if (!outcome.ok) {
-        // A process that exited between the scan and the read is no failure of a host scan.
-        if (!(hostScan && item.kind === 'process' && outcome.code === 'NOT_FOUND')) failures.push({ target: item.target, code: outcome.code, message: outcome.message })
+        if (item.kind === 'process' && outcome.code === 'NOT_FOUND') {
+          // A process that exited between the scan and the read is no failure of a host scan.
+          if (!hostScan) failures.push({ target: item.target, code: 'PROCESS_NOT_FOUND', message: `process ${item.target} exited before its executable was read` })
+        } else {
+          failures.push({ target: item.target, code: outcome.code, message: outcome.message })
+        }
         continue
       }
       const { info, sha256, size } = outcome
