@@ -62,7 +62,7 @@ const dependsOn = (bom: Json, ref: string): Json[] => {
   return refs.map((r) => bom.components.find((c: Json) => c['bom-ref'] === r))
 }
 
-test('CycloneDX of a real binary: its main module, every dependency after replace, stdlib with syft's purl, build settings, SHA-256', async (t) => {
+test("CycloneDX of a real binary: its main module, every dependency after replace, stdlib with syft's purl, build settings, SHA-256", async (t) => {
   const file = nativeBuild()
   const bom = await valid(t, await sbom([file]))
   t.is(bom.specVersion, '1.6')

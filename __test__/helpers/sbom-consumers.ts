@@ -33,6 +33,9 @@ function installTool(modulePath: string, version: string, env: Record<string, st
 
 export const osvScanner = (): string => installTool('github.com/google/osv-scanner/v2/cmd/osv-scanner', OSV_SCANNER_VERSION, { GOTOOLCHAIN: 'go1.27.3' })
 
+/** syft, built on first use (the benchmark's peer; tests only use it when already cached). */
+export const installSyft = (): string => installTool('github.com/anchore/syft/cmd/syft', SYFT_VERSION)
+
 /** syft's path when the cache has it (the benchmarks build it with `go install`), else null. */
 export function cachedSyft(): string | null {
   const exe = join(cacheDir, 'bin', `syft@${SYFT_VERSION}`, 'syft')
