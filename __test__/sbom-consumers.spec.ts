@@ -1,17 +1,20 @@
 // Real consumers read our SBOMs. osv-scanner, offline, with real Go advisories in osv.dev's
 // all.zip layout, must find from our CycloneDX (and our SPDX) alone exactly the advisories whose version ranges
 // the Go toolchain's own report of each fixture falls in (modules and standard library, plain
-// and stripped binaries). syft, when the cache has it, must see the same modules.
+// and stripped binaries). The SPDX project's own validator accepts our SPDX. syft, when the
+// cache has it, must see the same modules.
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import { sbom } from '../index'
+import { nativeBuild } from './helpers/fixtures'
+import { startProcess } from './helpers/processes'
 import { type OsvEntry, realAdvisories, writeAllZip } from './helpers/advisories'
 import { derivedFile, buildGo, withCacheLock } from './helpers/go'
 import { goVersionM } from './helpers/go-version-m'
-import { cachedSyft, osvScanner } from './helpers/sbom-consumers'
+import { cachedSyft, osvScanner, spdxTools } from './helpers/sbom-consumers'
 import { cyclonedxErrors, spdxErrors } from './helpers/sbom-schemas'
 import { testUnless } from './helpers/skip'
 
@@ -131,4 +134,25 @@ testUnless(cachedSyft() ? null : 'syft is not in .cache/bin (the benchmarks buil
     const held = (list: string[]) => list.filter((p) => !p.startsWith(`pkg:golang/${main}`)).sort()
     t.deepEqual(held(ours.components.map((c: Json) => c.purl)), held(theirs), title)
   }
+})
+
+test("the SPDX project's validator (spdx-tools) accepts our SPDX: several executables, a running process, and rejects a broken copy", async (t) => {
+  const tools = spdxTools()
+  const child = await startProcess(t, withCacheLock(() => buildGo({ program: 'hello', name: 'hello' })), ['600'])
+  const targets = [nativeBuild(), ...fixtures.map(([, file]) => file())]
+  const result = await sbom([...targets, child.pid], { format: 'spdx' })
+  t.deepEqual(result.failures, [])
+  t.true((result.document.packages as { annotations?: unknown[] }[]).some((p) => p.annotations?.length), 'a package carries its process')
+  const file = join(scratch, 'host.spdx.json')
+  writeFileSync(file, result.json)
+  const ok = await run(tools.python, [...tools.args, '-i', file], tools.env)
+  t.is(ok.code, 0, ok.stderr)
+  t.is(ok.stderr, '')
+  // The same document with one relationship pointing nowhere: the validator must say so.
+  const broken = JSON.parse(result.json)
+  broken.relationships[0].relatedSpdxElement = 'SPDXRef-Nowhere'
+  writeFileSync(file, JSON.stringify(broken))
+  const bad = await run(tools.python, [...tools.args, '-i', file], tools.env)
+  t.is(bad.code, 1)
+  t.regex(bad.stderr, /SPDXRef-Nowhere/)
 })

@@ -1,6 +1,7 @@
-// Real consumers of our SBOMs, built from the Go module proxy and cached under .cache/bin:
-// osv-scanner (which needs Go 1.27: GOTOOLCHAIN fetches that toolchain through the proxy) and
-// syft (built by the benchmarks; the comparison with it runs when it is in the cache).
+// Real consumers of our SBOMs, fetched by their own registries' clients and cached under .cache/:
+// osv-scanner from the Go module proxy (it needs Go 1.27: GOTOOLCHAIN fetches that toolchain
+// through the proxy), the SPDX project's own validator (spdx-tools, PyPI), and syft (built by the
+// benchmarks; the comparison with it runs when it is in the cache).
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,4 +41,27 @@ export const installSyft = (): string => installTool('github.com/anchore/syft/cm
 export function cachedSyft(): string | null {
   const exe = join(cacheDir, 'bin', `syft@${SYFT_VERSION}`, 'syft')
   return existsSync(exe) ? exe : null
+}
+
+export const SPDX_TOOLS = 'spdx-tools==0.8.5'
+
+/**
+ * The SPDX project's Python tools (`pyspdxtools -i FILE` parses and validates a document against
+ * the SPDX 2.3 specification), pip-installed with their dependencies into .cache/pypi (a few
+ * seconds). Returns the command and the environment to run it with.
+ */
+export function spdxTools(): { python: string; args: string[]; env: Record<string, string> } {
+  const dir = join(cacheDir, 'pypi', SPDX_TOOLS.replace('==', '-'))
+  const script = join(dir, 'bin', 'pyspdxtools')
+  if (!existsSync(script)) {
+    const partial = `${dir}.${process.pid}.partial`
+    try {
+      execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--target', partial, SPDX_TOOLS], { stdio: ['ignore', 'ignore', 'pipe'] })
+      rmSync(dir, { recursive: true, force: true })
+      renameSync(partial, dir)
+    } finally {
+      rmSync(partial, { recursive: true, force: true })
+    }
+  }
+  return { python: 'python3', args: [script], env: { PYTHONPATH: dir } }
 }
