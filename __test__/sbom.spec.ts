@@ -188,11 +188,11 @@ test('targets that yield nothing are listed as failures with their codes; the re
   t.is(applications(result.document).length, 1)
   t.deepEqual(
     result.failures.map((f) => f.code).sort(),
-    ['NOT_A_FILE', 'NOT_FOUND', 'NOT_GO', 'PROCESS_NOT_FOUND'].sort(),
+    ['INVALID_TARGET', 'NOT_A_FILE', 'NOT_FOUND', 'PROCESS_NOT_FOUND'],
   )
-  t.true(result.failures.find((f) => f.code === 'NOT_GO')!.message.includes(cBinary()))
+  t.true(result.failures.find((f) => f.code === 'INVALID_TARGET')!.message.includes(cBinary()))
   const node = await sbom([process.pid])
-  t.deepEqual(node.failures.map((f) => f.code), ['NOT_GO'], 'a running process that is not Go')
+  t.deepEqual(node.failures.map((f) => f.code), ['INVALID_TARGET'], 'a running process that is not Go')
   const empty = await sbom([cBinary()], { format: 'spdx' })
   await valid(t, empty)
 })

@@ -45,8 +45,6 @@ export const ERROR_CODES = [
   // Discovery and watching
   'SCAN_FAILED',
   'SCAN_IN_PROGRESS',
-  // Inventory (sbom)
-  'NOT_GO',
   'WATCH_FAILED',
   'EVENTS_UNAVAILABLE',
   // The Node agent

@@ -126,7 +126,7 @@ export async function collectExecutables(
       }
       const { info, sha256, size } = outcome
       if (!info.isGo) {
-        failures.push({ target: item.target, code: 'NOT_GO', message: `${item.kind === 'file' ? item.path : `process ${item.target}`} is not a Go executable` })
+        failures.push({ target: item.target, code: 'INVALID_TARGET', message: `${item.kind === 'file' ? item.path : `process ${item.target}`} is not a Go executable` })
         continue
       }
       for (const part of partsOf(info)) {

@@ -67,7 +67,7 @@ async function whyNotGo(pid: number): Promise<TargetFailure> {
   const target = String(pid)
   try {
     const details = await processDetails(pid)
-    return { target, code: 'NOT_GO', message: `process ${pid} (${details.name}) is not a Go program` }
+    return { target, code: 'INVALID_TARGET', message: `process ${pid} (${details.name}) is not a Go program` }
   } catch (error) {
     if (isGopsError(error)) return { target, code: error.code, message: error.message }
     throw error
