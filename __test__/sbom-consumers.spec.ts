@@ -123,7 +123,8 @@ test('osv-scanner (offline, real Go advisories) finds from our CycloneDX alone e
 
 testUnless(cachedSyft() ? null : 'syft is not in .cache/bin (the benchmarks build it)')('syft sees the same modules and standard library in the same binaries', async (t) => {
   const syft = cachedSyft()!
-  for (const [title, file] of fixtures) {
+  // withdeps adds a replace by another version and one by a directory.
+  for (const [title, file] of [['withdeps', nativeBuild] as [string, () => string], ...fixtures]) {
     const path = file()
     const ours = (await sbom([path])).document as Json
     const scan = await run(syft, ['scan', `file:${path}`, '-o', 'json', '-q'], { SYFT_CHECK_FOR_APP_UPDATE: 'false' })
@@ -132,6 +133,7 @@ testUnless(cachedSyft() ? null : 'syft is not in .cache/bin (the benchmarks buil
     // syft's main module carries a guessed or UNKNOWN version; compare the modules it holds.
     const main = ours.components.find((c: Json) => c.type === 'application').name
     const held = (list: string[]) => list.filter((p) => !p.startsWith(`pkg:golang/${main}`)).sort()
+    t.true(held(theirs).length >= 2, `${title}: syft lists modules and stdlib (${theirs.join(' ')})`)
     t.deepEqual(held(ours.components.map((c: Json) => c.purl)), held(theirs), title)
   }
 })
