@@ -69,3 +69,13 @@ export {
   type VulnScannerOptions,
 } from './src/inventory/vulns'
 export { VulnDb, type VulnDbKind, type VulnDbOptions, type OsvEntry } from './src/inventory/vulndb'
+export {
+  sbom,
+  type SbomExecutable,
+  type SbomFormat,
+  type SbomOptions,
+  type SbomProcess,
+  type SbomResult,
+  type Target as SbomTarget,
+  type TargetFailure as SbomTargetFailure,
+} from './src/inventory/sbom'

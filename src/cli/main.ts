@@ -10,11 +10,12 @@ import { registerExporter } from './commands/exporter'
 import { registerInspectCommand } from './commands/inspect'
 import { registerProcess } from './commands/process'
 import { registerProcesses } from './commands/processes'
+import { registerSbom } from './commands/sbom'
 import { registerVulnsCommand } from './commands/vulns'
 
 type Register = (program: Command) => void
 
-const registrations: Register[] = [registerProcesses, registerProcess, registerAgentRequests, registerInspectCommand, registerVulnsCommand, registerExporter]
+const registrations: Register[] = [registerProcesses, registerProcess, registerAgentRequests, registerInspectCommand, registerSbom, registerVulnsCommand, registerExporter]
 
 /** gops's shorthands: no command lists processes; a bare PID shows that process. */
 function expandShorthand(args: string[]): string[] {

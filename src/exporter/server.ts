@@ -39,6 +39,8 @@ export interface ExporterOptions {
   mode?: 'auto' | 'events' | 'polling'
   /** Also check every Go process against this vulnerability database (gops_process_vulnerability). */
   vulnDb?: string
+  /** Also serve /sbom: this host's Go executables as CycloneDX (src/inventory/sbom-endpoint.ts). */
+  sbom?: boolean
 }
 
 export interface RunningExporter {
@@ -73,6 +75,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     return page
   }
+  // Loaded only when asked for: the CycloneDX library is a large module.
+  const hostSbom = options.sbom ? new (require('../inventory/sbom-endpoint') as typeof import('../inventory/sbom-endpoint')).HostSbom(options.intervalMs) : null
   const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
 
   const server = createServer((request, response) => {
@@ -95,6 +99,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       const page = pageFor(new Negotiator(request).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await page.write(), page.contentType)
+    }
+    if (path === '/sbom' && hostSbom) {
+      return reply(response, 200, await hostSbom.get(), hostSbom.mediaType)
     }
     if (path === '/healthz') {
       const { scannedAt, lastError } = collector.status()

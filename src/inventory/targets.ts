@@ -1,57 +1,75 @@
-// FILE|PID arguments, resolved to the executable to read: a number is a PID (its running binary,
-// through /proc/<pid>/exe on Linux, which opens it even when deleted or in another mount
-// namespace), anything else a file. No argument: every Go process on the host.
-import { GopsError } from '../errors'
-import type { GoProcess, Scanner } from '../discover'
+// FILE|PID arguments of the inventory commands resolved to what to read: a file as given, or a
+// running Go process (found by a scan, so its container and namespace PID come along) read
+// through /proc/PID/exe, which reaches a deleted executable and one inside a container. No
+// argument means every Go process on the host.
+import { resolve } from 'node:path'
+import type { GopsErrorCode } from '../errors'
+import { type GoProcess, discover } from '../discover'
 import { processDetails } from '../process-details'
+import { isGopsError } from '../errors'
 
-export interface Target {
-  /** What the user named: the file path, or `pid N`. */
+/** A file, or a PID (a number, or a string of digits: name a file called `123` as `./123`). */
+export type Target = string | number
+
+export type ResolvedTarget =
+  | { kind: 'file'; target: string; /** Absolute path. */ path: string; /** What to open. */ read: string }
+  | { kind: 'process'; target: string; process: GoProcess; read: string }
+
+/** A target that yields nothing, and why (in the batch's results, never thrown for the batch). */
+export interface TargetFailure {
   target: string
-  pid: number | null
-  /** The path to read the executable from. */
-  exe: string
-  /** The executable's path as the process reports it (or the file path). */
-  path: string
-  /** The discovered process, when the target came from a scan: its object is stable across scans. */
-  process?: GoProcess
+  code: GopsErrorCode
+  message: string
 }
 
-export function isPid(arg: string | number): boolean {
-  return typeof arg === 'number' ? Number.isInteger(arg) && arg > 0 : /^[1-9][0-9]*$/.test(arg)
+export interface ResolveOptions {
+  signal?: AbortSignal
+  /** Where gops agents write port files (only matters for the scan's agent flag). */
+  configDir?: string
 }
 
-function fromProcess(p: GoProcess): Target {
-  const exe = process.platform === 'linux' ? `/proc/${p.pid}/exe` : p.path
-  return { target: `pid ${p.pid}`, pid: p.pid, exe, path: p.path, process: p }
+const isPid = (target: Target): boolean => typeof target === 'number' || /^\d+$/.test(target)
+
+/** Where to read a running process's executable: Linux's link reaches it even when deleted or in another mount namespace. */
+export const executableOf = (process: GoProcess): string => (globalThis.process.platform === 'linux' ? `/proc/${process.pid}/exe` : process.path)
+
+export async function resolveTargets(targets: readonly Target[], options: ResolveOptions = {}): Promise<{ resolved: ResolvedTarget[]; failures: TargetFailure[] }> {
+  const resolved: ResolvedTarget[] = []
+  const failures: TargetFailure[] = []
+  const wantsScan = targets.length === 0 || targets.some(isPid)
+  const scanned = wantsScan ? await discover({ includeNode: false, configDir: options.configDir }) : []
+  options.signal?.throwIfAborted()
+  const goByPid = new Map(scanned.filter((p) => p.runtime === 'go').map((p) => [p.pid, p]))
+  if (targets.length === 0) {
+    for (const process of goByPid.values()) resolved.push({ kind: 'process', target: String(process.pid), process, read: executableOf(process) })
+    return { resolved, failures }
+  }
+  for (const target of targets) {
+    const text = String(target)
+    if (!isPid(target)) {
+      const path = resolve(text)
+      resolved.push({ kind: 'file', target: text, path, read: path })
+      continue
+    }
+    const pid = Number(target)
+    const process = goByPid.get(pid)
+    if (process) {
+      resolved.push({ kind: 'process', target: text, process, read: executableOf(process) })
+      continue
+    }
+    failures.push(await whyNotGo(pid))
+  }
+  return { resolved, failures }
 }
 
-/**
- * Resolves `args` (files and PIDs) in order; a PID that cannot be read becomes a target with
- * `error`, so one vanished process does not fail the batch.
- */
-export async function resolveTargets(
-  args: readonly (string | number)[] | undefined,
-  scanner: () => Scanner,
-): Promise<(Target | { target: string; pid: number; error: GopsError })[]> {
-  // Node processes running our agent are listed by scans too: only Go ones have Go code to check.
-  if (!args || args.length === 0) return (await scanner().scan()).processes.filter((p) => p.runtime === 'go').map(fromProcess)
-  return Promise.all(
-    args.map(async (arg) => {
-      if (!isPid(arg)) {
-        if (typeof arg !== 'string' || !arg) throw new GopsError('INVALID_ARGUMENT', `a target must be a file path or a PID, got ${String(arg)}`)
-        return { target: arg, pid: null, exe: arg, path: arg }
-      }
-      const pid = Number(arg)
-      if (process.platform === 'linux') return { target: `pid ${pid}`, pid, exe: `/proc/${pid}/exe`, path: `/proc/${pid}/exe` }
-      try {
-        const details = await processDetails(pid)
-        const path = (details as { path?: string }).path
-        if (!path) throw new GopsError('PROCESS_UNREADABLE', `the executable of process ${pid} is not known`)
-        return { target: `pid ${pid}`, pid, exe: path, path }
-      } catch (error) {
-        return { target: `pid ${pid}`, pid, error: error instanceof GopsError ? error : new GopsError('PROCESS_UNREADABLE', String(error)) }
-      }
-    }),
-  )
+/** A PID the scan did not report as Go: gone, unreadable, or another program. */
+async function whyNotGo(pid: number): Promise<TargetFailure> {
+  const target = String(pid)
+  try {
+    const details = await processDetails(pid)
+    return { target, code: 'INVALID_TARGET', message: `process ${pid} (${details.name}) is not a Go program` }
+  } catch (error) {
+    if (isGopsError(error)) return { target, code: error.code, message: error.message }
+    throw error
+  }
 }

@@ -13,7 +13,7 @@ import { inspect, type GoBinaryInfo } from '../inspect'
 import { native } from '../native'
 import type { FunctionQuery } from '../native-types'
 import { affects, earliestFix, goTagToSemver, isValidVersion, semverToGoTag } from './osv-version'
-import { resolveTargets, type Target } from './targets'
+import { resolveTargets, type Target } from './warm-targets'
 import { VulnDb, type OsvAffected, type OsvEntry, type VulnDbOptions } from './vulndb'
 
 /** `symbol`: a vulnerable function the entry names is in the binary. `module`: only the module's version matches. */

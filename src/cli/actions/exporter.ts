@@ -13,6 +13,7 @@ export interface ExporterCliOptions {
   mode: string
   maxProcesses: string
   vulnDb?: string
+  sbom?: boolean
 }
 
 const MODES = ['auto', 'events', 'polling'] as const
@@ -34,7 +35,7 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
         'pass --allow-remote to expose them, or listen on 127.0.0.1',
     )
   }
-  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, mode, maxProcesses, vulnDb: options.vulnDb })
+  const exporter = await startExporter({ host, port, intervalMs, agentStats: options.agentStats ?? false, agentTimeoutMs, mode, maxProcesses, vulnDb: options.vulnDb, sbom: options.sbom ?? false })
   if (remote) {
     warn(`listening on ${shown}: anyone who can reach ${exporter.url} sees every process, path and Go version on this host`)
   }

@@ -23,5 +23,6 @@ export function registerExporter(program: Command): void {
     .option('--agent-stats', "also read each gops agent's goroutines, OS threads, heap and GC figures (gops_agent_*)")
     .option('--agent-timeout <duration>', `with --agent-stats: all agent reads of a refresh end within this, ${DURATION_HELP}`, '1s')
     .option('--vuln-db <db>', 'also check every Go process against this Go vulnerability database (as for `vulns --db`): gops_process_vulnerability and per-host counts')
+    .option('--sbom', "also serve /sbom: this host's Go executables as a CycloneDX 1.6 document, remade at most once per --interval")
     .action((options: import('../actions/exporter.js').ExporterCliOptions) => exporterAction().runExporter(options))
 }
