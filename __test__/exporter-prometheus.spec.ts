@@ -1,6 +1,6 @@
-// The exporter against its real peer: Debian's prometheus scrapes it every second, and what
-// lands in Prometheus is read back through the query API. Nothing here is checked against our
-// own parser of the page.
+// The exporter against its real peer: the real Prometheus (helpers/prometheus.ts) scrapes it
+// every second, and what lands in Prometheus is read back through the query API. Nothing here is
+// checked against our own parser of the page.
 import test from 'ava'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -9,15 +9,11 @@ import { join } from 'node:path'
 import { startTarget } from './helpers/agent'
 import { startExporter, get, type RunningExporter } from './helpers/exporter'
 import { buildGo, goVersion } from './helpers/go'
-import { INSTALL_HINT, Prometheus, prometheusBinary } from './helpers/prometheus'
+import { Prometheus, prometheusPath } from './helpers/prometheus'
 import { startProcess, stopProcess } from './helpers/processes'
 import { startGoAgent, type GoAgent } from './helpers/withagent'
 
-const binary = prometheusBinary()
-// Missing prometheus fails the run; only a developer's explicit opt-out (never in CI) skips loudly.
-const optOut = !binary && process.env.GOPS_NATIVE_SKIP_PROMETHEUS === '1' && !process.env.CI
-if (optOut) console.warn(`\n*** SKIPPING the Prometheus tests: ${INSTALL_HINT} ***\n`)
-const check = optOut ? test.serial.skip : test.serial
+const check = test.serial
 
 let exporter: RunningExporter
 let prometheus: Prometheus
@@ -28,10 +24,8 @@ let scraperAccept: string | undefined
 const agents: GoAgent[] = []
 
 test.before(async () => {
-  if (!binary) {
-    if (optOut) return
-    throw new Error(`${INSTALL_HINT} (or set GOPS_NATIVE_SKIP_PROMETHEUS=1 outside CI to skip these tests loudly)`)
-  }
+  // Built on first use when not on PATH (minutes, once): before the exporter starts, so nothing waits on it.
+  const binary = prometheusPath()
   exporter = await startExporter(null, ['--agent-stats', '--interval', '500ms', '--agent-timeout', '400ms'])
   capture = createServer((request, response) => {
     scraperAccept = request.headers.accept
