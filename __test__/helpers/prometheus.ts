@@ -11,14 +11,16 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { goInstallAll } from './go'
 
-/** Prometheus 3, as its Go module numbers it (v0.<minor>.<patch> for 3.<minor>.<patch>). */
+/** Prometheus 3.16.0, as its Go module numbers it (v0.3<minor>.<patch> for 3.<minor>.<patch>). */
 export const PROMETHEUS_MODULE_VERSION = 'v0.316.0'
+const PROMETHEUS_VERSION = '3.16.0'
 
 /**
  * `remove_all_sd` is Prometheus's own build tag (plugins/plugin_*.go) leaving out every service
  * discovery but the built-in static and file ones, which is all a test's static_configs needs:
  * a smaller build than the release's, of the same server, scrape loop, TSDB and query API.
- * Without debug information, as the release binaries are.
+ * Without debug information, as the release binaries are. (The release also embeds the web UI's
+ * assets, tag builtinassets, built with npm: the tests use the HTTP API only.)
  */
 const BUILD_TAGS = ['remove_all_sd']
 
@@ -38,7 +40,8 @@ export function prometheusTools(): { prometheus: string; promtool: string } {
   built ??= goInstallAll(['github.com/prometheus/prometheus/cmd/prometheus', 'github.com/prometheus/prometheus/cmd/promtool'], PROMETHEUS_MODULE_VERSION, {
     dir: `prometheus@${PROMETHEUS_MODULE_VERSION}+${BUILD_TAGS.join('+')}`,
     tags: BUILD_TAGS,
-    ldflags: '-s -w',
+    // Stamped as the release is (go install leaves the version empty), for its logs and build_info.
+    ldflags: `-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION}`,
   })
   return { prometheus: built.prometheus, promtool: built.promtool }
 }
