@@ -29,6 +29,8 @@ test.before(async () => {
   exporter = await startExporter(null, ['--agent-stats', '--interval', '500ms', '--agent-timeout', '400ms'])
   capture = createServer((request, response) => {
     scraperAccept = request.headers.accept
+    // Prometheus 3 fails a scrape whose Content-Type is missing (2.x assumed the text format).
+    response.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8')
     response.end('capture_up 1\n')
   })
   await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve))

@@ -20,9 +20,9 @@ const label = { node: `Node ${process.version}`, bun: `Bun ${versions.bun}`, den
 
 /** Per runtime, what the agent does for the commands that need more than Node's basics (docs/runtimes.md). */
 const AGENT_SUPPORT = {
-  node: { mode: 'worker', stack: 'running', heapProfile: true, cpuProfile: true, trace: true },
-  bun: { mode: 'worker', stack: 'blocked', heapProfile: false, cpuProfile: true, trace: false },
-  deno: { mode: 'same-thread', stack: 'idle', heapProfile: true, cpuProfile: true, trace: false },
+  node: { mode: 'worker', stack: 'running', gcFrees: true, heapProfile: true, cpuProfile: true, trace: true },
+  bun: { mode: 'worker', stack: 'blocked', gcFrees: false, heapProfile: false, cpuProfile: true, trace: false },
+  deno: { mode: 'same-thread', stack: 'idle', gcFrees: true, heapProfile: true, cpuProfile: true, trace: false },
 }[kind]
 
 const CHECK_TIMEOUT_MS = 60_000
@@ -259,7 +259,9 @@ await agentCheck('gops gc collects main\'s heap', async () => {
   const { code, stdout, stderr } = await run(gopsCli, ['gc', pid], gopsEnv)
   assert(code === 0 && stdout === '' && stderr === '', `${code} ${stdout}${stderr}`)
   const after = await heapUsed()
-  assert(after < before - 10_000_000, `heap-used ${before} -> ${after}`)
+  // Bun collects with Bun.gc(true) on main, but JavaScriptCore scans stacks conservatively: a
+  // stale pointer may keep this garbage (seen in some runs, not others), so there only the reply counts.
+  if (AGENT_SUPPORT.gcFrees) assert(after < before - 10_000_000, `heap-used ${before} -> ${after}`)
   return `heap-used ${(before / 1e6).toFixed(1)} MB -> ${(after / 1e6).toFixed(1)} MB`
 })
 
@@ -277,6 +279,8 @@ await agentCheck(`gops stack while main spins: [${AGENT_SUPPORT.stack}]`, async 
   const { code, stdout, stderr } = await asked
   assert(code === 0 && stdout.startsWith(`thread main [${AGENT_SUPPORT.stack}]:\n`), `${code} ${stdout}${stderr}`)
   if (AGENT_SUPPORT.stack === 'running') assert(/^spinForStack\(\)\n\t.*conformance\.mjs:\d+:\d+$/m.test(stdout), stdout)
+  // Where the stack cannot be read while main is busy, the reply says why, naming the runtime.
+  if (AGENT_SUPPORT.stack === 'blocked') assert(stdout.includes(label), `the reply does not name ${label}: ${stdout}`)
   return stdout.split('\n').slice(0, 2).join(' / ')
 })
 await agentCheck('gops setgc is refused as not supported', async () => {

@@ -64,7 +64,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     const path = (request.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      const registry = registryFor(new Negotiator(request).mediaType(offered) ?? offered[0])
+      const registry = registryFor(new Negotiator({ headers: { accept: withoutEscaping(request.headers.accept) } }).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await (registry as Registry).metrics(), registry.contentType)
     }
@@ -114,4 +114,14 @@ function listenError(error: NodeJS.ErrnoException, { host, port }: ExporterOptio
     EAI_AGAIN: `cannot resolve host "${host}"`,
   }
   return new GopsError('LISTEN_FAILED', `cannot listen on ${where}: ${why[error.code ?? ''] ?? error.message}`, { cause: error })
+}
+
+/**
+ * Prometheus 3 asks for `application/openmetrics-text;version=1.0.0;escaping=allow-utf-8`, and
+ * negotiator matches a media range only when the offer carries every parameter: `escaping` (how
+ * UTF-8 metric names may be sent) would make it fall to the text format. Every name here is a
+ * legacy one, valid under any escaping, so the parameter is dropped before negotiating.
+ */
+function withoutEscaping(accept: string | undefined): string | undefined {
+  return accept?.replace(/;\s*escaping=[^;,]*/gi, '')
 }
