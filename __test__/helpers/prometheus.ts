@@ -33,8 +33,9 @@ let built: Record<string, string> | undefined
 
 /**
  * `prometheus` and `promtool` built once from the Go module proxy into .cache/bin (one
- * `go install` for both, so their shared packages compile once; about 5 minutes cold on two
- * loaded cores). Every test process waits for the one that builds.
+ * `go install` for both, so their shared packages compile once: about 9 CPU-minutes, so some 5
+ * minutes on two idle cores, and 25 measured on two cores shared at load 20-30). Every test
+ * process waits for the one that builds; `npm test` starts it first (prefetch.ts).
  */
 export function prometheusTools(): { prometheus: string; promtool: string } {
   built ??= goInstallAll(['github.com/prometheus/prometheus/cmd/prometheus', 'github.com/prometheus/prometheus/cmd/promtool'], PROMETHEUS_MODULE_VERSION, {
