@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { gunzipSync } from 'node:zlib'
 import * as gops from 'gops-native'
 
 const config = JSON.parse(process.env.GOPS_CONFORMANCE ?? '{}')
@@ -21,7 +22,7 @@ const label = { node: `Node ${process.version}`, bun: `Bun ${versions.bun}`, den
 /** Per runtime, what the agent does for the commands that need more than Node's basics (docs/runtimes.md). */
 const AGENT_SUPPORT = {
   node: { mode: 'worker', stack: 'running', gcFrees: true, heapProfile: true, cpuProfile: true, trace: true },
-  bun: { mode: 'worker', stack: 'blocked', gcFrees: false, heapProfile: false, cpuProfile: true, trace: false },
+  bun: { mode: 'worker', stack: 'blocked', gcFrees: false, heapProfile: false, cpuProfile: false, trace: false },
   deno: { mode: 'same-thread', stack: 'idle', gcFrees: true, heapProfile: true, cpuProfile: true, trace: false },
 }[kind]
 
@@ -304,9 +305,29 @@ async function supportedOrRefused(supported, request, validate) {
   assert(outcome.error.message.includes(label), `the refusal does not name ${label}: ${outcome.error.message}`)
   return `NOT_SUPPORTED: ${outcome.error.message}`
 }
-const gzipped = (reply) => assert(reply[0] === 0x1f && reply[1] === 0x8b, 'not gzipped pprof')
-await agentCheck('heap profile', () => supportedOrRefused(AGENT_SUPPORT.heapProfile, () => gops.client.heapProfile(process.pid, { configDir }), gzipped))
-await agentCheck('CPU profile', () => supportedOrRefused(AGENT_SUPPORT.cpuProfile, () => gops.client.cpuProfile(process.pid, { configDir }), gzipped))
+/** A gzipped pprof profile with samples, read with pprof-format (gops-native's own dependency, so installed here). */
+function withSamples(reply) {
+  const { Profile } = createRequire(createRequire(import.meta.url).resolve('gops-native'))('pprof-format')
+  const profile = Profile.decode(gunzipSync(reply))
+  assert(profile.sample.length > 0, 'the profile has no samples')
+}
+await agentCheck('heap profile', () => supportedOrRefused(AGENT_SUPPORT.heapProfile, () => gops.client.heapProfile(process.pid, { configDir }), withSamples))
+await agentCheck('CPU profile of a busy main', () =>
+  supportedOrRefused(
+    AGENT_SUPPORT.cpuProfile,
+    async () => {
+      // Main burns CPU in short slices, leaving the loop free between them (the same-thread agent needs it).
+      const asked = gops.client.cpuProfile(process.pid, { configDir })
+      const timer = setInterval(() => spinForStack(20), 25)
+      try {
+        return await asked
+      } finally {
+        clearInterval(timer)
+      }
+    },
+    withSamples,
+  ),
+)
 await agentCheck('trace', () =>
   supportedOrRefused(AGENT_SUPPORT.trace, () => gops.client.trace(process.pid, { configDir }), (reply) => assert(Array.isArray(JSON.parse(reply).traceEvents), 'no traceEvents')),
 )
