@@ -311,7 +311,16 @@ function withSamples(reply) {
   const profile = Profile.decode(gunzipSync(reply))
   assert(profile.sample.length > 0, 'the profile has no samples')
 }
-await agentCheck('heap profile', () => supportedOrRefused(AGENT_SUPPORT.heapProfile, () => gops.client.heapProfile(process.pid, { configDir }), withSamples))
+await agentCheck('heap profile of live objects', async () => {
+  // A heap profile shows what is live: keep some 10 MB alive while it is taken (the gc check
+  // above freed the rest), so the sampler has something to report whatever it sampled earlier.
+  const live = Array.from({ length: 100_000 }, (_, i) => ({ i, text: `live ${i}`.repeat(4) }))
+  try {
+    return await supportedOrRefused(AGENT_SUPPORT.heapProfile, () => gops.client.heapProfile(process.pid, { configDir }), withSamples)
+  } finally {
+    assert(live.length === 100_000, 'the live objects went early')
+  }
+})
 await agentCheck('CPU profile of a busy main', () =>
   supportedOrRefused(
     AGENT_SUPPORT.cpuProfile,
