@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { realAdvisories, writeV1Db } from './helpers/advisories'
 import { get, startExporter } from './helpers/exporter'
 import { buildGo, withCacheLock } from '../support/go'
-import { INSTALL_HINT, Prometheus, prometheusBinary } from './helpers/prometheus'
+import { Prometheus, prometheusPath } from './helpers/prometheus'
 import { runCli } from './helpers/cli'
 
 const scratch = mkdtempSync(join(tmpdir(), 'gops-native-exporter-vulns-'))
@@ -45,12 +45,8 @@ test.serial('an unreadable database stops the exporter at start with a plain err
   t.regex(result.stderr, /cannot read the vulnerability database .*nowhere/)
 })
 
-const binary = prometheusBinary()
-const optOut = !binary && process.env.GOPS_NATIVE_SKIP_PROMETHEUS === '1' && !process.env.CI
-if (optOut) console.warn(`\n*** SKIPPING the Prometheus vulnerability test: ${INSTALL_HINT} ***\n`)
-
-;(optOut ? test.serial.skip : test.serial)('Prometheus: one query names every process exposed to an advisory', async (t) => {
-  if (!binary) throw new Error(`${INSTALL_HINT} (or set GOPS_NATIVE_SKIP_PROMETHEUS=1 outside CI to skip this test loudly)`)
+test.serial('Prometheus: one query names every process exposed to an advisory', async (t) => {
+  const binary = prometheusPath()
   const { child, started } = startVulnerable(t)
   await started
   const exporter = await startExporter(t, ['--vuln-db', db])

@@ -56,15 +56,38 @@ export function buildGo({ program, sourceDir = goSourceDir, name, env = {}, flag
 
 /** Installs a Go command from the module proxy into the cache, e.g. the real gops CLI. */
 export function goInstall(modulePath: string, version: string): string {
-  const bin = join(cacheDir, 'bin', `${modulePath.split('/').pop()}@${version}`)
-  const exe = join(bin, modulePath.split('/').pop()!)
-  if (existsSync(exe)) return exe
-  mkdirSync(bin, { recursive: true })
-  execFileSync('go', ['install', `${modulePath}@${version}`], {
-    env: { ...process.env, GOBIN: bin },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  return exe
+  const name = modulePath.split('/').pop()!
+  return goInstallAll([modulePath], version, { dir: `${name}@${version}` })[name]
+}
+
+export interface GoInstallOptions {
+  /** The folder under .cache/bin (key it by everything that changes the output). */
+  dir: string
+  tags?: string[]
+  ldflags?: string
+}
+
+/**
+ * Installs several commands of one module version with one `go install`, so their shared
+ * packages compile once, into .cache/bin/<dir>; resolves each command's path by its name.
+ * Serialised across test processes by a lock of its own, so a long build (Prometheus) does
+ * not hold up the fixtures.
+ */
+export function goInstallAll(packages: string[], version: string, { dir, tags = [], ldflags }: GoInstallOptions): Record<string, string> {
+  const bin = join(cacheDir, 'bin', dir)
+  const exes = Object.fromEntries(packages.map((pkg) => [pkg.split('/').pop()!, join(bin, pkg.split('/').pop()! + (process.platform === 'win32' ? '.exe' : ''))]))
+  const done = () => Object.values(exes).every((exe) => existsSync(exe))
+  if (done()) return exes
+  return withCacheLock(() => {
+    if (done()) return exes
+    mkdirSync(bin, { recursive: true })
+    const flags = [...(tags.length ? [`-tags=${tags.join(',')}`] : []), ...(ldflags ? [`-ldflags=${ldflags}`] : [])]
+    execFileSync('go', ['install', ...flags, ...packages.map((pkg) => `${pkg}@${version}`)], {
+      env: { ...process.env, GOBIN: bin },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    return exes
+  }, `install-${dir}`)
 }
 
 /** The real gops CLI, the peer every protocol test compares against. */
@@ -92,16 +115,17 @@ export function derivedFile(name: string, key: unknown[], produce: (out: string)
   })
 }
 
-let lockDepth = 0
+const lockDepth = new Map<string, number>()
 
 /**
  * Runs `produce` while holding a lock shared by every test process (ava runs spec files in
  * parallel), so a fixture wanted by two files is built once while the other waits for the
- * cache. Re-entrant within a process; a lock left by a dead process is taken over.
+ * cache. Re-entrant within a process; a lock left by a dead process is taken over. `name`
+ * gives a long job (a tool's build) a lock of its own.
  */
-export function withCacheLock<T>(produce: () => T): T {
-  if (lockDepth > 0) return nested(produce)
-  const lock = join(cacheDir, 'build.lock')
+export function withCacheLock<T>(produce: () => T, name = 'build'): T {
+  if ((lockDepth.get(name) ?? 0) > 0) return nested(produce, name)
+  const lock = join(cacheDir, `${name}.lock`)
   mkdirSync(cacheDir, { recursive: true })
   const nap = new Int32Array(new SharedArrayBuffer(4))
   for (;;) {
@@ -115,18 +139,18 @@ export function withCacheLock<T>(produce: () => T): T {
     else Atomics.wait(nap, 0, 0, 100)
   }
   try {
-    return nested(produce)
+    return nested(produce, name)
   } finally {
     rmSync(lock, { force: true })
   }
 }
 
-function nested<T>(produce: () => T): T {
-  lockDepth++
+function nested<T>(produce: () => T, name: string): T {
+  lockDepth.set(name, (lockDepth.get(name) ?? 0) + 1)
   try {
     return produce()
   } finally {
-    lockDepth--
+    lockDepth.set(name, lockDepth.get(name)! - 1)
   }
 }
 

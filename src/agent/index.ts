@@ -6,6 +6,7 @@ import { startMainProbe } from './main-probe'
 import { type AgentOptions, isLoopback, resolveOptions } from './options'
 import { removePortFile, writePortFile } from './portfile-writer'
 import { startSameThreadAgent } from './same-thread'
+import { runtime } from './runtime'
 import { warn } from './warn'
 import { type RunningAgent, startWorkerAgent, workerFailureCode } from './worker-host'
 
@@ -25,8 +26,20 @@ export interface AgentHandle {
   close(): Promise<void>
 }
 
-/** Error codes meaning "no worker can reach main through the inspector here". */
+/** Node's error codes meaning "no worker can reach main through the inspector here". */
 const FALLBACK_CODES = new Set(['ERR_ACCESS_DENIED', 'ERR_INSPECTOR_NOT_AVAILABLE'])
+
+/**
+ * In Node only those fall back (any other failure is a bug to report). Bun and Deno implement
+ * workers and node:inspector partly (Deno 2 has no Session.connectToMainThread), so there any
+ * failure to start the worker falls back, with why in the refusals of what then cannot run.
+ */
+function fallsBack(error: unknown): string | null {
+  const code = workerFailureCode(error)
+  if (!code) return null
+  if (runtime.kind === 'node') return FALLBACK_CODES.has(code) ? code : null
+  return `${code}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`
+}
 
 let current: Promise<AgentHandle> | null = null
 
@@ -38,10 +51,10 @@ async function start(options: AgentOptions | undefined): Promise<AgentHandle> {
   let mode: AgentHandle['mode'] = 'worker'
   try {
     running = await startWorkerAgent(resolved, probe).catch((error: unknown) => {
-      const code = workerFailureCode(error)
-      if (!code || !FALLBACK_CODES.has(code)) throw error
+      const why = fallsBack(error)
+      if (!why) throw error
       mode = 'same-thread'
-      return startSameThreadAgent(resolved, probe, code)
+      return startSameThreadAgent(resolved, probe, why)
     })
   } catch (error) {
     probe.stop()

@@ -1,7 +1,8 @@
 // Promise-shaped access to an inspector session: the worker's session reaches the main thread,
 // so every domain used here (Debugger, Profiler, HeapProfiler, NodeTracing) acts on main.
 import type { Session } from 'node:inspector'
-import { GopsError } from '../errors'
+import { GopsError, isGopsError } from '../errors'
+import { runtime } from './runtime'
 
 /**
  * Main answers inspector calls between JavaScript instructions; inside a synchronous native call
@@ -23,7 +24,7 @@ export class InspectorClient {
       ).unref()
       this.session.post(method, params, (error, result) => {
         clearTimeout(timer)
-        if (error) reject(error)
+        if (error) reject(lacking(error) ? new GopsError('NOT_SUPPORTED', `${runtime.label}'s inspector has no ${method}`, { cause: error }) : error)
         else resolve(result as T)
       })
     })
@@ -40,6 +41,19 @@ export class InspectorClient {
     this.session.disconnect()
   }
 }
+
+/**
+ * The inspector's "method not found" (JSON-RPC -32601, as Bun's answers for the V8 domains it
+ * lacks), Bun's "requires an active inspector" and its refusal of tracing from a worker's
+ * session: the runtime cannot do this at all, which the agent answers as `not supported` rather
+ * than as a failure.
+ */
+function lacking(error: Error): boolean {
+  return /-32601|wasn't found|requires an active inspector|can only be changed through main thread sessions/.test(error.message)
+}
+
+/** True for the error `post` rejects with when the runtime's inspector lacks the method. */
+export const isNotSupported = (error: unknown): error is GopsError => isGopsError(error) && error.code === 'NOT_SUPPORTED'
 
 /** The main thread's V8 call frame, as Debugger.paused and the profilers describe it. */
 export interface CallFrame {

@@ -33,8 +33,26 @@ export interface ProbeAnswer {
   lagMs: number
 }
 
-/** Asks main for a snapshot; null when main did not answer in time (it is blocked). */
-export type AskMain = () => Promise<ProbeAnswer | null>
+/**
+ * Asks main for a snapshot, after a full collection when `collect` is set (see mainCollector);
+ * null when main did not answer in time (it is blocked).
+ */
+export type AskMain = (collect?: boolean) => Promise<ProbeAnswer | null>
+
+/**
+ * A full collection main can run on itself, for runtimes whose inspector cannot collect: Bun's
+ * (JavaScriptCore's) has no HeapProfiler.collectGarbage, but Bun.gc(true) collects synchronously.
+ * Null where the inspector is the way (Node, Deno).
+ */
+export const mainCollector: (() => void) | null = (() => {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun
+  return bun ? () => bun.gc(true) : null
+})()
+
+interface ProbeRequest {
+  id: number
+  collect: boolean
+}
 
 export interface MainProbe {
   snapshot(): MainSnapshot
@@ -66,7 +84,10 @@ export function startMainProbe(): MainProbe {
     snapshot,
     serve(port) {
       served = port
-      port.on('message', (id: number) => port.postMessage({ id, snapshot: snapshot() }))
+      port.on('message', ({ id, collect }: ProbeRequest) => {
+        if (collect) mainCollector?.()
+        port.postMessage({ id, snapshot: snapshot() })
+      })
       port.unref()
     },
     stop() {
@@ -93,7 +114,7 @@ export function probeOverPort(port: MessagePort, timeoutMs: number): AskMain {
   const waiting = new Map<number, (answer: MainSnapshot) => void>()
   port.on('message', ({ id, snapshot }: { id: number; snapshot: MainSnapshot }) => waiting.get(id)?.(snapshot))
   port.unref()
-  return () =>
+  return (collect = false) =>
     new Promise((resolve) => {
       const id = nextId++
       const started = performance.now()
@@ -106,11 +127,14 @@ export function probeOverPort(port: MessagePort, timeoutMs: number): AskMain {
         waiting.delete(id)
         resolve({ snapshot, lagMs: performance.now() - started })
       })
-      port.postMessage(id)
+      port.postMessage({ id, collect } satisfies ProbeRequest)
     })
 }
 
 /** Same-thread mode: main is the agent, so it always answers at once. */
 export function probeInProcess(probe: MainProbe): AskMain {
-  return async () => ({ snapshot: probe.snapshot(), lagMs: 0 })
+  return async (collect = false) => {
+    if (collect) mainCollector?.()
+    return { snapshot: probe.snapshot(), lagMs: 0 }
+  }
 }

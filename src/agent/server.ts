@@ -12,6 +12,7 @@ import { Refusal, refusalReply } from '../protocol/refusals'
 import { Admission, MAX_IN_PROGRESS } from './admission'
 import type { CommandContext, CommandSpec, Reply } from './commands/command'
 import { commandTable } from './commands/index'
+import { isNotSupported } from './inspector-client'
 import { peerUid } from './peer-uid'
 import { warn } from './warn'
 
@@ -41,6 +42,8 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   // Disabled commands are still read in full (setgc's varint too) so that their refusal is not lost to a reset.
   const known = commandTable([])
   const started: CommandSpec[] = []
+  /** Commands whose start found the runtime lacking (Bun's inspector has no sampling heap profiler): refused when asked. */
+  const unsupported = new Map<CommandSpec, string>()
   for (const spec of commands.values()) {
     if (!spec.start) continue
     // e.g. another inspector client already runs the sampling heap profiler: the agent still
@@ -49,7 +52,8 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
       await spec.start(ctx)
       started.push(spec)
     } catch (error) {
-      warn(`${spec.name} will not work: ${(error as Error).message}`)
+      if (isNotSupported(error)) unsupported.set(spec, error.message)
+      else warn(`${spec.name} will not work: ${(error as Error).message}`)
     }
   }
   const inFlight = new Set<Promise<void>>()
@@ -79,11 +83,14 @@ export async function startServer(base: Omit<CommandContext, 'closing'>, keepsPr
   }
 
   const answer = async (socket: Socket, { spec, argument }: Request): Promise<void> => {
+    const lacking = unsupported.get(spec)
+    if (lacking) return reply(socket, refusalReply(Refusal.NotSupported, `${spec.name}: ${lacking}.`), ctx)
     if (spec.exclusive && exclusiveBusy) return reply(socket, refusalReply(Refusal.Busy, 'another profile or trace is running; try again when it ends'), ctx)
     if (spec.exclusive) exclusiveBusy = true
     try {
       await reply(socket, await spec.run(ctx, argument), ctx)
     } catch (error) {
+      if (isNotSupported(error)) return await reply(socket, refusalReply(Refusal.NotSupported, `${spec.name}: ${error.message}.`), ctx)
       if (!ctx.closing.aborted) await reply(socket, `gops agent: ${spec.name} failed: ${(error as Error).message}\n`, ctx)
       socket.destroy()
     } finally {

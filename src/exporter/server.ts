@@ -96,7 +96,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     const path = (request.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      const page = pageFor(new Negotiator(request).mediaType(offered) ?? offered[0])
+      const page = pageFor(new Negotiator({ headers: { accept: withoutEscaping(request.headers.accept) } }).mediaType(offered) ?? offered[0])
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await page.write(), page.contentType)
     }
@@ -167,4 +167,14 @@ async function startVulnCollector(db: string | undefined) {
   await vulns.refresh()
   if (vulns.lastError?.code.startsWith('VULN_DB_')) throw vulns.lastError
   return vulns
+}
+
+/**
+ * Prometheus 3 asks for `application/openmetrics-text;version=1.0.0;escaping=allow-utf-8`, and
+ * negotiator matches a media range only when the offer carries every parameter: `escaping` (how
+ * UTF-8 metric names may be sent) would make it fall to the text format. Every name here is a
+ * legacy one, valid under any escaping, so the parameter is dropped before negotiating.
+ */
+function withoutEscaping(accept: string | undefined): string | undefined {
+  return accept?.replace(/;\s*escaping=[^;,]*/gi, '')
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import type { GopsCommand } from '../../protocol/commands'
 import { Refusal, refusalReply } from '../../protocol/refusals'
 import type { InspectorClient } from '../inspector-client'
+import { runtime } from '../runtime'
 import type { AskMain } from '../main-probe'
 import type { ResolvedOptions } from '../options'
 
@@ -37,5 +38,7 @@ export interface CommandSpec {
 
 /** The inspector, or the text reply explaining why `what` cannot run without it. */
 export function requireInspector(ctx: CommandContext, what: string): InspectorClient | string {
-  return ctx.inspector ?? refusalReply(Refusal.NotSupported, `${what} needs the inspector, which this Node process does not allow (${ctx.inspectorUnavailable}).`)
+  if (ctx.inspector) return ctx.inspector
+  const who = runtime.kind === 'node' ? 'this Node process does not allow' : `${runtime.label} does not provide to its agent`
+  return refusalReply(Refusal.NotSupported, `${what} needs the inspector, which ${who} (${ctx.inspectorUnavailable}).`)
 }

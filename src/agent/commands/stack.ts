@@ -2,7 +2,7 @@
 // inspector session pauses main for a moment, reads the frames and resumes it.
 import { setTimeout as delay } from 'node:timers/promises'
 import { countByName } from '../format'
-import { type InspectorClient, QUICK_CALL_TIMEOUT_MS } from '../inspector-client'
+import { type InspectorClient, isNotSupported, QUICK_CALL_TIMEOUT_MS } from '../inspector-client'
 import type { CommandContext, CommandSpec } from './command'
 
 interface PausedFrame {
@@ -24,12 +24,19 @@ export const stack: CommandSpec = {
 }
 
 async function stackText(ctx: CommandContext): Promise<string> {
+  let cannotPause: string | null = null
   if (ctx.inspector && !ctx.onMainThread) {
     // A main thread that cannot even take the pause request is inside a native call: say so below.
-    const frames = await pauseMain(ctx.inspector, ctx.options.mainThreadTimeoutMs).catch(() => null)
+    const frames = await pauseMain(ctx.inspector, ctx.options.mainThreadTimeoutMs).catch((error: unknown) => {
+      if (isNotSupported(error)) cannotPause = error.message // Bun: its inspector has no Debugger domain for the agent
+      return null
+    })
     if (frames) return `thread main [running]:\n${frames.join('')}\n`
   }
   const answer = await ctx.askMain()
+  if (!answer && cannotPause) {
+    return `thread main [blocked]:\nnot answering the agent (busy in JavaScript or in a native call), and its stack cannot be read: ${cannotPause}\n\n`
+  }
   if (!answer) {
     return (
       'thread main [blocked]:\n' +
