@@ -8,7 +8,7 @@ use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use crate::coded_error::coded_error;
+use crate::coded_error::{coded_error, InspectErrorCode};
 use crate::inspect::InspectFailure;
 use crate::panics::contained;
 
@@ -53,11 +53,11 @@ fn present_one(
             })
         }
         Ok(Err(e)) => Err(InspectFailure {
-            code: e.code().to_string(),
+            code: e.code().into(),
             message: e.to_string(),
         }),
         Err(panic) => Err(InspectFailure {
-            code: "INTERNAL_ERROR".to_string(),
+            code: InspectErrorCode::InternalError,
             message: format!("cannot read the function names of {path}: internal error: {panic}"),
         }),
     }
@@ -100,8 +100,9 @@ pub fn functions_present(path: String, queries: Vec<FunctionQuery>) -> AsyncTask
 /// Answers `queries` for one executable on the calling thread.
 #[napi]
 pub fn functions_present_sync(
+    env: Env,
     path: String,
     queries: Vec<FunctionQuery>,
-) -> napi::Result<FunctionsPresent, String> {
-    present_one(&path, &to_core(queries)).map_err(|f| napi::Error::new(f.code, f.message))
+) -> napi::Result<FunctionsPresent> {
+    present_one(&path, &to_core(queries)).map_err(|f| coded_error(env, f.code, f.message))
 }
