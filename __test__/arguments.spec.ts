@@ -164,7 +164,7 @@ test('every export: an unknown option key is INVALID_ARGUMENT naming it and the 
 
   await rejects(t, () => agent.listen(wrong({ prot: 0 })), 'INVALID_ARGUMENT', /^unknown option "prot" \(did you mean "port"\?\): the options are host, port, allowRemote, configDir, writePortFile, disable, /)
   await agent.close()
-  refuses(t, () => new ScannerCollector(wrong({ interval: 5 })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "interval" \\(did you mean "intervalMs"\\?\\): the options are ${scannerKeys}, scanner, intervalMs, agentStats$`))
+  refuses(t, () => new ScannerCollector(wrong({ interval: 5 })), 'INVALID_ARGUMENT', new RegExp(`^unknown option "interval" \\(did you mean "intervalMs"\\?\\): the options are ${scannerKeys}, scanner, intervalMs, agentStats, maxProcesses$`))
   refuses(t, () => new ScannerCollector({ agentStats: wrong({ timeout: 5 }) }), 'INVALID_ARGUMENT', /^unknown option "agentStats.timeout" \(did you mean "timeoutMs"\?\): the options are timeoutMs, concurrency$/)
   // An environment is not options: any variable goes.
   t.is(gopsConfigDir({ GOPS_CONFIG_DIR: '/x', ANYTHING: 'y' }), '/x')

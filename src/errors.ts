@@ -85,7 +85,7 @@ export type ProcessErrorCode = (typeof PROCESS_ERROR_CODES)[number]
 export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number]
 export type NativeErrorCode = InspectErrorCode | ProcessErrorCode | TaskErrorCode
 /** Every error code gops-native raises: the union of {@link ERROR_CODES}. */
-export type GopsErrorCode = NativeErrorCode | (typeof TS_ERROR_CODES)[number]
+export type GopsErrorCode = InspectErrorCode | ProcessErrorCode | TaskErrorCode | (typeof TS_ERROR_CODES)[number]
 
 /** Whether `code` (an addon error's) is one of `codes`. */
 export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): code is C {

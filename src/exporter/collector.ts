@@ -114,10 +114,11 @@ export class ScannerCollector {
   constructor(options?: ScannerCollectorOptions) {
     const given = check.options(options, COLLECTOR_OPTIONS)
     if (given.scanner !== undefined && !(given.scanner instanceof Scanner)) throw check.wrong('scanner', 'a Scanner', given.scanner)
-    this.#own = given.scanner ? null : new Scanner({ ...given, mode: given.mode ?? 'auto' })
-    const scanner = given.scanner ?? this.#own!
     const intervalMs = check.nonNegative(given.intervalMs, 'intervalMs') ?? 1000
     const maxProcesses = check.integer(given.maxProcesses, 'maxProcesses', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_PROCESSES
+    const { configDir, concurrency, includeNode, mode } = given
+    this.#own = given.scanner ? null : new Scanner({ configDir, concurrency, includeNode, mode: mode ?? 'auto' })
+    const scanner = given.scanner ?? this.#own!
     const agentStats = given.agentStats ?? false
     this.#sampler = new Sampler({ scanner, intervalMs, maxProcesses, agentStats: agentStatsOptions(agentStats) })
   }
