@@ -1,6 +1,7 @@
 // The gops commands, one row each: the byte on the wire, the name people use (gops's CLI word,
 // which is also what the agent's `disable` option takes and what messages say), and what the
 // command does (the CLI's help). The client, the CLI and the agent all derive from this table.
+/** The gops commands, one row per command, in byte order: Go constant name, wire byte, CLI name and help text. */
 export const COMMANDS = [
   { key: 'StackTrace', byte: 0x01, name: 'stack', description: 'Prints the stack trace.' },
   { key: 'GC', byte: 0x02, name: 'gc', description: 'Runs the garbage collector and blocks until successful.' },
@@ -27,11 +28,13 @@ export type GopsCommand = Row['name']
 
 /** The protocol's bytes by gops's Go constant names (`Command.StackTrace` is 0x01). */
 export const Command = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.key, c.byte]))) as {
+  /** The protocol byte of the command of this Go constant name. */
   readonly [R in Row as R['key']]: R['byte']
 }
 
 /** gops's Go constant names (`'StackTrace'`): the keys of `Command`. */
 export type CommandName = Row['key']
+/** A protocol byte that is a command (0x01 to 0x10): the values of `Command`. */
 export type CommandByte = Row['byte']
 
 /** The names people use, in byte order. */
