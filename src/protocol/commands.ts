@@ -112,10 +112,10 @@ type Row = (typeof COMMANDS)[number]
 export type GopsCommand = Row['name']
 
 /** The protocol's bytes by gops's Go constant names (`Command.StackTrace` is 0x01). */
-export const Command = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.key, c.byte]))) as {
-  /** The protocol byte of the command of this Go constant name. */
-  readonly [R in Row as R['key']]: R['byte']
-}
+export const Command = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.key, c.byte]))) as CommandBytes
+
+/** The protocol byte of each command, by its Go constant name (the type of `Command`). */
+type CommandBytes = { readonly [R in Row as R['key']]: R['byte'] }
 
 /** gops's Go constant names (`'StackTrace'`): the keys of `Command`. */
 export type CommandName = Row['key']
