@@ -68,7 +68,8 @@ export {
   type VulnsOptions,
   type VulnScannerOptions,
 } from './src/inventory/vulns'
-export { VulnDb, type VulnDbKind, type VulnDbOptions, type OsvEntry } from './src/inventory/vulndb'
+export { VulnDb, type VulnDbKind, type VulnDbOptions, type OsvEntry, type OsvAffected, type OsvImport } from './src/inventory/vulndb'
+export type { OsvRange, OsvEvent } from './src/inventory/osv-version'
 export {
   sbom,
   type SbomExecutable,

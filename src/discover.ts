@@ -23,6 +23,7 @@ import { GopsError } from './errors'
 import { native } from './native'
 import { gopsConfigDir } from './protocol/config-dir'
 
+/** Options of a `Scanner` (and of `discover()`, `discoverSync()`, `watch()`). */
 export interface ScannerOptions {
   /** Where agents write port files. Default: gops's rules (`$GOPS_CONFIG_DIR`, ...). */
   configDir?: string
@@ -46,12 +47,14 @@ export const SCANNER_OPTIONS_SET = { configDir: true, concurrency: true, include
 }
 const SCANNER_OPTIONS = check.optionKeys<ScannerOptions>(SCANNER_OPTIONS_SET)
 
+/** Options of one `Scanner.scan()`. */
 export interface ScanOptions {
   /** Stops waiting for the scan: it rejects with ABORTED. */
   signal?: AbortSignal
 }
 const SCAN_OPTIONS = check.optionKeys<ScanOptions>({ signal: true })
 
+/** Options of `discover()`: a Scanner's options and a scan's. */
 export interface DiscoverOptions extends ScannerOptions, ScanOptions {}
 const DISCOVER_OPTIONS = check.optionKeys<DiscoverOptions>({ ...SCANNER_OPTIONS_SET, signal: true })
 
@@ -63,6 +66,7 @@ export interface ProcessModule extends Readonly<WithNulls<NativeModule>> {}
 
 /** What a Go process's build info says about its main package and module. */
 export interface ProcessBuildInfo extends Readonly<Reshaped<NativeBuildInfo, 'main'>> {
+  /** The main module; null when the build info names none. */
   readonly main: ProcessModule | null
 }
 
@@ -74,7 +78,9 @@ export type ProcessRuntime = `${NativeProcessRuntime}`
 
 /** Frozen: a Scanner hands out the same object again while the process stays the same. Absent values are null. */
 export interface GoProcess extends Readonly<Reshaped<NativeProcess, 'runtime' | 'buildInfo' | 'container'>> {
+  /** Which runtime the process runs: Go, or Node with a gops-native agent. */
   readonly runtime: ProcessRuntime
+  /** The executable's build info; null when it could not be read. */
   readonly buildInfo: ProcessBuildInfo | null
   /** Set when the process runs in another PID or mount namespace; null otherwise. */
   readonly container: ProcessContainer | null
@@ -83,8 +89,11 @@ export interface GoProcess extends Readonly<Reshaped<NativeProcess, 'runtime' | 
 /** What one scan looked at and found. */
 export interface ScanStats extends WithNulls<NativeScanStats> {}
 
+/** What one scan returns: the processes found and statistics about the scan. */
 export interface ScanResult {
+  /** The processes found. */
   processes: GoProcess[]
+  /** What the scan looked at and found. */
   stats: ScanStats
 }
 
@@ -105,6 +114,7 @@ export class Scanner {
   #resyncs = 0
   #closed = false
 
+  /** Creates a scanner with these options (invalid options throw a GopsError). */
   constructor(options?: ScannerOptions) {
     const given = check.options(options, SCANNER_OPTIONS)
     const mode = check.oneOf(given.mode, 'mode', WATCH_MODES) ?? 'polling'
@@ -198,6 +208,7 @@ export async function discover(options?: DiscoverOptions): Promise<GoProcess[]> 
   return (await new Scanner(scanner).scan({ signal })).processes
 }
 
+/** Like `discover()`, but synchronous (blocks the thread for the whole scan): the Go processes (and Node processes with an agent) found now. */
 export function discoverSync(options?: ScannerOptions): GoProcess[] {
   return new Scanner(options).scanSync().processes
 }

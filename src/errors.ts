@@ -94,8 +94,10 @@ export function isCodeOf<C extends string>(codes: readonly C[], code: unknown): 
 
 /** Every error this package raises on purpose carries a stable `code`; the message names the file, pid or address. */
 export class GopsError extends Error {
+  /** What went wrong: a stable, machine-readable code. */
   readonly code: GopsErrorCode
 
+  /** An error of this code and message (and optional cause). */
   constructor(code: GopsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'GopsError'
@@ -103,6 +105,7 @@ export class GopsError extends Error {
   }
 }
 
+/** Whether the value is a GopsError. */
 export function isGopsError(error: unknown): error is GopsError {
   return error instanceof GopsError
 }

@@ -21,7 +21,9 @@ export interface GoModule extends Reshaped<binding.GoModule, 'replace'> {
 
 /** The module information embedded by the Go toolchain. */
 export interface BuildInfo extends Reshaped<binding.BuildInfo, 'main' | 'deps' | 'settings'> {
+  /** The main module; null when the build info names none. */
   main: GoModule | null
+  /** The dependency modules the build info lists (empty when none). */
   deps: GoModule[]
   /** Build settings (`-ldflags`, `CGO_ENABLED`, `GOARCH`, `vcs.revision`, ...) in the binary's order. */
   settings: Record<string, string>
@@ -38,21 +40,29 @@ export type InspectReasonCode = `${binding.ReasonCode}`
 
 /** Why an answer is incomplete. */
 export interface InspectReason extends Reshaped<binding.Reason, 'code'> {
+  /** Why: a machine-readable code. */
   code: InspectReasonCode
 }
 
 /** One architecture slice of a fat (universal) Mach-O file. */
 export interface SliceInfo extends Reshaped<binding.SliceInfo, 'source' | 'buildInfo' | 'reason'> {
+  /** Where the Go evidence was found; null when none was. */
   source: Evidence | null
+  /** The embedded build info; null when absent or unreadable. */
   buildInfo: BuildInfo | null
+  /** Why the information is missing or partial; null when nothing is. */
   reason: InspectReason | null
 }
 
 /** What `inspect` tells about a file. Absent values are null. */
 export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'format' | 'source' | 'buildInfo' | 'reason' | 'slices'> {
+  /** The executable format of the file. */
   format: BinaryFormat
+  /** Where the Go evidence was found; null when none was. */
   source: Evidence | null
+  /** The embedded build info; null when absent or unreadable. */
   buildInfo: BuildInfo | null
+  /** Why the information is missing or partial; null when nothing is. */
   reason: InspectReason | null
   /** Every slice of a fat Mach-O file; null for other formats. */
   slices: SliceInfo[] | null
@@ -60,8 +70,27 @@ export interface GoBinaryInfo extends Reshaped<binding.GoBinaryInfo, 'format' | 
 
 /** One file of `inspectMany`: what `inspect` resolves (`ok: true`), or why the file could not be read (`ok: false`). */
 export type InspectResult =
-  | { ok: true; path: string; result: GoBinaryInfo }
-  | { ok: false; path: string; error: { code: InspectErrorCode; message: string } }
+  | {
+      /** The inspection succeeded. */
+      ok: true
+      /** The path inspected, as given. */
+      path: string
+      /** What the inspection found. */
+      result: GoBinaryInfo
+    }
+  | {
+      /** The inspection failed. */
+      ok: false
+      /** The path inspected, as given. */
+      path: string
+      /** Why it failed. */
+      error: {
+        /** The GopsError code. */
+        code: InspectErrorCode
+        /** The error message. */
+        message: string
+      }
+    }
 
 export interface InspectOptions extends AbortOptions {}
 const INSPECT_OPTIONS = check.optionKeys<InspectOptions>({ signal: true })

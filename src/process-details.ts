@@ -19,17 +19,23 @@ export type SocketProtocol = `${NativeSocketProtocol}`
 
 /** A socket the process holds. */
 export interface Connection extends Readonly<Reshaped<NativeConnection, 'protocol' | 'local' | 'remote'>> {
+  /** The socket protocol. */
   readonly protocol: SocketProtocol
+  /** The local address and port. */
   readonly local: SocketEndpoint
+  /** The remote address and port (unspecified for a listening socket). */
   readonly remote: SocketEndpoint
 }
 
 /** One process's details; absent values (fields this platform cannot tell) are null. */
 export interface ProcessDetails extends Readonly<Reshaped<NativeProcessDetails, 'args' | 'connections'>> {
+  /** The command line, argument by argument; null when unreadable. */
   readonly args: readonly string[] | null
+  /** The process's sockets; null when they could not be read. */
   readonly connections: readonly Connection[] | null
 }
 
+/** Options of `processDetails()`. */
 export interface ProcessDetailsOptions {
   /** Stops waiting for the answer: the call rejects with ABORTED. */
   signal?: AbortSignal

@@ -7,6 +7,7 @@ import { ASYNC_DISPOSE, DISPOSE } from './dispose'
 import { native } from './native'
 import { nativeScannerOptions, openNative, scanError, SCANNER_OPTIONS_SET, toGoProcess, WATCH_MODES, type GoProcess, type ScannerOptions, type WatchMode } from './discover'
 
+/** Options of `watch()`. */
 export interface WatchOptions extends ScannerOptions {
   /**
    * `'auto'` (default): the kernel's process events where available (Linux, as root or with
@@ -22,8 +23,11 @@ export interface WatchOptions extends ScannerOptions {
   ref?: boolean
 }
 
+/** A process that started or exited, as `watch()` yields it. */
 export interface WatchEvent {
+  /** `'start'`: the process appeared; `'exit'`: it is gone. */
   type: 'start' | 'exit'
+  /** The process (for `'exit'`, as last seen). */
   process: GoProcess
 }
 

@@ -109,15 +109,23 @@ export function goTagToSemver(tag: string): string {
   return version
 }
 
+/** One event of an OSV range: exactly one field is set. */
 export interface OsvEvent {
+  /** The version that introduced the vulnerability (`0`: the beginning). */
   introduced?: string
+  /** The first version that is fixed. */
   fixed?: string
+  /** The last affected version (inclusive). */
   last_affected?: string
+  /** An upper limit (exclusive) of the range. */
   limit?: string
 }
 
+/** An OSV version range. */
 export interface OsvRange {
+  /** The kind of range; only `SEMVER` ranges are matched. */
   type: string
+  /** The events that bound the range. */
   events: OsvEvent[]
 }
 

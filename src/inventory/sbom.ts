@@ -15,31 +15,46 @@ export type { Target, TargetFailure } from './targets'
 
 /** A process running an executable of the SBOM. */
 export interface SbomProcess {
+  /** The process ID. */
   pid: number
   /** The PID inside the process's own PID namespace, when that differs from ours. */
   nsPid?: number
+  /** The process's name. */
   name: string
   /** The executable as the process sees it (inside its container, if any). */
   path: string
   /** The executable was deleted or replaced after the process started. */
   deleted: boolean
+  /** When the process started, in milliseconds since the Unix epoch. */
   startedMs: number
   /** Set when the process runs in another PID or mount namespace. */
-  container?: { id?: string; cgroup: string }
+  container?: {
+    /** The container ID, when the cgroup names one. */
+    id?: string
+    /** The process's cgroup path. */
+    cgroup: string
+  }
 }
 
 /** One distinct Go executable (one slice of a universal Mach-O file counts as one). */
 export interface SbomExecutable {
   /** Unique in the document: `go-executable:` and the first 16 hex digits of the SHA-256 (and the slice's architecture). */
   ref: string
+  /** The SHA-256 of the bytes, in hex. */
   sha256: string
+  /** The size in bytes. */
   size: number
   /** Files named by the caller that hold these bytes (absolute paths). */
   files: string[]
+  /** The processes running it (empty when none). */
   processes: SbomProcess[]
+  /** The Go version it was built with (`go1.22.1`); null when it cannot be told. */
   goVersion: string | null
+  /** The executable format. */
   format: BinaryFormat
+  /** The GOARCH name (amd64, arm64, ...); null when unknown. */
   arch: string | null
+  /** The Go build ID, as `go tool buildid` prints it; null when absent. */
   buildId: string | null
   /** What inspect recognised the file from: `buildinfo` unless the build-info blob was damaged or removed. */
   source: Evidence | null
@@ -47,11 +62,14 @@ export interface SbomExecutable {
   buildInfo: BuildInfo | null
 }
 
+/** The SBOM format: CycloneDX 1.6 JSON or SPDX 2.3 JSON. */
 export type SbomFormat = 'cyclonedx' | 'spdx'
 
+/** Options of `sbom()`. */
 export interface SbomOptions {
   /** `'cyclonedx'` (CycloneDX 1.6 JSON, the default) or `'spdx'` (SPDX 2.3 JSON). */
   format?: SbomFormat
+  /** Stops waiting: `sbom()` rejects with ABORTED. */
   signal?: AbortSignal
   /** Files inspected at once (1-64). */
   concurrency?: number
@@ -59,7 +77,9 @@ export interface SbomOptions {
   configDir?: string
 }
 
+/** An SBOM document and what it was made from. */
 export interface SbomResult {
+  /** The format of the document. */
   format: SbomFormat
   /** The document as JSON text (what `gops-native sbom` prints). */
   json: string
@@ -67,6 +87,7 @@ export interface SbomResult {
   document: Record<string, unknown>
   /** The media type to serve it as. */
   mediaType: string
+  /** The Go executables the document lists. */
   executables: SbomExecutable[]
   /** Targets that yielded nothing (not found, unreadable, not Go, ...). */
   failures: TargetFailure[]

@@ -17,8 +17,11 @@ export type ResolvedTarget =
 
 /** A target that yields nothing, and why (in the batch's results, never thrown for the batch). */
 export interface TargetFailure {
+  /** The target as named (a PID as its digits). */
   target: string
+  /** Why: the GopsError code. */
   code: GopsErrorCode
+  /** The error message. */
   message: string
 }
 

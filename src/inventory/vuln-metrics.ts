@@ -4,13 +4,14 @@
 //   gops_host_vulnerable_processes, gops_host_vulnerabilities{level}, gops_vuln_db_up
 // The host is rechecked at most every `intervalMs` when scraped; a check costs a scan and a
 // cache lookup per process once each executable was analysed (see ./vulns).
-import type { Gauge, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
+import type { Gauge, Registry } from 'prom-client'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type VulnReport, VulnScanner, type VulnScannerOptions } from './vulns'
+import type { MetricsRegistry } from '../exporter/collector'
 
-type MetricsRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>
 
+/** Options of a `VulnCollector`: a VulnScanner's options and the recheck interval. */
 export interface VulnCollectorOptions extends VulnScannerOptions {
   /** Recheck at most this often, however often the registry is read. Default 15 000 ms. */
   intervalMs?: number
@@ -22,6 +23,7 @@ const LABELS = ['pid', 'path', 'id', 'module', 'version', 'fixed', 'level', 'sym
 
 const VULN_COLLECTOR_OPTIONS = check.optionKeys<VulnCollectorOptions>({ db: true, concurrency: true, scanner: true, cacheDir: true, checkIntervalMs: true, intervalMs: true })
 
+/** prom-client metrics of the vulnerabilities of every Go process on this host (`gops_process_vulnerability`, `gops_host_vulnerable_processes`, `gops_host_vulnerabilities`, `gops_vuln_db_up`), rechecked at most every `intervalMs` when scraped. */
 export class VulnCollector {
   readonly #scanner: VulnScanner
   readonly #intervalMs: number
@@ -29,8 +31,10 @@ export class VulnCollector {
   #checkedAt = 0
   #checking: Promise<void> | null = null
   #dbUp = 0
+  /** Why the last check failed (the metrics then keep the last answer); null after a successful check. */
   lastError: GopsError | null = null
 
+  /** Creates a collector (invalid options throw a GopsError); nothing is checked until the metrics are read or `refresh()` is called. */
   constructor(options: VulnCollectorOptions) {
     const { intervalMs, ...rest } = check.options(options, VULN_COLLECTOR_OPTIONS) as VulnCollectorOptions
     this.#intervalMs = check.nonNegative(intervalMs, 'intervalMs') ?? 15_000
@@ -117,6 +121,7 @@ export class VulnCollector {
     }
   }
 
+  /** Releases the scanner's resources; the collector cannot check again afterwards. */
   close(): void {
     this.#scanner.close()
   }

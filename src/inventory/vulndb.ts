@@ -18,32 +18,58 @@ import { unzipSync } from 'fflate'
 import { GopsError } from '../errors'
 import type { OsvRange } from './osv-version'
 
+/** A package of an affected module, with the symbols and platforms the vulnerability concerns (Go's `ecosystem_specific.imports`). */
 export interface OsvImport {
+  /** The package import path. */
   path: string
+  /** The GOOS values affected; absent: all. */
   goos?: string[]
+  /** The GOARCH values affected; absent: all. */
   goarch?: string[]
+  /** The vulnerable functions (`Symbol`, `Type.Method`); absent: the whole package. */
   symbols?: string[]
 }
 
+/** One affected module of an OSV entry. */
 export interface OsvAffected {
-  package: { name: string; ecosystem?: string }
+  /** The module (`name`: its path, or `stdlib`). */
+  package: {
+    /** The module path, or `stdlib` for the standard library. */
+    name: string
+    /** The ecosystem (`Go`). */
+    ecosystem?: string
+  }
+  /** The affected version ranges. */
   ranges?: OsvRange[]
-  ecosystem_specific?: { imports?: OsvImport[] }
+  /** Go-specific data: the affected packages and symbols. */
+  ecosystem_specific?: {
+    /** The affected packages, with their symbols. */
+    imports?: OsvImport[]
+  }
 }
 
 /** The fields of an OSV entry this package reads (others are kept as they are). */
 export interface OsvEntry {
+  /** The OSV id (`GO-2024-1234`). */
   id: string
+  /** When the entry last changed (RFC 3339). */
   modified: string
+  /** When the entry was withdrawn (RFC 3339); absent unless it was. */
   withdrawn?: string
+  /** Other ids of the same vulnerability (CVE, GHSA). */
   aliases?: string[]
+  /** A one-line summary. */
   summary?: string
+  /** The full description. */
   details?: string
+  /** The affected modules and versions. */
   affected: OsvAffected[]
 }
 
+/** The database layout: a v1 directory, a v1 http(s) base, a directory of OSV files, or an OSV zip. */
 export type VulnDbKind = 'v1' | 'v1-http' | 'osv-dir' | 'osv-zip'
 
+/** Options of a `VulnDb`. */
 export interface VulnDbOptions {
   /** Where an http(s) database is cached (default: `$XDG_CACHE_HOME/gops-native/vulndb`, else `~/.cache/...`). */
   cacheDir?: string
@@ -334,7 +360,9 @@ function backendFor(location: string, options: VulnDbOptions): Backend {
  * concern the given modules; it reads the database again only when it changed.
  */
 export class VulnDb {
+  /** The location given: a directory, an http(s) base or a zip file. */
   readonly location: string
+  /** The layout found at the location. */
   readonly kind: VulnDbKind
   readonly #backend: Backend
   #fingerprint: string | undefined
@@ -344,6 +372,7 @@ export class VulnDb {
   #entries = new Map<string, { modified: string; entry: OsvEntry }>()
   #generation = 0
 
+  /** Opens the database at `location` (an empty location throws INVALID_ARGUMENT); nothing is read until needed. */
   constructor(location: string, options: VulnDbOptions = {}) {
     if (typeof location !== 'string' || !location) throw new GopsError('INVALID_ARGUMENT', 'the vulnerability database location must be a non-empty string')
     this.location = location

@@ -19,9 +19,13 @@ import { VulnDb, type OsvAffected, type OsvEntry, type VulnDbOptions } from './v
 /** `symbol`: a vulnerable function the entry names is in the binary. `module`: only the module's version matches. */
 export type FindingLevel = 'symbol' | 'module'
 
+/** One vulnerability (one OSV entry) found in a module of a binary. */
 export interface VulnFinding {
+  /** The OSV id (`GO-2024-1234`). */
   id: string
+  /** Other ids of the same vulnerability (CVE, GHSA), from the entry. */
   aliases: string[]
+  /** The entry's one-line summary; null when it has none. */
   summary: string | null
   /** The module path, or `stdlib` for the standard library. */
   module: string
@@ -29,6 +33,7 @@ export interface VulnFinding {
   version: string
   /** The earliest version that fixes it (and is not itself affected), or null when there is none. */
   fixed: string | null
+  /** How precise the match is: the vulnerable symbols are present, or only the module version matches. */
   level: FindingLevel
   /** The vulnerable functions present, as `package.Symbol` (empty at module level). */
   symbols: string[]
@@ -36,29 +41,42 @@ export interface VulnFinding {
 
 /** A module whose version cannot be compared (`(devel)`, empty, not semver): its entries were not matched. */
 export interface UnknownVersion {
+  /** The module path, or `stdlib` for the standard library. */
   module: string
+  /** The module's version as the binary records it. */
   version: string
   /** The database's entries for the module (not withdrawn), which may or may not apply. */
   ids: string[]
 }
 
+/** What checking one target (a file or a process) found. */
 export interface VulnReport {
   /** The file as named, or `pid N`. */
   target: string
+  /** The process checked; null for a file target. */
   pid: number | null
   /** The executable (for a process: the path it runs from). */
   path: string
+  /** The Go version the binary was built with (`go1.22.1`); null when unknown or on error. */
   goVersion: string | null
   /** The main package's import path. */
   mainPath: string | null
   /** Whether the binary's function names were read, so `level` is exact; false: every finding is module level. */
   symbolsReadable: boolean
+  /** The vulnerabilities found (empty when none, or on error). */
   findings: VulnFinding[]
+  /** Modules whose version could not be compared, so their entries were not matched. */
   unknown: UnknownVersion[]
   /** Why this target could not be checked (nothing else is set then). */
-  error: { code: GopsErrorCode; message: string } | null
+  error: {
+    /** The GopsError code. */
+    code: GopsErrorCode
+    /** The error message. */
+    message: string
+  } | null
 }
 
+/** Options of a `VulnScanner`: the database, its options, and how to scan. */
 export interface VulnScannerOptions extends VulnDbOptions {
   /** The database: a directory or http(s):// base in the v1 layout, an OSV directory, or an all.zip; or an open VulnDb. */
   db: string | VulnDb
@@ -73,9 +91,11 @@ const VULN_SCANNER_OPTIONS = check.optionKeys<VulnScannerOptions>(SCANNER_KEYS)
 const VULNS_OPTIONS = check.optionKeys<VulnsOptions>({ ...SCANNER_KEYS, targets: true, signal: true })
 const SIGNAL_OPTIONS = check.optionKeys<{ signal?: AbortSignal }>({ signal: true })
 
+/** Options of `vulns()`: a VulnScanner's options, the targets and a signal. */
 export interface VulnsOptions extends VulnScannerOptions {
   /** Files and PIDs; none: every Go process on the host. */
   targets?: readonly (string | number)[]
+  /** Stops waiting for the check: it rejects with ABORTED. */
   signal?: AbortSignal
 }
 
@@ -111,6 +131,7 @@ function affectingBlocks(entry: OsvEntry, module: string, version: string, goos?
 
 /** Checks executables against one database; keeps what it learned per executable. */
 export class VulnScanner {
+  /** The database checked against (the one given, or opened from the location given). */
   readonly db: VulnDb
   readonly #concurrency: number
   readonly #scannerOptions: ScannerOptions | undefined
@@ -121,6 +142,7 @@ export class VulnScanner {
   #identities = new WeakMap<object, string>()
   #closed = false
 
+  /** Creates a scanner (invalid options throw a GopsError); opens the database when given a location. */
   constructor(options: VulnScannerOptions) {
     const { db, concurrency, scanner, ...dbOptions } = check.options(options, VULN_SCANNER_OPTIONS) as VulnScannerOptions
     this.db = db instanceof VulnDb ? db : new VulnDb(db, dbOptions)
