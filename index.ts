@@ -1,5 +1,5 @@
 // gops-native's public API.
-export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode, type InspectErrorCode } from './src/errors'
+export { GopsError, isGopsError, ERROR_CODES, type GopsErrorCode, type InspectErrorCode, type ProcessErrorCode, type TaskErrorCode } from './src/errors'
 export type { AbortOptions } from './src/abort'
 export { Command, COMMANDS, type CommandName, type CommandByte, type GopsCommand } from './src/protocol/commands'
 export { gopsConfigDir, portFilePath, readPortFile, type PortFile } from './src/protocol/portfile'

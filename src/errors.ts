@@ -81,7 +81,17 @@ export const ERROR_CODES: readonly GopsErrorCode[] = [...NATIVE_ERROR_CODES, ...
  * @useDeclaredType
  */
 export type InspectErrorCode = (typeof INSPECT_ERROR_CODES)[number]
+/**
+ * The codes reading a process's details fails with: PROCESS_NOT_FOUND, PERMISSION_DENIED,
+ * PROCESS_UNREADABLE or INTERNAL_ERROR.
+ * @useDeclaredType
+ */
 export type ProcessErrorCode = (typeof PROCESS_ERROR_CODES)[number]
+/**
+ * The codes any abortable or closable call of the addon can fail with: ABORTED (its signal
+ * fired) or CLOSED (the Scanner was closed).
+ * @useDeclaredType
+ */
 export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number]
 export type NativeErrorCode = InspectErrorCode | ProcessErrorCode | TaskErrorCode
 /** Every error code gops-native raises: the union of {@link ERROR_CODES}. */
