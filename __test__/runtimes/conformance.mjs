@@ -275,7 +275,9 @@ function spinForStack(ms) {
 }
 
 await agentCheck(`gops stack while main spins: [${AGENT_SUPPORT.stack}]`, async () => {
-  const asked = run(gopsCli, ['stack', pid], gopsEnv)
+  // The CLI starts half a second late, so that its question finds main spinning and not still
+  // inside spawn() (under load the CLI could connect before spawn() had returned).
+  const asked = run('/bin/sh', ['-c', 'sleep 0.5; exec "$0" "$@"', gopsCli, 'stack', String(pid)], gopsEnv)
   spinForStack(3000)
   const { code, stdout, stderr } = await asked
   assert(code === 0 && stdout.startsWith(`thread main [${AGENT_SUPPORT.stack}]:\n`), `${code} ${stdout}${stderr}`)
