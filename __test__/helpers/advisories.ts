@@ -7,36 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { zipSync } from 'fflate'
+import type { OsvAffected, OsvEntry as ReadEntry } from '../../index'
 
-export interface OsvEvent {
-  introduced?: string
-  fixed?: string
-  last_affected?: string
-}
-
-export interface OsvImport {
-  path: string
-  goos?: string[]
-  goarch?: string[]
-  symbols?: string[]
-}
-
-export interface OsvAffected {
-  package: { name: string; ecosystem: string }
-  ranges?: { type: string; events: OsvEvent[] }[]
-  ecosystem_specific?: { imports?: OsvImport[] }
-}
-
-export interface OsvEntry {
+// The shapes are the ones the product reads (src/inventory/vulndb.ts); a record here also
+// carries the fields OSV files have that the reader ignores.
+export type { OsvAffected, OsvEvent, OsvImport } from '../../index'
+export interface OsvEntry extends ReadEntry {
   schema_version?: string
-  id: string
-  modified: string
   published?: string
-  withdrawn?: string
-  aliases?: string[]
-  summary?: string
-  details?: string
-  affected: OsvAffected[]
   database_specific?: Record<string, unknown>
 }
 
