@@ -156,19 +156,3 @@ export function abortSignal(value: AbortSignal | undefined, name = 'signal'): Ab
   if (value !== undefined && !(value instanceof AbortSignal)) fail(name, 'an AbortSignal', value)
   return value
 }
-
-/**
- * `work` unless `signal` aborts first: then ABORTED naming `what`. The work itself runs on to its
- * end on the addon's thread (a native read is short); what it finds is dropped.
- */
-export async function abortable<T>(signal: AbortSignal | undefined, what: string, work: () => Promise<T>): Promise<T> {
-  if (!signal) return work()
-  const aborted = () => new GopsError('ABORTED', `${what} was aborted`, { cause: signal.reason })
-  if (signal.aborted) throw aborted()
-  let onAbort: (() => void) | undefined
-  try {
-    return await Promise.race([work(), new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(aborted())), { once: true }))])
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort)
-  }
-}

@@ -167,15 +167,6 @@ impl Scanner {
         self.follower.fallback()
     }
 
-    /// Releases the process-events socket and what it knows; later scans poll, cold.
-    pub fn close(&mut self) {
-        self.follower = Follower::polling();
-        self.processes = HashMap::default();
-        self.executables = HashMap::default();
-        self.without_executable = HashSet::default();
-        self.retries = HashMap::default();
-        self.listed = false;
-    }
 
     /// Full scans made because events were lost.
     pub fn resyncs(&self) -> u32 {
