@@ -184,3 +184,21 @@ test('the list view loads neither the exporter nor prom-client', async (t) => {
   t.is(result.status, 0, result.stderr)
   t.deepEqual(JSON.parse(result.stderr), [])
 })
+
+test("the exporter loads only the prom-client parts it uses: no Pushgateway (TLS), cluster aggregator or OpenTelemetry", async (t) => {
+  const script = `
+    const { startExporter } = require('./src/exporter/server')
+    startExporter({ host: '127.0.0.1', port: 0, intervalMs: 1000, agentStats: false, agentTimeoutMs: 1000 }).then((exporter) => {
+      require('node:http').get(exporter.url, (response) => {
+        response.resume().on('end', async () => {
+          const loaded = Object.keys(require.cache).filter((file) => /opentelemetry|prom-client[\\\\/](index|lib[\\\\/](pushgateway|cluster|defaultMetrics))/.test(file))
+          const builtins = process.moduleLoadList.filter((name) => /^NativeModule (https|tls)$/.test(name))
+          process.stderr.write(JSON.stringify({ status: response.statusCode, loaded, builtins }))
+          await exporter.close()
+        })
+      })
+    })`
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: packageRoot, encoding: 'utf8' })
+  t.is(result.status, 0, result.stderr)
+  t.deepEqual(JSON.parse(result.stderr), { status: 200, loaded: [], builtins: [] })
+})

@@ -2,11 +2,12 @@
 // processes (a Go program, a Node process running our agent) behind it.
 import test from 'ava'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Counter, Registry } from 'prom-client'
 import { GopsError, Scanner, ScannerCollector } from '../index'
+import { startGoAgent } from '../support/go-agent'
 import { startTarget } from '../support/node-agent'
 import { buildGo, goVersion } from '../support/go'
 import { startProcess } from './helpers/processes'
@@ -146,3 +147,37 @@ test("the exporter's page(): one snapshot per call, per-process families kept un
   await once(child, 'exit')
   t.false((await write()).includes(`pid="${child.pid}"`))
 })
+
+test("the exporter's page writes the per-process families exactly as prom-client does, odd names included", async (t) => {
+  // A Go process at a path with a quote, a backslash and a newline, one with a Go agent, a Node agent.
+  const dir = mkdtempSync(join(tmpdir(), 'gops-families-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const odd = join(dir, 'a "quoted"\\ new\nline')
+  copyFileSync(buildGo({ program: 'hello', name: 'hello' }), odd)
+  chmodSync(odd, 0o755)
+  const child = await startProcess(t, odd, ['600'])
+  const agent = await startGoAgent()
+  t.teardown(() => agent.stop())
+  const target = await startTarget(t, { behaviour: 'idle' })
+  // One collector, one snapshot: polling, scanned once, agents read once.
+  const collector = new ScannerCollector({ intervalMs: 60_000, mode: 'polling', agentStats: { timeoutMs: 5000, concurrency: 4 } })
+  t.teardown(() => collector.close())
+  const ours = Buffer.concat(await collector.page(new Registry())()).toString('utf8')
+  const theirs = new Registry()
+  collector.register(theirs)
+  const reference = await theirs.metrics()
+  const names = ['gops_process_info', 'gops_process_start_time_seconds', 'gops_agent_up', 'gops_agent_goroutines', 'gops_agent_os_threads', 'gops_agent_heap_alloc_bytes', 'gops_agent_heap_sys_bytes', 'gops_agent_gc_cycles', 'gops_agent_gc_pause_seconds']
+  for (const name of names) t.is(family(ours, name), family(reference, name), name)
+  t.true(family(ours, 'gops_process_info').includes(`path="${odd.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`))
+  t.true(family(ours, 'gops_agent_goroutines').includes(`{pid="${agent.pid}"}`))
+  t.true(family(ours, 'gops_agent_up').includes(`{pid="${target.pid}"} 1`))
+  t.true(family(ours, 'gops_process_start_time_seconds').includes(`{pid="${child.pid}"}`))
+})
+
+/** A family's HELP, TYPE and sample lines on a text page. */
+function family(page: string, name: string): string {
+  return page
+    .split('\n')
+    .filter((line) => line === `# HELP ${name}` || line.startsWith(`# HELP ${name} `) || line.startsWith(`# TYPE ${name} `) || /^(\S+?)[{ ]/.exec(line)?.[1] === name)
+    .join('\n')
+}

@@ -107,6 +107,8 @@ export class Scanner {
   readonly #native: NativeScanner
   /** What the last scan reported, by PID: the native side only sends what changed. */
   #last = new Map<number, GoProcess>()
+  /** `#last`'s values by PID. */
+  #sorted: GoProcess[] = []
   #queue: Promise<unknown> = Promise.resolve()
   #pending = 0
   #mode: WatchMode
@@ -194,11 +196,15 @@ export class Scanner {
     this.#mode = result.mode
     this.#fallbackReason = result.fallback ?? null
     this.#resyncs = result.resyncs
-    const current = new Map<number, GoProcess>()
-    for (const pid of result.unchanged) current.set(pid, this.#last.get(pid)!)
-    for (const process of result.processes) current.set(process.pid, toGoProcess(process))
-    this.#last = current
-    return { processes: [...current.values()].sort((a, b) => a.pid - b.pid), stats: result.stats }
+    // Nothing new and nobody gone (every warm scan of a quiet host): the list stands as it was.
+    if (result.processes.length > 0 || result.unchanged.length !== this.#last.size) {
+      const current = new Map<number, GoProcess>()
+      for (const pid of result.unchanged) current.set(pid, this.#last.get(pid)!)
+      for (const process of result.processes) current.set(process.pid, toGoProcess(process))
+      this.#last = current
+      this.#sorted = [...current.values()].sort((a, b) => a.pid - b.pid)
+    }
+    return { processes: this.#sorted.slice(), stats: result.stats }
   }
 }
 

@@ -1,11 +1,12 @@
 // ScannerCollector: a warm Scanner's view of this host as prom-client metrics, registered into
 // any registry (the exporter's, or one a tool already has). prom-client is loaded when a
 // collector is first registered, so importing gops-native does not pay for it.
-import type { Counter, Gauge, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
-import { Scanner, SCANNER_OPTIONS_SET, type GoProcess, type ScannerOptions, type WatchMode } from '../discover'
+import type { Counter, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
+import { Scanner, SCANNER_OPTIONS_SET, type ScannerOptions, type WatchMode } from '../discover'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
-import { type AgentFigures } from './agent-figures'
+import { FamilyWriter, fillGauge, processFamilies } from './process-families'
+import { promClient } from './prom'
 import { Sampler, type AgentStatsOptions, type RefreshReport, type Snapshot } from './sampler'
 
 /** A prom-client registry of either exposition format. */
@@ -66,19 +67,6 @@ export interface CollectorStatus {
 
 export const DEFAULT_MAX_PROCESSES = 10_000
 
-const promClient = () => require('prom-client') as typeof import('prom-client')
-
-const INFO_LABELS = ['pid', 'ppid', 'name', 'path', 'go_version', 'main_path', 'runtime', 'agent'] as const
-
-const AGENT_GAUGES: Array<[name: string, help: string, figure: keyof AgentFigures]> = [
-  ['gops_agent_goroutines', 'Goroutines, from the gops agent (Go only).', 'goroutines'],
-  ['gops_agent_os_threads', 'OS threads, from the gops agent.', 'osThreads'],
-  ['gops_agent_heap_alloc_bytes', "Heap bytes allocated and in use (Go's HeapAlloc, V8's used heap).", 'heapAllocBytes'],
-  ['gops_agent_heap_sys_bytes', "Heap bytes obtained from the OS (Go's HeapSys, V8's total heap).", 'heapSysBytes'],
-  ['gops_agent_gc_cycles', 'Garbage collections since the process started.', 'gcCycles'],
-  ['gops_agent_gc_pause_seconds', 'Total garbage-collection pause since the process started.', 'gcPauseSeconds'],
-]
-
 const SCAN_GAUGES: Array<[name: string, help: string, read: (s: Snapshot) => number]> = [
   ['gops_scan_processes', 'Processes listed by the last good scan.', (s) => s.stats.scanned],
   ['gops_scan_go_processes', 'Go processes found by the last good scan.', (s) => s.stats.go],
@@ -129,7 +117,7 @@ export class ScannerCollector {
    * renames counters in place when it writes OpenMetrics.
    */
   register(registry: MetricsRegistry): () => void {
-    const metrics = defineMetrics(this.#sampler, registry, null)
+    const metrics = defineMetrics(this.#sampler, registry, true)
     const unsubscribe = this.#sampler.onRefresh(metrics.record)
     return () => {
       unsubscribe()
@@ -146,27 +134,27 @@ export class ScannerCollector {
    * only. One call of the function: one snapshot.
    */
   page(registry: MetricsRegistry): () => Promise<Buffer[]> {
-    const { Registry } = promClient()
-    const perProcess = new Registry<OpenMetricsContentType>()
-    perProcess.setContentType(registry.contentType as OpenMetricsContentType)
-    const metrics = defineMetrics(this.#sampler, registry, perProcess)
+    const metrics = defineMetrics(this.#sampler, registry, false)
     this.#sampler.onRefresh(metrics.record)
     const rebuilds = new (promClient().Counter)({
       name: 'gops_page_rebuilds_total',
       help: 'Times the per-process families were written again because a refresh changed a process or read the agents.',
       registers: [registry],
     })
+    const writers = processFamilies(this.#sampler.agentStats).map((family) => new FamilyWriter(family))
     let kept: { processes: unknown; agents: unknown; chunk: Buffer } | null = null
     return async () => {
       const rest = registry.metrics() // its gauges ask the sampler in this same turn: one snapshot
+      rest.catch(() => undefined) // its failure is thrown below, not left unhandled meanwhile
       const snapshot = await this.#sampler.current()
       const chunks: Buffer[] = []
       if (snapshot) {
         if (kept?.processes !== snapshot.processes || kept.agents !== snapshot.agents) {
-          metrics.fill(snapshot)
           rebuilds.inc()
-          const text = perProcess.metrics() // values taken now, in this turn
-          kept = { processes: snapshot.processes, agents: snapshot.agents, chunk: Buffer.from(withoutEof(await text)) }
+          const parts: string[] = []
+          for (const writer of writers) writer.write(snapshot, parts)
+          const text = parts.join('')
+          kept = { processes: snapshot.processes, agents: snapshot.agents, chunk: Buffer.from(text) }
         }
         chunks.push(kept.chunk)
       }
@@ -196,11 +184,6 @@ export class ScannerCollector {
   }
 }
 
-/** OpenMetrics ends a page with `# EOF`: only the last part of a page joined from two keeps it. */
-function withoutEof(text: string): string {
-  return text.endsWith('# EOF\n') ? text.slice(0, -'# EOF\n'.length) : text
-}
-
 function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): AgentStatsOptions | null {
   if (option === false) return null
   const given = option === true ? {} : check.options(option, AGENT_STATS_OPTIONS, 'agentStats')
@@ -212,42 +195,16 @@ function agentStatsOptions(option: ScannerCollectorOptions['agentStats']): Agent
 
 /**
  * Every metric waits for the sampler's current snapshot, so all of one registry read come from
- * the same refresh; per-process gauges are refilled only when the snapshot's processes (or agent
- * figures) changed. With `perProcess`, those gauges live there and are filled by `fill`.
+ * the same refresh. With `perProcess`, the per-process families (./process-families) are gauges
+ * in `registry` too, refilled only when the part of the snapshot they come from changed; without,
+ * the caller writes them (the exporter's page).
  */
-function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: MetricsRegistry | null) {
+function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: boolean) {
   const { Counter, Gauge, Histogram } = promClient()
-  const withAgents = sampler.agentStats
   const registers = [registry]
   const names: string[] = []
-  const fillers: Array<(s: Snapshot) => void> = []
   const waitForRefresh = async () => void (await sampler.current())
 
-  /** A gauge with a series per process, refilled when `key` of the snapshot changes. */
-  function processGauge<L extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly L[],
-    key: (s: Snapshot) => unknown,
-    fill: (gauge: Gauge<L>, s: Snapshot) => void,
-  ) {
-    let filled: unknown = null
-    if (!perProcess) names.push(name)
-    const refill = (gauge: Gauge<L>, snapshot: Snapshot | null) => {
-      if (!snapshot || filled === key(snapshot)) return
-      gauge.reset()
-      fill(gauge, snapshot)
-      filled = key(snapshot)
-    }
-    const gauge: Gauge<L> = new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [perProcess ?? registry],
-      ...(perProcess ? {} : { async collect() { refill(this, await sampler.current()) } }),
-    })
-    fillers.push((s) => refill(gauge, s))
-  }
   function gauge(name: string, help: string, read: (s: Snapshot) => number | null) {
     names.push(name)
     new Gauge({
@@ -266,13 +223,24 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: 
     return new Counter<L>({ name, help, labelNames, registers, collect: waitForRefresh })
   }
 
-  const processes = (s: Snapshot) => s.processes
-  processGauge('gops_process_info', 'A Go process (or Node process running a gops-native agent) on this host; always 1.', INFO_LABELS, processes, (gauge, s) => {
-    for (const p of s.processes) gauge.set(infoLabels(p), 1)
-  })
-  processGauge('gops_process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', ['pid'], processes, (gauge, s) => {
-    for (const p of s.processes) gauge.set({ pid: String(p.pid) }, p.startedMs / 1000)
-  })
+  if (perProcess) {
+    for (const family of processFamilies(sampler.agentStats)) {
+      names.push(family.name)
+      let filledFrom: unknown = null
+      new Gauge({
+        name: family.name,
+        help: family.help,
+        labelNames: family.labelNames,
+        registers,
+        async collect() {
+          const snapshot = await sampler.current()
+          if (!snapshot || filledFrom === family.source(snapshot)) return
+          fillGauge(this, family, snapshot)
+          filledFrom = family.source(snapshot)
+        },
+      })
+    }
+  }
   for (const [name, help, read] of SCAN_GAUGES) gauge(name, help, read)
   gauge('gops_scan_omitted_processes', 'Processes found but left out of the page by the bound on processes (--max-processes).', (s) => s.omitted)
   gauge('gops_scan_following_events', "1 when scans follow the kernel's process events, 0 when each lists /proc (polling).", () =>
@@ -292,21 +260,9 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: 
   const scanFailures = counter('gops_scan_failures_total', 'Scans that failed (the last good data is served meanwhile).')
   const cacheHits = counter('gops_scan_cache_hits_total', 'Processes whose executable was known from an earlier scan (not opened again).')
   const inspected = counter('gops_scan_inspected_executables_total', 'Executables opened and inspected by scans.')
-  const agentFailures = withAgents
+  const agentFailures = sampler.agentStats
     ? counter('gops_agent_read_failures_total', 'Agent reads that failed or missed their deadline, by error code.', ['code'])
     : null
-
-  if (withAgents) {
-    const agents = (s: Snapshot) => s.agents
-    processGauge('gops_agent_up', "1 when the process's gops agent answered in time at the last refresh, else 0.", ['pid'], agents, (gauge, s) => {
-      for (const pid of s.agentPids) gauge.set({ pid: String(pid) }, s.agents.has(pid) ? 1 : 0)
-    })
-    for (const [name, help, figure] of AGENT_GAUGES) {
-      processGauge(name, help, ['pid'], agents, (gauge, s) => {
-        for (const [pid, figures] of s.agents) if (figures[figure] !== undefined) gauge.set({ pid: String(pid) }, figures[figure])
-      })
-    }
-  }
 
   const record = (report: RefreshReport): void => {
     if (report.scanSeconds === null || report.stats === null) {
@@ -318,20 +274,5 @@ function defineMetrics(sampler: Sampler, registry: MetricsRegistry, perProcess: 
     inspected.inc(report.stats.inspected)
     for (const [code, count] of report.agentFailures) agentFailures?.inc({ code }, count)
   }
-  const fill = (snapshot: Snapshot) => {
-    for (const refill of fillers) refill(snapshot)
-  }
-  return { names, record, fill }
-}
-function infoLabels(p: GoProcess): Record<(typeof INFO_LABELS)[number], string> {
-  return {
-    pid: String(p.pid),
-    ppid: String(p.ppid),
-    name: p.name,
-    path: p.path,
-    go_version: p.runtime === 'node' ? '' : (p.goVersion ?? 'unknown'),
-    main_path: p.buildInfo?.main?.path ?? '',
-    runtime: p.runtime,
-    agent: String(p.agent),
-  }
+  return { names, record }
 }

@@ -8,23 +8,15 @@ import Negotiator from 'negotiator'
 import type { OpenMetricsContentType, Registry } from 'prom-client'
 import { GopsError } from '../errors'
 import { ScannerCollector } from './collector'
-
-/**
- * How often prom-client's event-loop monitor samples (its default, 10 ms, is most of an idle
- * exporter's CPU); each sample still measures the lag exactly.
- */
-const EVENT_LOOP_SAMPLE_MS = 100
+import { promClient } from './prom'
+import { registerSelfMetrics } from './self-metrics'
 
 /** A connection that makes no progress (reads nothing, drains nothing) this long is closed. */
 const SOCKET_IDLE_MS = 10_000
 /** Connections open at once; more are refused. */
 const MAX_CONNECTIONS = 256
-
-/**
- * prom-client's default gauges that `promtool check metrics` refuses ("non-counter metrics
- * should not have "_total" suffix"); each has a twin without the suffix, by type, that stays.
- */
-const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
+/** Accept headers remembered with the format they chose (a scraper sends the same one every time). */
+const NEGOTIATED_KEPT = 32
 
 export interface ExporterOptions {
   /** undefined: every interface. */
@@ -52,7 +44,7 @@ export interface RunningExporter {
 }
 
 export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
-  const { Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client')
+  const { Registry } = promClient()
   const collector = new ScannerCollector({
     intervalMs: options.intervalMs,
     agentStats: options.agentStats && { timeoutMs: options.agentTimeoutMs },
@@ -60,8 +52,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     mode: options.mode ?? 'auto',
   })
   const vulns = await startVulnCollector(options.vulnDb)
-  // Made on the first scrape asking for its format: a Prometheus server only ever asks for
-  // OpenMetrics, and each set of default metrics runs its own event-loop monitor.
+  // Made on the first scrape asking for its format: a Prometheus server only ever asks for one.
   const pages = new Map<string, { contentType: string; write: () => Promise<Buffer[]> }>()
   const pageFor = (type: string) => {
     let page = pages.get(type)
@@ -69,8 +60,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       const register = new Registry<OpenMetricsContentType>()
       register.setContentType(type as OpenMetricsContentType)
       vulns?.register(register)
-      collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
-      for (const name of MISNAMED_DEFAULT_METRICS) register.removeSingleMetric(name)
+      registerSelfMetrics(register)
       pages.set(type, (page = { contentType: register.contentType, write: collector.page(register) }))
     }
     return page
@@ -78,6 +68,16 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   // Loaded only when asked for: the CycloneDX library is a large module.
   const hostSbom = options.sbom ? new (require('../inventory/sbom-endpoint') as typeof import('../inventory/sbom-endpoint')).HostSbom(options.intervalMs) : null
   const offered = [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] // text first: a plain `*/*` gets the classic format
+  const negotiated = new Map<string | undefined, string>()
+  const formatFor = (accept: string | undefined): string => {
+    let type = negotiated.get(accept)
+    if (type === undefined) {
+      type = new Negotiator({ headers: { accept: withoutEscaping(accept) } }).mediaType(offered) ?? offered[0]
+      if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear()
+      negotiated.set(accept, type)
+    }
+    return type
+  }
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => reply(response, 500, `cannot collect the metrics: ${error.message}\n`))
@@ -96,7 +96,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     }
     const path = (request.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      const page = pageFor(new Negotiator({ headers: { accept: withoutEscaping(request.headers.accept) } }).mediaType(offered) ?? offered[0])
+      const page = pageFor(formatFor(request.headers.accept))
       // The whole page is made before anything is sent: never half a page.
       return reply(response, 200, await page.write(), page.contentType)
     }

@@ -9,6 +9,7 @@ import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type VulnReport, VulnScanner, type VulnScannerOptions } from './vulns'
 import type { MetricsRegistry } from '../exporter/collector'
+import { promClient } from '../exporter/prom'
 
 
 /** Options of a `VulnCollector`: a VulnScanner's options and the recheck interval. */
@@ -16,8 +17,6 @@ export interface VulnCollectorOptions extends VulnScannerOptions {
   /** Recheck at most this often, however often the registry is read. Default 15 000 ms. */
   intervalMs?: number
 }
-
-const promClient = () => require('prom-client') as typeof import('prom-client')
 
 const LABELS = ['pid', 'path', 'id', 'module', 'version', 'fixed', 'level', 'symbol'] as const
 

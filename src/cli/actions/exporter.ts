@@ -48,7 +48,7 @@ export async function runExporter(options: ExporterCliOptions): Promise<void> {
     process.once('SIGTERM', stop)
     process.once('SIGINT', stop)
   })
-  // prom-client's event-loop and GC monitors would keep running; there is nothing left to serve.
+  // Work still in flight (an abandoned agent read, a vulnerability-database download) must not hold a stopped exporter.
   process.exit(0)
 }
 
