@@ -6,6 +6,7 @@
 // found, ours must equal the unstripped twin's.
 import test from 'ava'
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -221,12 +222,20 @@ test('a bad or truncated database is an error naming the file, never a crash', a
 test('targets that cannot be checked are reported in the results, the batch goes on', async (t) => {
   const notGo = join(scratch, 'script.sh')
   writeFileSync(notGo, '#!/bin/sh\necho hi\n')
-  const reports = await vulns({ db: v1, targets: [join(scratch, 'missing'), notGo, 999_999_999, build('vulnwidth')] })
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' })
+  t.teardown(() => sleeper.kill('SIGKILL'))
+  await once(sleeper, 'spawn')
+  const reports = await vulns({ db: v1, targets: [join(scratch, 'missing'), notGo, 999_999_999, sleeper.pid!, build('vulnwidth')] })
   t.deepEqual(
     reports.map((r) => r.error?.code ?? null),
-    ['NOT_FOUND', 'INVALID_TARGET', 'PROCESS_NOT_FOUND', null],
+    ['NOT_FOUND', 'INVALID_TARGET', 'PROCESS_NOT_FOUND', 'INVALID_TARGET', null],
   )
   t.true(reports[0].error!.message.includes(join(scratch, 'missing')))
+  t.is(reports[3].error!.message, `process ${sleeper.pid} (sleep) is not a Go program`)
+  // Bad arguments are the caller's mistake: thrown, naming the item.
+  const error = await t.throwsAsync(vulns({ db: v1, targets: [notGo, ''] }), { instanceOf: GopsError })
+  t.is(error.code, 'INVALID_ARGUMENT')
+  t.regex(error.message, /targets\[1\]/)
 })
 
 test('a running process by PID, and among every Go process of the host', async (t) => {
@@ -238,7 +247,7 @@ test('a running process by PID, and among every Go process of the host', async (
   await new Promise((resolve) => child.stdout.once('data', resolve))
   const fromFile = await one(v1, exe)
   const [byPid] = await vulns({ db: v1, targets: [child.pid!] })
-  t.like(byPid, { target: `pid ${child.pid}`, pid: child.pid, path: exe, error: null })
+  t.like(byPid, { target: String(child.pid), pid: child.pid, path: exe, error: null })
   t.deepEqual(byPid.findings, fromFile.findings)
   const host = await vulns({ db: v1 })
   const mine = host.find((r) => r.pid === child.pid)

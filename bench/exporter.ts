@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     // tens of MB for a process that allocates a page a second).
     const smallYoung = () =>
       startServer(process.execPath, [cli, 'exporter', '--listen', '127.0.0.1:0'], /serving (http:\S+)/, { ...process.env, NODE_OPTIONS: SMALL_YOUNG_GENERATION })
-    const goProcesses = 'a series per Go process (info, start time), scan figures, Node process metrics'
+    const goProcesses = 'a series per Go process (info, start time), scan figures, its own process figures'
     await measure('gops-native, following events', goProcesses, ours())
     await measure(`gops-native, following events, NODE_OPTIONS=${SMALL_YOUNG_GENERATION}`, goProcesses, smallYoung)
     await measure('gops-native, --mode polling --interval 1s', goProcesses, ours('--mode', 'polling', '--interval', '1s'))

@@ -129,9 +129,10 @@ export class ScannerCollector {
    * For a server: adds the host-wide metrics to `registry` (beside whatever else it holds) and
    * returns a function that makes the whole page, as chunks to send in order: the per-process
    * families, then `registry`'s metrics. The per-process families (most of the page: two lines
-   * per process) are kept, encoded, and written again only when a refresh changed a process or
-   * read the agents, so a scrape of an unchanged host writes and encodes the small families
-   * only. One call of the function: one snapshot.
+   * per process) are kept, encoded, and joined again only when a refresh changed a process or
+   * read the agents (each process's line is kept with it: only new processes' lines are written),
+   * so a scrape of an unchanged host writes and encodes the small families only. One call of the
+   * function: one snapshot.
    */
   page(registry: MetricsRegistry): () => Promise<Buffer[]> {
     const metrics = defineMetrics(this.#sampler, registry, false)

@@ -97,7 +97,7 @@ export function fillGauge(gauge: Gauge<string>, family: ProcessFamily, snapshot:
 export class FamilyWriter {
   readonly #family: ProcessFamily
   readonly #head: string
-  #lines = new WeakMap<GoProcess, string>()
+  readonly #lines = new WeakMap<GoProcess, string>()
 
   constructor(family: ProcessFamily) {
     this.#family = family

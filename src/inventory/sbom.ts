@@ -8,8 +8,12 @@ import { stat } from 'node:fs/promises'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import type { BinaryFormat, BuildInfo, Evidence, GoBinaryInfo } from '../inspect'
+import { discover } from '../discover'
 import { inspectMany } from '../inspect'
-import { resolveTargets, type ResolvedTarget, type Target, type TargetFailure } from './targets'
+import { checkTargets, resolveTargets, type ResolvedTarget, type Target, type TargetFailure } from './targets'
+
+/** A target with something to read. */
+type Readable = Exclude<ResolvedTarget, { kind: 'failure' }>
 
 export type { Target, TargetFailure } from './targets'
 
@@ -131,11 +135,17 @@ export async function collectExecutables(
   const given = check.options(options, COLLECT_OPTIONS)
   const signal = check.abortSignal(given.signal, 'signal')
   const concurrency = check.concurrency(given.concurrency)
-  check.list(check.required(targets, 'targets'), 'targets', checkTarget)
+  checkTargets(check.required(targets, 'targets'))
+  const configDir = check.path(given.configDir, 'configDir')
   try {
     signal?.throwIfAborted()
     const hostScan = targets.length === 0
-    const { resolved, failures } = await resolveTargets(targets, { signal, configDir: check.path(given.configDir, 'configDir') })
+    const failures: TargetFailure[] = []
+    const resolved: Readable[] = []
+    for (const item of await resolveTargets(targets, { signal, scan: () => discover({ includeNode: false, configDir, signal }) })) {
+      if (item.kind === 'failure') failures.push({ target: item.target, code: item.code, message: item.message })
+      else resolved.push(item)
+    }
     const read = await readAll(resolved, concurrency, signal)
     const byRef = new Map<string, SbomExecutable>()
     for (const [i, outcome] of read.entries()) {
@@ -198,11 +208,6 @@ export async function collectExecutables(
   }
 }
 
-function checkTarget(value: Target, name: string): void {
-  if (typeof value === 'number') check.integer(value, name, 1, 0xffff_ffff)
-  else if (typeof value !== 'string' || value === '') throw check.wrong(name, 'a file path or a PID', value)
-}
-
 interface Part {
   slice: boolean
   arch: string | null
@@ -231,7 +236,7 @@ interface CachedRead {
 const readCache = new Map<string, CachedRead>()
 const READ_CACHE_LIMIT = 1024
 
-async function readAll(resolved: ResolvedTarget[], concurrency: number | undefined, signal: AbortSignal | undefined): Promise<ReadOutcome[]> {
+async function readAll(resolved: Readable[], concurrency: number | undefined, signal: AbortSignal | undefined): Promise<ReadOutcome[]> {
   const identities = await Promise.all(resolved.map((item) => identity(item.read)))
   const misses = [...new Set(identities.flatMap((id, i) => (typeof id === 'string' && !readCache.has(id) ? [resolved[i].read] : [])))]
   const inspected = new Map((await inspectMany(misses, { concurrency })).map((r, i) => [misses[i], r]))

@@ -5,7 +5,7 @@
 // stripped binaries included) say whether one is present. Results are kept per executable (file
 // identity) and database generation, so a host of a thousand processes running twenty binaries
 // costs twenty analyses once, and a hash lookup per process after that.
-import { readlink, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import * as check from '../arguments'
 import { Scanner, type ScannerOptions } from '../discover'
 import { GopsError, isGopsError, type GopsErrorCode } from '../errors'
@@ -13,7 +13,7 @@ import { inspect, type GoBinaryInfo } from '../inspect'
 import { native } from '../native'
 import type { FunctionQuery } from '../native-types'
 import { affects, earliestFix, goTagToSemver, isValidVersion, semverToGoTag } from './osv-version'
-import { resolveTargets, type Target } from './warm-targets'
+import { checkTargets, resolveTargets, type ResolvedTarget, type Target } from './targets'
 import { VulnDb, type OsvAffected, type OsvEntry, type VulnDbOptions } from './vulndb'
 
 /** `symbol`: a vulnerable function the entry names is in the binary. `module`: only the module's version matches. */
@@ -51,7 +51,7 @@ export interface UnknownVersion {
 
 /** What checking one target (a file or a process) found. */
 export interface VulnReport {
-  /** The file as named, or `pid N`. */
+  /** The target as named (a PID as its digits; in a check of the whole host, the process's PID). */
   target: string
   /** The process checked; null for a file target. */
   pid: number | null
@@ -94,7 +94,7 @@ const SIGNAL_OPTIONS = check.optionKeys<{ signal?: AbortSignal }>({ signal: true
 /** Options of `vulns()`: a VulnScanner's options, the targets and a signal. */
 export interface VulnsOptions extends VulnScannerOptions {
   /** Files and PIDs; none: every Go process on the host. */
-  targets?: readonly (string | number)[]
+  targets?: readonly Target[]
   /** Stops waiting for the check: it rejects with ABORTED. */
   signal?: AbortSignal
 }
@@ -103,7 +103,7 @@ type BinaryAnswer = Omit<VulnReport, 'target' | 'pid' | 'path'>
 
 const isDevel = (v: string) => v === '' || v === '(devel)' || !isValidVersion(v)
 
-function errorOf(error: unknown, target: Target): { code: GopsErrorCode; message: string } {
+function errorOf(error: unknown, target: ResolvedTarget): { code: GopsErrorCode; message: string } {
   if (isGopsError(error)) {
     if (target.pid !== null && error.code === 'NOT_FOUND') return { code: 'PROCESS_NOT_FOUND', message: `process ${target.pid} not found (it may have exited)` }
     return { code: error.code, message: error.message }
@@ -154,9 +154,10 @@ export class VulnScanner {
    * Checks `targets` (files and PIDs; none: every Go process on the host), in order. Rejects only
    * when the database cannot be read (VULN_DB_UNAVAILABLE, VULN_DB_INVALID) or on `signal` (ABORTED).
    */
-  async scan(targets?: readonly (string | number)[], options: { signal?: AbortSignal } = {}): Promise<VulnReport[]> {
+  async scan(targets?: readonly Target[], options: { signal?: AbortSignal } = {}): Promise<VulnReport[]> {
     if (this.#closed) throw new GopsError('INVALID_ARGUMENT', 'this VulnScanner is closed')
     const signal = check.abortSignal(check.options(options, SIGNAL_OPTIONS).signal, 'signal')
+    checkTargets(targets)
     try {
       return await this.#scan(targets, signal)
     } catch (error) {
@@ -165,17 +166,18 @@ export class VulnScanner {
     }
   }
 
-  async #scan(targets: readonly (string | number)[] | undefined, signal: AbortSignal | undefined): Promise<VulnReport[]> {
+  async #scan(targets: readonly Target[] | undefined, signal: AbortSignal | undefined): Promise<VulnReport[]> {
     signal?.throwIfAborted()
     await this.db.refresh(signal)
     const generation = this.db.generation
-    const resolved = await resolveTargets(targets, () => (this.#scanner ??= new Scanner(this.#scannerOptions)))
+    const scan = async () => (await (this.#scanner ??= new Scanner(this.#scannerOptions)).scan({ signal })).processes
+    const resolved = await resolveTargets(targets ?? [], { scan, signal })
     const reports: VulnReport[] = new Array(resolved.length)
     const pending: (() => Promise<void>)[] = []
     for (let i = 0; i < resolved.length; i++) {
       const t = resolved[i]
-      if ('error' in t) {
-        reports[i] = this.#failed(t.target, t.pid, '', { code: t.error.code, message: t.error.message })
+      if (t.kind === 'failure') {
+        reports[i] = this.#failed(t.target, t.pid, '', { code: t.code, message: t.message })
         continue
       }
       const remembered = t.process && this.#identities.get(t.process)
@@ -191,13 +193,13 @@ export class VulnScanner {
         signal?.throwIfAborted()
         let identity: string
         try {
-          const s = await stat(t.exe, { bigint: true })
-          if (!s.isFile()) throw new GopsError('NOT_A_FILE', `cannot inspect ${t.exe}: it is not a regular file`)
+          const s = await stat(t.read, { bigint: true })
+          if (!s.isFile()) throw new GopsError('NOT_A_FILE', `cannot inspect ${t.path}: it is not a regular file`)
           identity = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`
         } catch (error) {
           const e = error as NodeJS.ErrnoException
           const code: GopsErrorCode = isGopsError(e) ? e.code : e.code === 'ENOENT' ? 'NOT_FOUND' : e.code === 'EACCES' ? 'PERMISSION_DENIED' : 'IO_ERROR'
-          const message = isGopsError(e) ? e.message : `cannot inspect ${t.exe}: ${code === 'NOT_FOUND' ? 'no such file' : code === 'PERMISSION_DENIED' ? 'permission denied (run as the file\'s owner or root)' : e.message}`
+          const message = isGopsError(e) ? e.message : `cannot inspect ${t.path}: ${code === 'NOT_FOUND' ? 'no such file' : code === 'PERMISSION_DENIED' ? 'permission denied (run as the file\'s owner or root)' : e.message}`
           reports[i] = this.#failed(t.target, t.pid, t.path, errorOf(new GopsError(code, message), t))
           return
         }
@@ -205,13 +207,12 @@ export class VulnScanner {
         const key = `${identity}|${generation}`
         let promise = this.#answers.get(key)
         if (!promise) {
-          promise = this.#analyse(t.exe, signal)
+          promise = this.#analyse(t.read, signal)
           this.#answers.set(key, promise)
           // A failure (an unreadable file, an abort) is not kept: the next scan tries again.
           promise.catch(() => this.#answers.delete(key))
         }
-        let path = t.path
-        if (t.pid !== null && t.process === undefined) path = await readlink(t.exe).catch(() => t.exe)
+        const path = t.path
         try {
           reports[i] = { target: t.target, pid: t.pid, path, ...(await promise) }
         } catch (error) {
@@ -357,7 +358,7 @@ const shared = new Map<string, VulnScanner>()
  */
 export async function vulns(options: VulnsOptions): Promise<VulnReport[]> {
   const { targets, signal, ...rest } = check.options(options, VULNS_OPTIONS) as VulnsOptions
-  if (targets !== undefined && !Array.isArray(targets)) throw new GopsError('INVALID_ARGUMENT', 'targets must be a list of file paths and PIDs')
+  checkTargets(targets)
   let scanner: VulnScanner
   if (typeof rest.db === 'string' && rest.concurrency === undefined && rest.scanner === undefined && rest.cacheDir === undefined && rest.checkIntervalMs === undefined) {
     scanner = shared.get(rest.db) ?? new VulnScanner(rest)

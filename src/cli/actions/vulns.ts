@@ -20,10 +20,10 @@ function printText(reports: VulnReport[], host: boolean): void {
   if (host && reports.length === 0) out += 'No Go processes found.\n'
   for (const r of reports) {
     if (r.error) {
-      process.stderr.write(`gops-native: ${r.target}: ${r.error.message}\n`)
+      process.stderr.write(`gops-native: ${r.pid === null ? r.target : `pid ${r.pid}`}: ${r.error.message}\n`)
       continue
     }
-    const label = r.pid === null ? r.path : `${r.target} ${r.path}`
+    const label = r.pid === null ? r.path : `pid ${r.pid} ${r.path}`
     const symbolLevel = r.findings.filter((f) => f.level === 'symbol').length
     const count = r.findings.length
     out += `${label} (${r.goVersion ?? 'unknown Go version'}): `
