@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspectMany, inspectSync } from '../index'
 import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../support/go-binaries'
-import { buildGo } from '../support/go'
+import { buildGo, goInstall, gopsCli } from '../support/go'
+import { prometheusTools } from '../__test__/helpers/prometheus'
 import { packageRoot } from '../src/package-root'
 import { machine } from './machine'
 import { median } from './median'
@@ -170,27 +171,52 @@ function interleavedMedians<K extends string>(commands: Record<K, [string, strin
  * The `inspect` command's cost beyond what it must do: its wall time minus a bare `node -e 0`
  * and minus the same inspection done in-process (the target is at most 15 ms).
  */
-async function startUpRows(row: (what: string, ours: string, go?: string, ratioText?: string) => void, one: string, all: string[]): Promise<void> {
+async function startUpRows(row: (what: string, ours: string, go?: string, ratioText?: string) => void, one: string, sets: Array<[label: string, files: string[]]>): Promise<void> {
   const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
   const inProcessOne = median(await ourPasses(() => inspectSync(one)))
-  const inProcessAll = median(await ourPasses(() => inspectMany(all)))
-  const m = interleavedMedians({
+  const inProcess = await Promise.all(sets.map(async ([, files]) => median(await ourPasses(() => inspectMany(files)))))
+  const commands: Record<string, [string, string[], NodeJS.ProcessEnv?]> = {
     node: [process.execPath, ['-e', '0'], nodeEnv],
     cliOne: [process.execPath, [cli, 'inspect', one], nodeEnv],
     goOne: ['go', ['version', '-m', one]],
-    cliAll: [process.execPath, [cli, 'inspect', ...all], nodeEnv],
-    goAll: ['go', ['version', '-m', ...all]],
+  }
+  sets.forEach(([, files], i) => {
+    commands[`cli${i}`] = [process.execPath, [cli, 'inspect', ...files], nodeEnv]
+    commands[`go${i}`] = ['go', ['version', '-m', ...files]]
   })
+  const m = interleavedMedians(commands)
   const both = (t: Timing) => `${ms(t.wall)} / ${ms(t.cpu)}`
   const beyond = (cli: Timing, inProcess: number) => `${ms(cli.wall - m.node.wall - inProcess)} / ${ms(cli.cpu - m.node.cpu - inProcess)}`
   row('start-up: a bare `node -e 0` (without NODE_EXTRA_CA_CERTS, as every Node row here), wall / CPU ms', both(m.node))
   row('start-up: `inspect` of one Go binary, wall / CPU ms (`gops-native inspect` vs `go version -m`)', both(m.cliOne), both(m.goOne), ratio(m.cliOne.wall, m.goOne.wall))
   row('start-up: the same, in-process `inspectSync`, ms', ms(inProcessOne))
   row('start-up: one binary, `inspect` beyond `node -e 0` + in-process, wall / CPU ms (target ≤ 15)', beyond(m.cliOne, inProcessOne))
-  row(`start-up: \`inspect\` of all ${all.length} fixtures, wall / CPU ms`, both(m.cliAll), both(m.goAll), ratio(m.cliAll.wall, m.goAll.wall))
-  row('start-up: the same, in-process `inspectMany`, ms', ms(inProcessAll))
-  row(`start-up: ${all.length} fixtures, \`inspect\` beyond \`node -e 0\` + in-process, wall / CPU ms (target ≤ 15)`, beyond(m.cliAll, inProcessAll))
+  sets.forEach(([label, files], i) => {
+    row(`start-up: \`inspect\` of ${label} (${files.length} files), wall / CPU ms`, both(m[`cli${i}`]), both(m[`go${i}`]), ratio(m[`cli${i}`].wall, m[`go${i}`].wall))
+    row('start-up: the same, in-process `inspectMany`, ms', ms(inProcess[i]))
+    row(`start-up: ${label}, \`inspect\` beyond \`node -e 0\` + in-process, wall / CPU ms (target ≤ 15)`, beyond(m[`cli${i}`], inProcess[i]))
+  })
   row('start-up: `inspect` of one binary / `node -e 0`, wall', ratio(m.cliOne.wall, m.node.wall))
+}
+
+/**
+ * Real release builds, as a user's machine has them: Go's own commands (`go`, `gofmt` and the
+ * tools in GOTOOLDIR) and the peers this project builds from the module proxy (the gops CLI,
+ * govulncheck, Prometheus and promtool; built on first use, then cached).
+ */
+function releaseBinaries(): string[] {
+  const goEnv = (name: string) => execFileSync('go', ['env', name], { encoding: 'utf8' }).trim()
+  const toolDir = goEnv('GOTOOLDIR')
+  const { prometheus, promtool } = prometheusTools()
+  return [
+    join(goEnv('GOROOT'), 'bin', 'go'),
+    join(goEnv('GOROOT'), 'bin', 'gofmt'),
+    ...readdirSync(toolDir).map((name) => join(toolDir, name)),
+    gopsCli(),
+    goInstall('golang.org/x/vuln/cmd/govulncheck', 'v1.9.0'),
+    prometheus,
+    promtool,
+  ]
 }
 
 async function main(): Promise<void> {
@@ -207,7 +233,12 @@ async function main(): Promise<void> {
   const ms = (seconds: number) => (seconds * 1e3).toFixed(1)
   const us = (seconds: number) => (seconds * 1e6).toFixed(1)
 
-  await startUpRows(row, goFixtures[0].file(), fixtures)
+  const release = releaseBinaries()
+  for (const file of release) readFileSync(file)
+  await startUpRows(row, goFixtures[0].file(), [
+    ['all fixtures', fixtures],
+    ['release binaries', release],
+  ])
   if (process.env.BENCH_ONLY === 'startup') return print(rows, n)
 
   const ours = (await inspectMany(fixtures)).filter((r) => r.ok && r.result.isGo).length
