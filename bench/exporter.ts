@@ -95,8 +95,8 @@ async function main(): Promise<void> {
     const cli = join(__dirname, '..', 'bin', 'gops-native.js')
     const ours = (...args: string[]) => () =>
       startServer(process.execPath, [cli, 'exporter', '--listen', '127.0.0.1:0', ...args], /serving (http:\S+)/)
-    // What the DaemonSet sets: V8's young generation kept small (its default lets it grow to
-    // tens of MB for a process that allocates a page a second).
+    // What a memory-tight deployment might set: V8's young generation kept small (its default
+    // lets it grow to tens of MB for a process that allocates a page a second).
     const smallYoung = () =>
       startServer(process.execPath, [cli, 'exporter', '--listen', '127.0.0.1:0'], /serving (http:\S+)/, { ...process.env, NODE_OPTIONS: SMALL_YOUNG_GENERATION })
     const goProcesses = 'a series per Go process (info, start time), scan figures, its own process figures'
