@@ -57,7 +57,8 @@ export { watch, type Watch, type WatchEvent, type WatchOptions } from './src/wat
 export { processDetails, processDetailsSync, type ProcessDetails, type ProcessDetailsOptions, type Connection, type SocketEndpoint, type SocketProtocol } from './src/process-details'
 export { agent, type AgentHandle, type AgentOptions } from './src/agent/index'
 export { VulnCollector, type VulnCollectorOptions } from './src/inventory/vuln-metrics'
-export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus, type MetricsRegistry } from './src/exporter/collector'
+export { ScannerCollector, type ScannerCollectorOptions, type CollectorStatus } from './src/exporter/collector'
+export type { MetricsRegistry } from './src/exporter/prom'
 export {
   vulns,
   VulnScanner,

@@ -1,16 +1,14 @@
 // ScannerCollector: a warm Scanner's view of this host as prom-client metrics, registered into
 // any registry (the exporter's, or one a tool already has). prom-client is loaded when a
 // collector is first registered, so importing gops-native does not pay for it.
-import type { Counter, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
+import type { Counter, Histogram } from 'prom-client'
 import { Scanner, SCANNER_OPTIONS_SET, type ScannerOptions, type WatchMode } from '../discover'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { FamilyWriter, fillGauge, processFamilies } from './process-families'
-import { promClient } from './prom'
+import { promClient, type MetricsRegistry } from './prom'
 import { Sampler, type AgentStatsOptions, type RefreshReport, type Snapshot } from './sampler'
 
-/** A prom-client registry of either exposition format. */
-export type MetricsRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>
 
 /** Options of a {@link ScannerCollector}: the {@link ScannerOptions} of the Scanner it makes, and how often to rescan. */
 export interface ScannerCollectorOptions extends ScannerOptions {

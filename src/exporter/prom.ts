@@ -3,7 +3,10 @@
 // @opentelemetry/api: about 11 MB of an exporter's RSS (a third of what it adds to Node) and
 // none of it used here. These are the files the index itself re-exports from prom-client's
 // published `lib/`; package.json pins the version, and the exporter tests load them.
-import type { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { Counter, Gauge, Histogram, OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client'
+
+/** A prom-client registry of either exposition format. */
+export type MetricsRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>
 
 export interface PromClient {
   Registry: typeof Registry

@@ -7,8 +7,7 @@
 // cost more than the other figures together).
 import { readdirSync, readFileSync } from 'node:fs'
 import { getHeapStatistics } from 'node:v8'
-import type { MetricsRegistry } from './collector'
-import { promClient } from './prom'
+import { promClient, type MetricsRegistry } from './prom'
 
 /** The families this adds, in the order they are written. */
 export const SELF_METRICS = [

@@ -6,7 +6,7 @@
 import * as CDX from '@cyclonedx/cyclonedx-library'
 import { packageVersion } from '../package-root'
 import { executableName, packagesOf, type GoPackage } from './packages'
-import type { SbomExecutable } from './sbom'
+import type { SbomExecutable } from './executables'
 
 /** Our properties' namespace (CycloneDX's taxonomy: a tool's own prefix); `cdx:gomod:build:env:*` are the registered names for three settings. */
 const NS = 'gops-native'

@@ -2,7 +2,7 @@
 // dependency after `replace`, and the standard library, each with the package URL that syft
 // writes and osv-scanner matches. Both formats (cyclonedx.ts, spdx.ts) list exactly these.
 import { PackageURL } from 'packageurl-js'
-import type { SbomExecutable } from './sbom'
+import type { SbomExecutable } from './executables'
 
 export interface GoPackage {
   kind: 'main' | 'module' | 'stdlib'

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { packageVersion } from '../package-root'
 import { executableName, packagesOf, type GoPackage } from './packages'
-import type { SbomExecutable } from './sbom'
+import type { SbomExecutable } from './executables'
 
 type Json = Record<string, unknown>
 

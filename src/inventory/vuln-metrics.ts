@@ -8,8 +8,7 @@ import type { Gauge, Registry } from 'prom-client'
 import * as check from '../arguments'
 import { GopsError } from '../errors'
 import { type VulnReport, VulnScanner, type VulnScannerOptions } from './vulns'
-import type { MetricsRegistry } from '../exporter/collector'
-import { promClient } from '../exporter/prom'
+import { promClient, type MetricsRegistry } from '../exporter/prom'
 
 
 /** Options of a `VulnCollector`: a VulnScanner's options and the recheck interval. */

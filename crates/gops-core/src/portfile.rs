@@ -40,6 +40,28 @@ pub fn config_dir_from_env<'a>(var: impl Fn(&str) -> Option<&'a OsStr>) -> Optio
         .or_else(|| set("HOME").map(|home| home.join(".config/gops")))
 }
 
+/// `config_dir_from_env` over a process's raw environment (`/proc/<pid>/environ`: NUL-separated
+/// `NAME=value` entries).
+pub fn config_dir_from_environ(environ: &[u8]) -> Option<PathBuf> {
+    config_dir_from_env(|name| {
+        environ.split(|&b| b == 0).find_map(|entry| {
+            let value = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
+            Some(os_str(value))
+        })
+    })
+}
+
+#[cfg(unix)]
+fn os_str(bytes: &[u8]) -> &OsStr {
+    std::os::unix::ffi::OsStrExt::from_bytes(bytes)
+}
+
+/// Only Linux reads environments; elsewhere a value that is not UTF-8 counts as unset.
+#[cfg(not(unix))]
+fn os_str(bytes: &[u8]) -> &OsStr {
+    OsStr::new(std::str::from_utf8(bytes).unwrap_or(""))
+}
+
 /// A fresh port file: where it is (as this process sees the file system) and the port it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgentFile {

@@ -186,18 +186,10 @@ impl Snapshot {
         }
     }
 
-    /// The gops config directory the process's own environment names (where an agent in it
-    /// writes its port file, as the process sees the file system); None when unreadable.
-    pub fn own_config_dir(&self, pid: u32) -> Option<PathBuf> {
-        use std::os::unix::ffi::OsStrExt;
-        let environ = read_proc_file(pid, "environ", 16 * 1024).ok()?;
-        let var = |name: &str| {
-            environ.split(|&b| b == 0).find_map(|entry| {
-                let value = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
-                Some(std::ffi::OsStr::from_bytes(value))
-            })
-        };
-        crate::portfile::config_dir_from_env(var)
+    /// The process's environment as `/proc/<pid>/environ` holds it (NUL-separated `NAME=value`,
+    /// whole entries only); None when unreadable.
+    pub fn environ(&self, pid: u32) -> Option<Vec<u8>> {
+        read_proc_file(pid, "environ", 16 * 1024).ok()
     }
 
     fn boot_time(&self) -> Option<SystemTime> {
@@ -353,7 +345,10 @@ mod tests {
         let dir = format!("/tmp/{}", "d".repeat(200));
         let mut child = command.env("GOPS_CONFIG_DIR", &dir).spawn().unwrap();
         let environ = read_proc_file(child.id(), "environ", 16).unwrap();
-        let found = Snapshot::capture().unwrap().own_config_dir(child.id());
+        let found = Snapshot::capture()
+            .unwrap()
+            .environ(child.id())
+            .and_then(|environ| crate::portfile::config_dir_from_environ(&environ));
         child.kill().unwrap();
         child.wait().unwrap();
         assert!(

@@ -71,8 +71,9 @@ impl Snapshot {
         Isolation::default()
     }
 
-    /// Only our own config directory is searched here: processes' environments are read on Linux.
-    pub fn own_config_dir(&self, _pid: u32) -> Option<PathBuf> {
+    /// Processes' environments are read on Linux only: elsewhere only our own config directory
+    /// is searched for port files.
+    pub fn environ(&self, _pid: u32) -> Option<Vec<u8>> {
         None
     }
 

@@ -3,6 +3,7 @@
 
 use super::{Known, ScanStats, Scanner, Verdict};
 use crate::cancel::Cancelled;
+use crate::portfile;
 use crate::process::{Details, Executable, Incarnation, Isolation, Skip, Snapshot};
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
@@ -83,6 +84,6 @@ fn read_facts(snapshot: &Snapshot, pid: u32, exe: Executable) -> Result<Facts, S
         details: snapshot.details(pid)?,
         path: snapshot.exe_path(pid, exe.deleted)?,
         isolation: snapshot.isolation(pid),
-        config_dir: snapshot.own_config_dir(pid),
+        config_dir: snapshot.environ(pid).and_then(|environ| portfile::config_dir_from_environ(&environ)),
     })
 }
