@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../dist/src/cli/entry.js').run(process.argv.slice(2))
+require('../dist/src/cli/entry.bundle.js').run(process.argv.slice(2))
