@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspectMany, inspectSync } from '../index'
 import { fatMachO, goFixtures, goWasm, halfGoBinary, largeCBinary, nonGoFixtures } from '../support/go-binaries'
-import { buildGo, goInstall, gopsCli } from '../support/go'
+import { buildGo, gopsCli } from '../support/go'
+import { govulncheck } from '../__test__/helpers/govulncheck'
 import { prometheusTools } from '../__test__/helpers/prometheus'
 import { packageRoot } from '../src/package-root'
 import { machine } from './machine'
@@ -213,7 +214,7 @@ function releaseBinaries(): string[] {
     join(goEnv('GOROOT'), 'bin', 'gofmt'),
     ...readdirSync(toolDir).map((name) => join(toolDir, name)),
     gopsCli(),
-    goInstall('golang.org/x/vuln/cmd/govulncheck', 'v1.9.0'),
+    govulncheck(),
     prometheus,
     promtool,
   ]

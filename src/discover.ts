@@ -107,7 +107,7 @@ export class Scanner {
   readonly #native: NativeScanner
   /** What the last scan reported, by PID: the native side only sends what changed. */
   #last = new Map<number, GoProcess>()
-  /** `#last`'s values by PID. */
+  /** `#last`'s values, ordered by PID (kept while no scan changes them). */
   #sorted: GoProcess[] = []
   #queue: Promise<unknown> = Promise.resolve()
   #pending = 0

@@ -1,8 +1,8 @@
 // `npm test` starts this first: it builds, in a detached process at the lowest CPU priority, the
 // test peers that take minutes on a fresh clone (Prometheus and promtool, when not on PATH), so
-// the build overlaps the Rust tests and typecheck instead of holding up the exporter tests. The tests wait for it
-// through the cache's lock (support/go.ts) and use what it left; if it failed, they build again
-// and report the error. Its output goes to .cache/prefetch.log.
+// the build overlaps the Rust tests and typecheck instead of holding up the exporter tests. The
+// tests wait for it through the cache's lock (support/go.ts) and use what it left; if it failed,
+// they build again and report the error. Its output goes to .cache/prefetch.log.
 import { spawn } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { setPriority } from 'node:os'

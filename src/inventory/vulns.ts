@@ -358,7 +358,6 @@ const shared = new Map<string, VulnScanner>()
  */
 export async function vulns(options: VulnsOptions): Promise<VulnReport[]> {
   const { targets, signal, ...rest } = check.options(options, VULNS_OPTIONS) as VulnsOptions
-  checkTargets(targets)
   let scanner: VulnScanner
   if (typeof rest.db === 'string' && rest.concurrency === undefined && rest.scanner === undefined && rest.cacheDir === undefined && rest.checkIntervalMs === undefined) {
     scanner = shared.get(rest.db) ?? new VulnScanner(rest)
