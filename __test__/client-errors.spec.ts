@@ -12,7 +12,7 @@ import { client, GopsError, gopsConfigDir, type ClientOptions, type GopsErrorCod
 import { cliArgs, runCli } from './helpers/cli'
 import { peer as startPeer, tricklingPeer, type Peer } from '../support/bad-peers'
 import { buildGo } from '../support/go'
-import { testUnless, unlessRoot } from './helpers/skip'
+import { testUnless, unlessNobodyCanRead, unlessRoot } from './helpers/skip'
 
 let configDir: string
 let live: ChildProcess
@@ -101,8 +101,7 @@ test('a live process without a port file: NO_AGENT naming the port file looked f
 
 // Another user's process: its /proc/<pid>/root, where its own port file would be, is closed to us
 // (and so is its environment, so we look there under our own config dir).
-const asRoot = testUnless(unlessRoot('a process of another user'))
-asRoot('a process whose port file this user may not read: NO_AGENT naming both paths, not a permission error', async (t) => {
+testUnless(unlessRoot('a process of another user') ?? unlessNobodyCanRead('the CLI'))('a process whose port file this user may not read: NO_AGENT naming both paths, not a permission error', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'gops-native-nobody-'))
   t.teardown(() => rmSync(home, { recursive: true, force: true }))
   chmodSync(home, 0o777)

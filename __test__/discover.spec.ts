@@ -13,7 +13,7 @@ import { startTarget } from '../support/node-agent'
 import { buildGo, goVersion, gopsCli } from '../support/go'
 import { scanUnderChurn } from '../support/churn'
 import { startProcess, stopProcess } from './helpers/processes'
-import { testUnless, unlessRoot } from './helpers/skip'
+import { testUnless, unlessNobodyCanRead, unlessRoot } from './helpers/skip'
 
 const execFileAsync = promisify(execFile)
 const configDir = mkdtempSync(join(tmpdir(), 'gops-discover-'))
@@ -118,7 +118,7 @@ testUnless(unlessRoot('creating namespaces'))('a process in its own PID and moun
   t.is(found?.agentPort, Number(readFileSync(found!.portFile!, 'utf8')))
 })
 
-testUnless(unlessRoot('switching users'))('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
+testUnless(unlessRoot('switching users') ?? unlessNobodyCanRead('the scan'))('as an unprivileged user: other users\' processes are counted as denied, its own are found', async (t) => {
   const nobody = { uid: 65534, gid: 65534 }
   const own = await startProcess(t, hello(), ['600'], { ...nobody })
   const script = `const r = new (require('./index.ts').Scanner)({ configDir: '/nonexistent' }).scanSync();
@@ -328,7 +328,7 @@ testUnless(unlessRoot('creating namespaces'))('watch and a following Scanner fal
   }
 })
 
-testUnless(unlessRoot('switching users'))('watch as an unprivileged user sees its own process start and exit, and says which mode it may use', async (t) => {
+testUnless(unlessRoot('switching users') ?? unlessNobodyCanRead('the watch'))('watch as an unprivileged user sees its own process start and exit, and says which mode it may use', async (t) => {
   const nobody = { uid: 65534, gid: 65534 }
   const binary = hello()
   const { stdout } = await runScript(

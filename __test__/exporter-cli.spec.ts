@@ -10,7 +10,7 @@ import { runCli } from './helpers/cli'
 import { get, startExporter } from './helpers/exporter'
 import { buildGo, goVersion } from '../support/go'
 import { startProcess } from './helpers/processes'
-import { testUnless } from './helpers/skip'
+import { testUnless, unlessNobodyCanRead } from './helpers/skip'
 
 /** One plain line on stderr, exit 1: what every user mistake gets. */
 function assertOneLine(t: import('ava').ExecutionContext, result: { code: number; stderr: string }, pattern: RegExp): void {
@@ -136,7 +136,7 @@ followsEvents('following process events, every scrape sees what started and exit
 // A scan fails for real when /proc cannot be listed: the exporter runs as nobody in its own
 // mount namespace, and a mode-000 tmpfs is mounted over its /proc, then taken away again.
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0
-const asRoot = testUnless(canUnshare ? null : 'it needs root and unshare -m')
+const asRoot = testUnless(canUnshare ? unlessNobodyCanRead('the exporter') : 'it needs root and unshare -m')
 
 asRoot('a failed scan is counted, the last good data is served with its age, /healthz says so', async (t) => {
   const nobody = ['unshare', '-m', '--propagation', 'private', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']

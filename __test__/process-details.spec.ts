@@ -16,7 +16,7 @@ import { native } from '../src/native'
 import { buildGo } from '../support/go'
 import { startProcess } from './helpers/processes'
 import { startGoAgent } from '../support/go-agent'
-import { testUnless, unlessLinux } from './helpers/skip'
+import { testUnless, unlessLinux, unlessNobodyCanRead } from './helpers/skip'
 
 const onLinux = testUnless(unlessLinux('reading /proc'))
 if (process.platform !== 'linux') console.warn('process-details: skipping the /proc comparisons: they need Linux')
@@ -91,7 +91,7 @@ test('a malformed PID is INVALID_ARGUMENT, never coerced', async (t) => {
   t.like(t.throws(() => processDetailsSync(-1)), { message: 'pid must be an integer from 1 to 4294967295, got -1' })
 })
 
-testUnless(canHideProc ? null : 'it needs root and unshare -m')('a process closed to us is PERMISSION_DENIED; another user\'s sockets are unknown, not an error', async (t) => {
+testUnless(canHideProc ? unlessNobodyCanRead('process details') : 'it needs root and unshare -m')('a process closed to us is PERMISSION_DENIED; another user\'s sockets are unknown, not an error', async (t) => {
   const root = join(__dirname, '..')
   const script = `const { processDetails, processDetailsSync } = require('./index.ts')
     const outcome = (f) => { try { const d = f(); return { connections: d.connections } } catch (e) { return { code: e.code, message: e.message } } }
